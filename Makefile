@@ -1,0 +1,50 @@
+# ECFS Case: `make run` for a working demo, `make test` for the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := .make
+PORT ?= 8000
+PYTEST_ARGS ?=
+FRONTEND_SOURCES := $(shell find frontend -type f 2>/dev/null)
+
+.PHONY: install run test lint assets worker beat clean
+
+install: $(STAMP)/python $(STAMP)/assets
+
+$(STAMP)/python: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	@mkdir -p $(STAMP) && touch $@
+
+$(STAMP)/node: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p $(STAMP) && touch $@
+
+$(STAMP)/assets: $(STAMP)/node $(FRONTEND_SOURCES)
+	npm run --silent build
+	@mkdir -p $(STAMP) && touch $@
+
+assets: $(STAMP)/assets
+
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) manage.py seed_demo
+	@echo "ECFS Case is running on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+worker: install
+	$(VENV)/bin/celery -A ecfs worker --loglevel=info
+
+beat: install
+	$(VENV)/bin/celery -A ecfs beat --loglevel=info
+
+clean:
+	rm -rf $(STAMP) static/build staticfiles

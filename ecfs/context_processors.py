@@ -1,0 +1,25 @@
+"""The service header: who is signed in, in which role, and where they can go."""
+
+from django.urls import reverse
+
+from .roles import Role, has_role, primary_role
+
+
+def _nav_for(user) -> list[tuple[str, str]]:
+    items = [("Home", reverse("home")), ("County", reverse("county")), ("Venues", reverse("venue-list"))]
+    if has_role(user, Role.ADMIN) and user.is_staff:
+        items.append(("Configuration", reverse("admin:index")))
+    return items
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    role = primary_role(user)
+    path = request.path
+    nav_items = []
+    for label, url in _nav_for(user):
+        active = path == url if url == "/" else path.startswith(url)
+        nav_items.append({"label": label, "url": url, "active": active})
+    return {"role_label": role.label if role else "No role assigned", "nav_items": nav_items}

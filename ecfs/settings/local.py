@@ -1,0 +1,3 @@
+"""The embedded default and local development: what ``make run`` uses."""
+
+from .base import *  # noqa: F403

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from django.views.generic import RedirectView
+
+from . import views
+
+admin.site.site_header = "ECFS Case configuration"
+admin.site.site_title = "ECFS Case"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("county/", views.county, name="county"),
+    path("venues/", views.venue_list, name="venue-list"),
+    path("healthz", views.healthz, name="healthz"),
+    # One sign-in page for the whole service, the configuration screens included.
+    path(
+        "admin/login/",
+        login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
+    ),
+    path("admin/", admin.site.urls),
+]

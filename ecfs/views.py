@@ -1,0 +1,87 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from bases import selectors as base_selectors
+from venues import selectors as venue_selectors
+from venues.models import Venue
+
+from .forms import SignInForm
+from .health import components_down
+from .roles import Role, primary_role
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+@require_GET
+def home(request):
+    """Each role lands on its own page."""
+    role = primary_role(request.user)
+    context = {"role": role}
+    if role == Role.MANAGER:
+        context["teams"] = base_selectors.teams_managed_by(user=request.user)
+        template = "home/manager.html"
+    elif role == Role.WORKER:
+        profile = base_selectors.staff_profile_of(user=request.user)
+        context["profile"] = profile
+        context["colleagues"] = base_selectors.team_colleagues(profile=profile) if profile else []
+        template = "home/worker.html"
+    elif role == Role.COMMISSIONER:
+        context["districts"] = base_selectors.district_list()
+        context["localities"] = base_selectors.locality_list_by_need()[:10]
+        template = "home/commissioner.html"
+    elif role == Role.ADMIN:
+        context["counts"] = base_selectors.staff_counts()
+        context["bases"] = base_selectors.base_list()
+        template = "home/admin.html"
+    else:
+        template = "home/no_role.html"
+    return render(request, template, context)
+
+
+@require_GET
+def county(request):
+    return render(
+        request,
+        "county/county.html",
+        {
+            "districts": base_selectors.district_list(),
+            "bases": base_selectors.base_list(),
+            "localities": base_selectors.locality_list_by_need(),
+        },
+    )
+
+
+@require_GET
+def venue_list(request):
+    district = request.GET.get("district") or None
+    role = request.GET.get("role") or None
+    if role not in Venue.Role.values:
+        role = None
+    return render(
+        request,
+        "county/venues.html",
+        {
+            "venues": venue_selectors.venue_list(district_slug=district, role=role),
+            "districts": base_selectors.district_list(),
+            "roles": Venue.Role.choices,
+            "selected_district": district,
+            "selected_role": role,
+        },
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    down = components_down()
+    if down:
+        return JsonResponse({"status": "unavailable", "down": down}, status=503)
+    return JsonResponse({"status": "ok"})

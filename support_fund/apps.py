@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class SupportFundConfig(AppConfig):
+    name = "support_fund"

@@ -1,0 +1,139 @@
+"""Sign-in, landing pages and the rule that every page needs a signed-in user."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PATHS = {"/sign-in/", "/healthz"}
+
+
+def _all_paths(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _all_paths(pattern, route)
+        elif isinstance(pattern, URLPattern):
+            yield "/" + _fill(route)
+
+
+def _fill(route: str) -> str:
+    """A concrete path for a route: placeholders get plausible values."""
+    import re
+
+    route = route.lstrip("^").rstrip("$").replace("\\Z", "").replace("\\", "")
+    route = re.sub(r"<(?:int:)?[^>]*(?:id|pk)>", "1", route)
+    route = re.sub(r"<path:[^>]+>", "x", route)
+    route = re.sub(r"<[^>]+>", "x", route)
+    route = re.sub(r"\(\?P<[^>]+>[^)]*\)", "1", route)
+    return route
+
+
+def test_every_url_except_sign_in_and_healthz_redirects_anonymous_to_sign_in(client):
+    paths = sorted(set(_all_paths()))
+    assert "/" in paths and "/county/" in paths and "/admin/" in paths
+    sign_in = reverse("login")
+    for path in paths:
+        if path in PUBLIC_PATHS:
+            continue
+        response = client.get(path, follow=True)
+        assert response.redirect_chain, f"{path} answered an anonymous user without a redirect"
+        final_url = response.redirect_chain[-1][0]
+        assert final_url.startswith(sign_in), f"{path} redirected to {final_url}, not the sign-in page"
+
+
+@pytest.mark.parametrize("path", sorted(PUBLIC_PATHS))
+def test_public_paths_answer_anonymous(client, path):
+    assert client.get(path).status_code == 200
+
+
+def test_sign_in_with_email_in_any_case_lands_on_home(client, cast):
+    response = client.post(
+        reverse("login"), {"username": "MANAGER@Example.org", "password": TEST_PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert b"Your teams" in response.content
+
+
+def test_wrong_password_shows_error_summary_and_signs_nobody_in(client, cast):
+    response = client.post(reverse("login"), {"username": "manager@example.org", "password": "nope"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert "Enter a correct email address and password" in html
+    assert "_auth_user_id" not in client.session
+
+
+def test_empty_sign_in_says_what_is_missing(client, db):
+    html = client.post(reverse("login"), {"username": "", "password": ""}).content.decode()
+    assert "Enter your email address" in html
+    assert "Enter your password" in html
+
+
+@pytest.mark.parametrize(
+    ("member", "heading", "role_label"),
+    [
+        ("worker", "Your work", "Family support worker"),
+        ("manager", "Your teams", "Team manager"),
+        ("commissioner", "County overview", "Commissioner"),
+        ("admin", "Configuration", "Service admin"),
+    ],
+)
+def test_each_role_lands_on_its_own_page(client, cast, member, heading, role_label):
+    user = getattr(cast, member)
+    client.force_login(user)
+    html = client.get(reverse("home")).content.decode()
+    assert f">{heading}<" in html
+    assert role_label in html
+    assert user.get_full_name() in html
+
+
+def test_manager_landing_lists_only_their_team(client, cast):
+    client.force_login(cast.manager)
+    html = client.get(reverse("home")).content.decode()
+    assert cast.worker.email in html and cast.colleague.email in html
+    assert cast.other_worker.email not in html
+
+
+def test_only_admin_sees_configuration_link(client, cast):
+    client.force_login(cast.admin)
+    assert "Configuration" in client.get(reverse("county")).content.decode()
+    client.force_login(cast.worker)
+    assert reverse("admin:index") not in client.get(reverse("county")).content.decode()
+
+
+def test_admin_can_manage_venues_but_worker_cannot_reach_admin(client, cast):
+    from ecfs.roles import role_groups_ensure
+
+    role_groups_ensure()
+    client.force_login(cast.admin)
+    assert client.get(reverse("admin:venues_venue_changelist")).status_code == 200
+    client.force_login(cast.worker)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+
+
+def test_sign_out_needs_post_and_ends_the_session(client, cast):
+    client.force_login(cast.worker)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_unknown_page_is_a_govuk_404(client, cast):
+    client.force_login(cast.worker)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_venue_filter_by_district_and_role(client, cast):
+    client.force_login(cast.worker)
+    html = client.get(reverse("venue-list"), {"district": "norwich", "role": "base"}).content.decode()
+    assert "3 venues" in html
+    assert "Earlham" in html and "Swaffham" not in html
+    # An unknown role is ignored rather than an error.
+    assert client.get(reverse("venue-list"), {"role": "nonsense"}).status_code == 200

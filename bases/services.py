@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.utils.text import slugify
 
 from ecfs.roles import role_groups_ensure
+from families.services import determinants_ensure
 from reporting.models import ContractBudgetLine
 from venues.models import Venue
 
@@ -64,6 +65,7 @@ def reference_data_load() -> LoadReport:
     """Districts, localities with their need index, the 53 former centres, the 15 bases, the budget."""
     report = LoadReport()
     role_groups_ensure()
+    determinants_ensure()
 
     districts = {}
     for row in _read("districts.csv"):

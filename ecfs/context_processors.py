@@ -6,7 +6,15 @@ from .roles import Role, has_role, primary_role
 
 
 def _nav_for(user) -> list[tuple[str, str]]:
-    items = [("Home", reverse("home")), ("County", reverse("county")), ("Venues", reverse("venue-list"))]
+    items = [("Home", reverse("home"))]
+    if has_role(user, Role.MANAGER):
+        items.append(("Triage queue", reverse("triage-queue")))
+        items.append(("Families", reverse("family-list")))
+    elif has_role(user, Role.WORKER):
+        items.append(("My families", reverse("family-list")))
+    if has_role(user, Role.MANAGER) or has_role(user, Role.WORKER):
+        items.append(("Record a referral", reverse("referral-new")))
+    items += [("County", reverse("county")), ("Venues", reverse("venue-list"))]
     if has_role(user, Role.ADMIN) and user.is_staff:
         items.append(("Configuration", reverse("admin:index")))
     return items

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from . import views
@@ -15,6 +15,8 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("county/", views.county, name="county"),
     path("venues/", views.venue_list, name="venue-list"),
+    path("families/", include("families.urls")),
+    path("referrals/", include("referrals.urls")),
     path("healthz", views.healthz, name="healthz"),
     # One sign-in page for the whole service, the configuration screens included.
     path(

@@ -2,10 +2,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from bases import selectors as base_selectors
+from families import selectors as family_selectors
+from referrals import selectors as referral_selectors
 from venues import selectors as venue_selectors
 from venues.models import Venue
 
@@ -24,13 +27,19 @@ def home(request):
     """Each role lands on its own page."""
     role = primary_role(request.user)
     context = {"role": role}
+    today = timezone.localdate()
     if role == Role.MANAGER:
         context["teams"] = base_selectors.teams_managed_by(user=request.user)
+        context["overview"] = referral_selectors.manager_overview(user=request.user, today=today)
+        context["workers"] = family_selectors.worker_caseloads(manager=request.user)
         template = "home/manager.html"
     elif role == Role.WORKER:
         profile = base_selectors.staff_profile_of(user=request.user)
+        caseload = family_selectors.caseload(user=request.user, today=today)
         context["profile"] = profile
         context["colleagues"] = base_selectors.team_colleagues(profile=profile) if profile else []
+        context["caseload_count"] = len(caseload)
+        context["overdue"] = [row for row in caseload if row.overdue]
         template = "home/worker.html"
     elif role == Role.COMMISSIONER:
         context["districts"] = base_selectors.district_list()

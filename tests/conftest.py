@@ -25,8 +25,7 @@ def reference_data(db):
     reference_data_load()
 
 
-@pytest.fixture
-def cast(db):
+def build_cast() -> SimpleNamespace:
     """A worker, a colleague in the same team, a worker in another team, their managers,
     a commissioner and a service admin."""
     base, other_base = Base.objects.order_by("name")[:2]
@@ -47,6 +46,11 @@ def cast(db):
         team=team,
         other_team=other_team,
     )
+
+
+@pytest.fixture
+def cast(db):
+    return build_cast()
 
 
 @pytest.fixture

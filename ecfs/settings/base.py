@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "guardian",
     "ecfs",
     "ecfs.accounts",
+    "ecfs.audit",
     "bases",
     "venues",
     "families",

@@ -1,0 +1,122 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from ecfs.govuk_forms import GovukDateField
+
+from .models import Ethnicity, Family, Person, Professional
+from .rules import validate_person_dates
+
+
+class PersonForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Who are they?",
+        choices=Person.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who they are"},
+    )
+    first_name = forms.CharField(label="First name", max_length=100, error_messages={"required": "Enter a first name"})
+    last_name = forms.CharField(label="Last name", max_length=100, error_messages={"required": "Enter a last name"})
+    date_of_birth = GovukDateField(label="Date of birth", required=False, must_be_past=True)
+    expected_date = GovukDateField(
+        label="Expected date of birth", required=False, must_be_future=True, help_text="For an unborn child only."
+    )
+    relationship = forms.ChoiceField(
+        label="Relationship to the child",
+        choices=[("", "Choose a relationship")] + Person.Relationship.choices,
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") and not self.errors:
+            try:
+                validate_person_dates(
+                    kind=cleaned["kind"],
+                    date_of_birth=cleaned.get("date_of_birth"),
+                    expected_date=cleaned.get("expected_date"),
+                    today=timezone.localdate(),
+                )
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    for message in messages:
+                        self.add_error(field, message)
+        return cleaned
+
+
+class ProfessionalForm(forms.ModelForm):
+    class Meta:
+        model = Professional
+        fields = ["agency", "organisation", "name", "role", "phone", "email"]
+        labels = {"name": "Name", "role": "Role", "organisation": "Organisation"}
+        error_messages = {
+            "agency": {"required": "Select the agency"},
+            "name": {"required": "Enter the professional's name"},
+            "email": {"invalid": "Enter an email address in the correct format, like name@example.com"},
+        }
+
+
+class CharacteristicsForm(forms.ModelForm):
+    consent_date = GovukDateField(label="Date consent was given", required=False, must_be_past=True)
+    ethnicity = forms.ChoiceField(label="Ethnicity of the main carer", choices=Ethnicity.choices)
+
+    class Meta:
+        model = Family
+        fields = [
+            "lone_parent",
+            "teenage_parent",
+            "eligible_funded_2yo",
+            "parent_no_qualifications",
+            "low_income",
+            "english_additional_language",
+            "first_language",
+            "interpreter_needed",
+            "ethnicity",
+            "disability_in_household",
+            "send_in_household",
+            "consent_given",
+            "consent_given_by",
+            "consent_date",
+            "consent_scope",
+        ]
+        labels = {
+            "lone_parent": "Lone parent household",
+            "teenage_parent": "Teenage parent",
+            "eligible_funded_2yo": "Eligible for funded 2-year-old childcare",
+            "parent_no_qualifications": "A parent has no qualifications",
+            "low_income": "Low income",
+            "english_additional_language": "English is an additional language",
+            "interpreter_needed": "An interpreter is needed",
+            "disability_in_household": "Disability in the household",
+            "send_in_household": "Special educational needs or disability (SEND) in the household",
+            "consent_given": "The family consents to the service holding their information",
+            "consent_given_by": "Who gave consent",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("consent_given"):
+            if not cleaned.get("consent_date"):
+                self.add_error("consent_date", "Enter the date consent was given")
+            if not cleaned.get("consent_scope"):
+                self.add_error("consent_scope", "Select what the family consented to")
+        return cleaned
+
+
+class WorkerChoiceForm(forms.Form):
+    worker = forms.ChoiceField(label="Worker", widget=forms.RadioSelect, error_messages={"required": "Select a worker"})
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, workers=(), reason_required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workers = {str(profile.user.pk): profile.user for profile in workers}
+        self.fields["worker"].choices = [
+            (str(profile.user.pk), f"{profile.user.get_full_name()} — {profile.open_families} open")
+            for profile in workers
+        ]
+        if reason_required:
+            self.fields["reason"].required = True
+            self.fields["reason"].error_messages["required"] = "Enter why the family is being reallocated"
+
+    def clean_worker(self):
+        return self.workers[self.cleaned_data["worker"]]

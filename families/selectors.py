@@ -1,0 +1,225 @@
+"""Reads of families, always scoped to what the user may see (DESIGN §2).
+
+Workers see the families they are allocated to, through their per-family
+guardian grants (a direct join on ``FamilyUserObjectPermission``); team
+managers see every family of their teams' bases; nobody else sees any.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from bases.models import StaffProfile
+from ecfs.audit.models import AuditEvent
+from ecfs.roles import Role, group_name, has_role
+from referrals.models import Referral
+
+from .models import Allocation, Family, FamilyUserObjectPermission, Person
+from .rules import name_key
+from .validators import normalise_postcode
+
+
+def managed_base_ids(user) -> list[int]:
+    return list(user.managed_teams.values_list("base_id", flat=True).distinct())
+
+
+def family_visibility_filter(user) -> Q:
+    """A filter on Family (or, prefixed, on anything that points to one) for what ``user`` may see."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    visible = Q(pk__in=[])
+    if has_role(user, Role.MANAGER):
+        visible |= Q(base_id__in=managed_base_ids(user))
+    if has_role(user, Role.WORKER):
+        granted = FamilyUserObjectPermission.objects.filter(
+            content_object=OuterRef("pk"), user=user, permission__codename="view_family"
+        )
+        visible |= Q(Exists(granted))
+    return visible
+
+
+def family_list(*, user) -> QuerySet[Family]:
+    return Family.objects.filter(family_visibility_filter(user))
+
+
+def family_get(*, user, reference: str) -> Family:
+    """The family, or 404 when it does not exist *or* the user may not see it."""
+    family = family_list(user=user).select_related("district", "locality", "base").filter(reference=reference).first()
+    if family is None:
+        raise Http404("No such family")
+    return family
+
+
+def family_detail(*, user, reference: str) -> Family:
+    """Everything the family record page shows, in a fixed number of queries."""
+    family = family_get(user=user, reference=reference)
+    family.member_list = list(family.members.order_by("kind", "date_of_birth", "expected_date"))
+    family.professional_list = list(family.professionals.all())
+    family.allocation_list = list(
+        family.allocations.select_related("worker", "allocated_by", "ended_by").order_by("-started_at")
+    )
+    family.referral_list = list(
+        family.referrals.select_related("routed_team").prefetch_related("reasons", "decisions__decided_by")
+    )
+    family.timeline = list(AuditEvent.objects.filter(family=family).select_related("actor")[:100])
+    return family
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    family: Family
+    role: str
+    next_action: str
+    due: date | None
+    overdue: bool
+
+
+def caseload(*, user, today: date) -> list[CaseloadRow]:
+    """My families, with their next due action, most urgent first."""
+    allocations = (
+        Allocation.objects.filter(worker=user, ended_at__isnull=True)
+        .select_related("family__locality", "family__base")
+        .annotate(
+            first_contact_due=Min(
+                "family__referrals__first_contact_due",
+                filter=Q(family__referrals__status=Referral.Status.ALLOCATED)
+                & Q(family__referrals__first_contact_at__isnull=True),
+            ),
+            children=Count("family__members", filter=Q(family__members__kind__in=["child", "unborn"]), distinct=True),
+        )
+    )
+    rows = []
+    for allocation in allocations:
+        due = allocation.first_contact_due
+        allocation.family.child_count = allocation.children
+        rows.append(
+            CaseloadRow(
+                family=allocation.family,
+                role=allocation.get_role_display(),
+                next_action="First contact" if due else "",
+                due=due,
+                overdue=bool(due and due < today),
+            )
+        )
+    far = today + timedelta(days=100000)
+    rows.sort(key=lambda row: (not row.overdue, row.due or far, row.family.reference))
+    return rows
+
+
+def worker_caseloads(*, manager) -> QuerySet:
+    """The workers a manager can allocate to, with their number of open families."""
+    return (
+        StaffProfile.objects.filter(
+            team__manager=manager, user__is_active=True, user__groups__name=group_name(Role.WORKER)
+        )
+        .select_related("user", "team")
+        .annotate(
+            open_families=Count("user__allocations", filter=Q(user__allocations__ended_at__isnull=True), distinct=True)
+        )
+        .order_by("open_families", "user__last_name", "user__first_name")
+    )
+
+
+# Duplicate check ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    family: Family
+    person: Person
+    matched_on: tuple[str, ...]
+    score: int
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein (optimal string alignment): a swapped pair of letters counts as one typo."""
+    rows = [list(range(len(b) + 1))]
+    for i, ca in enumerate(a, start=1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cost = 0 if ca == cb else 1
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def _names_match(a: str, b: str) -> bool:
+    if not a or not b:
+        return False
+    allowed = 0 if min(len(a), len(b)) <= 3 else 1 if min(len(a), len(b)) <= 6 else 2
+    return _edit_distance(a, b) <= allowed
+
+
+def _dates_match(a: date | None, b: date | None) -> bool:
+    """Equal, day and month swapped, or one of day, month and year mistyped."""
+    if a is None or b is None:
+        return False
+    if b in _dob_variants(a):
+        return True
+    return (a.year != b.year) + (a.month != b.month) + (a.day != b.day) == 1
+
+
+def _dob_variants(value: date | None) -> list[date]:
+    if value is None:
+        return []
+    variants = [value]
+    if value.day <= 12 and value.day != value.month:
+        variants.append(date(value.year, value.day, value.month))  # always valid: both are 1 to 12
+    return variants
+
+
+def duplicate_candidates(*, people: list[dict], postcode: str, limit: int = 10) -> list[DuplicateCandidate]:
+    """Families that may already hold these people: name, date of birth and postcode, typo-tolerant.
+
+    A narrow indexed search first (same date of birth or its day/month swap, same
+    postcode, or same surname), then a typo-tolerant comparison of each hit. A
+    person matching on at least two of name, date of birth and postcode is a
+    candidate.
+    """
+    postcode = normalise_postcode(postcode)
+    compact = postcode.replace(" ", "")
+    wanted = [
+        {
+            "first": name_key(p.get("first_name", "")),
+            "last": name_key(p.get("last_name", "")),
+            "dob": p.get("date_of_birth") or p.get("expected_date"),
+        }
+        for p in people
+        if p.get("first_name") or p.get("last_name")
+    ]
+    if not wanted:
+        return []
+    search = Q(family__postcode=postcode)
+    for person in wanted:
+        for variant in _dob_variants(person["dob"]):
+            search |= Q(date_of_birth=variant) | Q(expected_date=variant)
+        if person["last"]:
+            search |= Q(last_name_key=person["last"])
+    hits = Person.objects.filter(search).select_related("family__base")[:500]
+
+    best: dict[int, DuplicateCandidate] = {}
+    for hit in hits:
+        hit_postcode = hit.family.postcode.replace(" ", "")
+        for person in wanted:
+            matched = []
+            if _names_match(person["first"], hit.first_name_key) and _names_match(person["last"], hit.last_name_key):
+                matched.append("name")
+            if _dates_match(person["dob"], hit.date_of_birth or hit.expected_date):
+                matched.append("date of birth")
+            if compact and (hit_postcode == compact or _edit_distance(hit_postcode, compact) <= 1):
+                matched.append("postcode")
+            if len(matched) >= 2:
+                candidate = DuplicateCandidate(hit.family, hit, tuple(matched), len(matched))
+                current = best.get(hit.family_id)
+                if current is None or candidate.score > current.score:
+                    best[hit.family_id] = candidate
+    ranked = sorted(best.values(), key=lambda c: (-c.score, c.family.reference or ""))
+    return ranked[:limit]
+
+
+def family_audit_trail(*, family: Family) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(family=family).select_related("actor")

@@ -1,0 +1,248 @@
+"""Writes to families: members, the team around the family, allocation of workers."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from bases.models import StaffProfile, Team
+from ecfs.audit.services import audit_record
+from ecfs.errors import ApplicationError
+from ecfs.roles import Role, has_role
+
+from .determinants import DETERMINANTS
+from .models import Allocation, Determinant, Family, Person, Professional
+from .rules import name_key, validate_person_dates
+from .validators import normalise_postcode, validate_uk_postcode
+
+WORKER_FAMILY_PERMISSIONS = ("families.view_family", "families.change_family")
+
+
+def determinants_ensure() -> None:
+    for position, (code, name, impact) in enumerate(DETERMINANTS, start=1):
+        Determinant.objects.update_or_create(
+            code=code, defaults={"name": name, "impact": int(impact), "position": position}
+        )
+
+
+def _family_reference(family: Family) -> str:
+    return f"ECFS-{family.pk:06d}"
+
+
+def family_create(*, actor, people: list[dict], **fields) -> Family:
+    """Create a family with its members. The caller has done the duplicate check."""
+    fields["postcode"] = normalise_postcode(fields["postcode"])
+    validate_uk_postcode(fields["postcode"])
+    family = Family.objects.create(created_by=actor, modified_by=actor, **fields)
+    family.reference = _family_reference(family)
+    family.save(update_fields=["reference"])
+    for person in people:
+        person_add(family=family, actor=actor, audit=False, **person)
+    audit_record(actor=actor, action="family.created", obj=family, family=family, summary="Family record created")
+    return family
+
+
+def person_add(*, family: Family, actor, audit: bool = True, **fields) -> Person:
+    validate_person_dates(
+        kind=fields["kind"],
+        date_of_birth=fields.get("date_of_birth"),
+        expected_date=fields.get("expected_date"),
+        today=timezone.localdate(),
+    )
+    person = Person(family=family, **fields)
+    person.first_name_key = name_key(person.first_name)
+    person.last_name_key = name_key(person.last_name)
+    person.full_clean(exclude=["family"])
+    person.save()
+    if audit:
+        audit_record(
+            actor=actor,
+            action="person.added",
+            obj=person,
+            family=family,
+            summary=f"{person.get_kind_display()} added to the family",
+        )
+    return person
+
+
+@transaction.atomic
+def family_member_add(*, family: Family, actor, **fields) -> Person:
+    return person_add(family=family, actor=actor, **fields)
+
+
+@transaction.atomic
+def professional_add(*, family: Family, actor, **fields) -> Professional:
+    professional = Professional(family=family, **fields)
+    professional.full_clean(exclude=["family"])
+    professional.save()
+    audit_record(
+        actor=actor,
+        action="professional.added",
+        obj=professional,
+        family=family,
+        summary=f"{professional.get_agency_display()} added to the team around the family",
+    )
+    return professional
+
+
+EDITABLE_CHARACTERISTICS = (
+    "lone_parent",
+    "teenage_parent",
+    "eligible_funded_2yo",
+    "parent_no_qualifications",
+    "low_income",
+    "english_additional_language",
+    "first_language",
+    "interpreter_needed",
+    "ethnicity",
+    "disability_in_household",
+    "send_in_household",
+    "consent_given",
+    "consent_given_by",
+    "consent_date",
+    "consent_scope",
+)
+
+
+@transaction.atomic
+def family_update_characteristics(*, family: Family, actor, **fields) -> Family:
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    unknown = set(fields) - set(EDITABLE_CHARACTERISTICS)
+    if unknown:
+        raise ApplicationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    if fields.get("consent_given") and not fields.get("consent_date"):
+        raise ValidationError({"consent_date": "Enter the date consent was given"})
+    changes = {}
+    for name, value in fields.items():
+        old = getattr(family, name)
+        if old != value:
+            changes[name] = {"old": _jsonable(old), "new": _jsonable(value)}
+            setattr(family, name, value)
+    if changes:
+        family.modified_by = actor
+        family.save()
+        audit_record(
+            actor=actor,
+            action="family.changed",
+            obj=family,
+            family=family,
+            summary="Household details changed",
+            changes=changes,
+        )
+    return family
+
+
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+# Allocation -----------------------------------------------------------------------------------
+
+
+def managed_teams(user):
+    return Team.objects.filter(manager=user)
+
+
+def _check_manages(actor, family: Family) -> None:
+    if not has_role(actor, Role.MANAGER) or not managed_teams(actor).filter(base_id=family.base_id).exists():
+        raise ApplicationError("Only a team manager of the family's base can allocate its workers.")
+
+
+def _check_allocatable(actor, worker) -> None:
+    if not worker.is_active or not has_role(worker, Role.WORKER):
+        raise ApplicationError(f"{worker} is not an active family support worker.")
+    worker_bases = StaffProfile.objects.filter(user=worker).values("team__base_id")
+    if not managed_teams(actor).filter(base_id__in=worker_bases).exists():
+        raise ApplicationError(f"{worker} is not in a team you manage.")
+
+
+def _grant(worker, family: Family) -> None:
+    for permission in WORKER_FAMILY_PERMISSIONS:
+        assign_perm(permission, worker, family)
+
+
+def _revoke(worker, family: Family) -> None:
+    for permission in WORKER_FAMILY_PERMISSIONS:
+        remove_perm(permission, worker, family)
+
+
+def open_lead_allocation(family: Family) -> Allocation | None:
+    return (
+        family.allocations.filter(ended_at__isnull=True, role=Allocation.Role.LEAD)
+        .select_related("worker", "allocated_by")
+        .first()
+    )
+
+
+def allocation_start(*, family: Family, worker, role: str, actor, reason: str = "") -> Allocation:
+    """Allocate a worker (inside the caller's transaction, with the family row locked)."""
+    _check_manages(actor, family)
+    _check_allocatable(actor, worker)
+    if family.allocations.filter(ended_at__isnull=True, worker=worker).exists():
+        raise ApplicationError(f"{worker} is already allocated to {family.reference}.")
+    allocation = Allocation.objects.create(
+        family=family, worker=worker, role=role, started_at=timezone.now(), allocated_by=actor, reason=reason
+    )
+    _grant(worker, family)
+    audit_record(
+        actor=actor,
+        action="family.allocated",
+        obj=allocation,
+        family=family,
+        summary=f"{worker.get_full_name()} allocated as {allocation.get_role_display().lower()}",
+        changes={"worker": worker.email, "role": role},
+    )
+    return allocation
+
+
+def allocation_end(*, allocation: Allocation, actor, reason: str) -> Allocation:
+    allocation.ended_at = timezone.now()
+    allocation.ended_by = actor
+    allocation.end_reason = reason
+    allocation.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    _revoke(allocation.worker, allocation.family)
+    audit_record(
+        actor=actor,
+        action="family.allocation_ended",
+        obj=allocation,
+        family=allocation.family,
+        summary=f"{allocation.worker.get_full_name()} no longer {allocation.get_role_display().lower()}",
+        changes={"worker": allocation.worker.email, "reason": reason},
+    )
+    return allocation
+
+
+@transaction.atomic
+def family_reallocate(*, family: Family, worker, reason: str, actor) -> Allocation:
+    """Hand the family to a new lead worker; the old one loses access on their next request."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the family is being reallocated"})
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    _check_manages(actor, family)
+    current = open_lead_allocation(family)
+    if current and current.worker_id == worker.pk:
+        raise ApplicationError(f"{worker} is already the lead worker for {family.reference}.")
+    co_worker = family.allocations.filter(ended_at__isnull=True, worker=worker).first()
+    if co_worker:
+        allocation_end(allocation=co_worker, actor=actor, reason="Became lead worker")
+    if current:
+        allocation_end(allocation=current, actor=actor, reason=reason)
+    return allocation_start(family=family, worker=worker, role=Allocation.Role.LEAD, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def family_add_co_worker(*, family: Family, worker, actor, reason: str = "") -> Allocation:
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    return allocation_start(family=family, worker=worker, role=Allocation.Role.CO_WORKER, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def family_end_co_worker(*, family: Family, worker, actor, reason: str) -> Allocation:
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    _check_manages(actor, family)
+    allocation = family.allocations.filter(ended_at__isnull=True, worker=worker, role=Allocation.Role.CO_WORKER).first()
+    if allocation is None:
+        raise ApplicationError(f"{worker} is not a co-worker for {family.reference}.")
+    return allocation_end(allocation=allocation, actor=actor, reason=reason or "Co-working ended")

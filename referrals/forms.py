@@ -1,0 +1,325 @@
+from datetime import datetime, time
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from bases.models import District, Locality
+from ecfs.govuk_forms import GovukDateField
+from families.models import Determinant, Person
+from families.rules import validate_person_dates
+from families.validators import normalise_postcode, validate_uk_postcode
+
+from .models import Referral, Source, TriageDecision
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _person_fields(prefix: str, label: str, *, required: bool, date_label="Date of birth", date_kind="past"):
+    date_options = {"must_be_past": True} if date_kind == "past" else {"must_be_future": True}
+    return {
+        f"{prefix}_first_name": forms.CharField(
+            label=f"{label}: first name",
+            max_length=100,
+            required=required,
+            error_messages={"required": f"Enter the {label.lower()}'s first name"},
+        ),
+        f"{prefix}_last_name": forms.CharField(
+            label=f"{label}: last name",
+            max_length=100,
+            required=required,
+            error_messages={"required": f"Enter the {label.lower()}'s last name"},
+        ),
+        f"{prefix}_date": GovukDateField(label=f"{label}: {date_label.lower()}", required=required, **date_options),
+    }
+
+
+class ReferralForm(forms.Form):
+    """One page, in the order a call goes: who is calling, about whom, why, how to engage."""
+
+    received_on = GovukDateField(label="Date received", must_be_past=True)
+    received_via = forms.ChoiceField(
+        label="How was it received?",
+        choices=Referral.ReceivedVia.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the referral was received"},
+    )
+    source = forms.ChoiceField(
+        label="Who is referring?",
+        choices=[("", "Choose a source")] + Source.choices,
+        error_messages={"required": "Select who is referring"},
+    )
+    referrer_name = forms.CharField(
+        label="Referrer's name", max_length=150, error_messages={"required": "Enter the referrer's name"}
+    )
+    referrer_agency = forms.CharField(label="Agency or organisation", max_length=150, required=False)
+    referrer_role = forms.CharField(label="Role", max_length=150, required=False)
+    referrer_phone = forms.CharField(
+        label="Phone",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    referrer_email = forms.EmailField(
+        label="Email",
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+
+    reasons = forms.ModelMultipleChoiceField(
+        label="Reasons for the referral",
+        queryset=Determinant.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one reason for the referral"},
+        help_text="Select all that apply.",
+    )
+    reason_details = forms.CharField(label="What is happening for the family?", widget=forms.Textarea, required=False)
+    urgency = forms.ChoiceField(
+        label="Urgency",
+        choices=Referral.Urgency.choices,
+        widget=forms.RadioSelect,
+        initial="routine",
+        error_messages={"required": "Select the urgency"},
+    )
+    consent_obtained = forms.ChoiceField(
+        label="Has the family consented to the referral?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if the family has consented"},
+    )
+
+    best_times = forms.CharField(label="Best times to contact", max_length=200, required=False)
+    language = forms.CharField(label="Preferred language", max_length=60, required=False)
+    interpreter_needed = forms.BooleanField(label="An interpreter is needed", required=False)
+    safe_contact_only = forms.BooleanField(
+        label="Domestic abuse: contact only by agreed safe means",
+        required=False,
+        help_text="Tick if someone in the home may be a risk. Say below how to make contact safely.",
+    )
+    safe_contact_notes = forms.CharField(label="Safe ways to make contact", widget=forms.Textarea, required=False)
+
+    address_line_1 = forms.CharField(
+        label="Address line 1",
+        max_length=200,
+        error_messages={"required": "Enter the first line of the address"},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    address_line_2 = forms.CharField(label="Address line 2", max_length=200, required=False)
+    town = forms.CharField(label="Town or village", max_length=100, error_messages={"required": "Enter the town"})
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=10,
+        error_messages={"required": "Enter the postcode"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    district = forms.ModelChoiceField(
+        label="District",
+        queryset=District.objects.all(),
+        empty_label="Choose a district",
+        to_field_name="slug",
+        error_messages={"required": "Select the district", "invalid_choice": "Select a district from the list"},
+    )
+    locality = forms.ModelChoiceField(
+        label="Locality",
+        queryset=Locality.objects.order_by("is_other", "name"),
+        empty_label="Choose a locality",
+        help_text="The market town nearest the family, or Other.",
+        error_messages={"required": "Select the locality", "invalid_choice": "Select a locality from the list"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(_person_fields("parent", "Parent or carer", required=False))
+        self.fields.update(_person_fields("child", "Child", required=False))
+        self.fields.update(_person_fields("child2", "Second child", required=False))
+        self.fields["unborn_date"] = GovukDateField(
+            label="Unborn baby: expected date of birth", required=False, must_be_future=True
+        )
+
+    def clean_postcode(self):
+        postcode = normalise_postcode(self.cleaned_data["postcode"])
+        validate_uk_postcode(postcode)
+        return postcode
+
+    def clean(self):
+        cleaned = super().clean()
+        district, locality = cleaned.get("district"), cleaned.get("locality")
+        if district and locality and locality.district_id not in (None, district.pk):
+            self.add_error("locality", f"{locality} is not in {district}: choose a locality in that district")
+        if cleaned.get("safe_contact_only") and not (cleaned.get("safe_contact_notes") or "").strip():
+            self.add_error("safe_contact_notes", "Say how to make contact safely")
+        self.people = self._people(cleaned)
+        has_child = any(p["kind"] in (Person.Kind.CHILD, Person.Kind.UNBORN) for p in self.people)
+        if not has_child and not self.errors:
+            self.add_error("child_first_name", "Enter at least one child aged 0 to 5, or an unborn baby's due date")
+        return cleaned
+
+    def _people(self, cleaned) -> list[dict]:
+        today = timezone.localdate()
+        people = []
+        family_name = cleaned.get("parent_last_name") or cleaned.get("child_last_name") or ""
+        for prefix, kind in (
+            ("parent", Person.Kind.PARENT_CARER),
+            ("child", Person.Kind.CHILD),
+            ("child2", Person.Kind.CHILD),
+        ):
+            first, last = cleaned.get(f"{prefix}_first_name"), cleaned.get(f"{prefix}_last_name")
+            when = cleaned.get(f"{prefix}_date")
+            if not (first or last or when):
+                continue
+            if not first:
+                self.add_error(f"{prefix}_first_name", "Enter a first name")
+                continue
+            if not last:
+                self.add_error(f"{prefix}_last_name", "Enter a last name")
+                continue
+            if kind == Person.Kind.CHILD and when is None:
+                self.add_error(f"{prefix}_date", "Enter the child's date of birth")
+                continue
+            try:
+                validate_person_dates(kind=kind, date_of_birth=when, expected_date=None, today=today)
+            except ValidationError as error:
+                self.add_error(f"{prefix}_date", error.message_dict["date_of_birth"])
+                continue
+            people.append({"kind": kind, "first_name": first, "last_name": last, "date_of_birth": when})
+        if cleaned.get("unborn_date"):
+            due = cleaned["unborn_date"]
+            try:
+                validate_person_dates(kind=Person.Kind.UNBORN, date_of_birth=None, expected_date=due, today=today)
+                people.append(
+                    {
+                        "kind": Person.Kind.UNBORN,
+                        "first_name": "Unborn",
+                        "last_name": family_name or "baby",
+                        "expected_date": due,
+                    }
+                )
+            except ValidationError as error:
+                self.add_error("unborn_date", error.message_dict["expected_date"])
+        return people
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        received_at = timezone.make_aware(datetime.combine(data["received_on"], time(9, 0)))
+        if data["received_on"] == timezone.localdate():
+            received_at = timezone.now()
+        fields = {
+            name: data[name]
+            for name in (
+                "received_via",
+                "source",
+                "referrer_name",
+                "referrer_agency",
+                "referrer_role",
+                "referrer_phone",
+                "referrer_email",
+                "reason_details",
+                "urgency",
+                "best_times",
+                "language",
+                "interpreter_needed",
+                "safe_contact_only",
+                "safe_contact_notes",
+                "address_line_1",
+                "address_line_2",
+                "town",
+                "postcode",
+                "district",
+                "locality",
+            )
+        }
+        return {
+            **fields,
+            "received_at": received_at,
+            "consent_obtained": data["consent_obtained"] == "yes",
+            "reasons": list(data["reasons"]),
+            "people": self.people,
+        }
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=TriageDecision.Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a decision"},
+    )
+    reason = forms.ChoiceField(
+        label="Reason",
+        choices=[("", "Choose a reason")] + TriageDecision.Reason.choices,
+        error_messages={"required": "Select a reason for the decision"},
+    )
+    notes = forms.CharField(
+        label="Why", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Explain the decision"}
+    )
+    NEW_FAMILY = "new"
+    family_choice = forms.ChoiceField(
+        label="Which family is this referral for?",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Only needed when accepting. Check the possible matches before making a new family.",
+    )
+
+    def __init__(self, *args, allowed_decisions=None, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidate_families = {c.family.reference: c.family for c in candidates}
+        self.fields["family_choice"].choices = [
+            (c.family.reference, f"{c.family.reference}: {c.person.full_name}, matched on {', '.join(c.matched_on)}")
+            for c in candidates
+        ] + [(self.NEW_FAMILY, "None of these: make a new family")]
+        if allowed_decisions is not None:
+            self.fields["decision"].choices = [
+                (value, label) for value, label in TriageDecision.Decision.choices if value in allowed_decisions
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        decision, reason = cleaned.get("decision"), cleaned.get("reason")
+        if decision and reason and reason not in TriageDecision.REASONS_FOR[TriageDecision.Decision(decision)]:
+            allowed = ", ".join(
+                TriageDecision.Reason(r).label.lower()
+                for r in TriageDecision.REASONS_FOR[TriageDecision.Decision(decision)]
+            )
+            self.add_error("reason", f"That reason does not fit the decision: choose from {allowed}")
+        if decision == TriageDecision.Decision.ACCEPT and not cleaned.get("family_choice"):
+            self.add_error("family_choice", "Choose the family this referral is for, or make a new family")
+        return cleaned
+
+    def family_kwargs(self) -> dict:
+        choice = self.cleaned_data.get("family_choice")
+        if self.cleaned_data.get("decision") != TriageDecision.Decision.ACCEPT:
+            return {}
+        if choice == self.NEW_FAMILY:
+            return {"new_family": True}
+        return {"family": self.candidate_families[choice]}
+
+
+class AllocationForm(forms.Form):
+    worker = forms.ChoiceField(
+        label="Allocate to", widget=forms.RadioSelect, error_messages={"required": "Select a worker"}
+    )
+
+    def __init__(self, *args, workers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workers = {str(profile.user.pk): profile.user for profile in workers}
+        self.fields["worker"].choices = [
+            (
+                str(profile.user.pk),
+                f"{profile.user.get_full_name()} — {profile.open_families} open famil"
+                f"{'y' if profile.open_families == 1 else 'ies'} ({profile.team.name})",
+            )
+            for profile in workers
+        ]
+
+    def clean_worker(self):
+        return self.workers[self.cleaned_data["worker"]]
+
+
+class FirstContactForm(forms.Form):
+    contact_date = GovukDateField(label="Date of first contact", must_be_past=True)
+
+    def contact_datetime(self):
+        day = self.cleaned_data["contact_date"]
+        if day == timezone.localdate():
+            return timezone.now()
+        return timezone.make_aware(datetime.combine(day, time(12, 0)))

@@ -1,0 +1,119 @@
+"""Reads of referrals, scoped: managers see referrals routed to their bases' teams,
+workers see the referrals of families allocated to them, nobody else sees any."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.fields import BooleanField
+from django.http import Http404
+
+from ecfs.roles import Role, has_role
+from families.models import FamilyUserObjectPermission
+from families.selectors import managed_base_ids
+
+from .models import Referral
+
+Status = Referral.Status
+AWAITING_TRIAGE = (Status.RECEIVED,)
+AWAITING_ALLOCATION = (Status.ACCEPTED,)
+
+
+def referral_list(*, user) -> QuerySet[Referral]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Referral.objects.none()
+    visible = Q(pk__in=[])
+    if has_role(user, Role.MANAGER):
+        visible |= Q(routed_team__base_id__in=managed_base_ids(user))
+    if has_role(user, Role.WORKER):
+        granted = FamilyUserObjectPermission.objects.filter(
+            content_object=OuterRef("family_id"), user=user, permission__codename="view_family"
+        )
+        visible |= Q(Exists(granted))
+    return Referral.objects.filter(visible)
+
+
+def referral_get(*, user, uuid) -> Referral:
+    referral = (
+        referral_list(user=user)
+        .select_related("routed_team__base", "district", "locality", "family", "recorded_by")
+        .prefetch_related("reasons", "people", "decisions__decided_by")
+        .filter(uuid=uuid)
+        .first()
+    )
+    if referral is None:
+        raise Http404("No such referral")
+    return referral
+
+
+def with_overdue(referrals: QuerySet[Referral], *, today: date) -> QuerySet[Referral]:
+    return referrals.annotate(
+        triage_overdue=Case(
+            When(status=Status.RECEIVED, triage_due__lt=today, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        first_contact_overdue=Case(
+            When(
+                status__in=[Status.ACCEPTED, Status.ALLOCATED],
+                first_contact_at__isnull=True,
+                first_contact_due__lt=today,
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+QUEUE_SORTS = {
+    "received": ("received_at",),
+    "-received": ("-received_at",),
+    "due": ("triage_due", "received_at"),
+    "-due": ("-triage_due", "-received_at"),
+    "urgency": ("-urgency", "triage_due"),  # "urgent" sorts after "routine": descending puts it first
+    "status": ("status", "triage_due"),
+}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = "open"
+    district: str = ""
+    base: str = ""
+    source: str = ""
+    urgency: str = ""
+    overdue: bool = False
+    sort: str = "due"
+
+
+def triage_queue(*, user, filters: QueueFilters, today: date) -> QuerySet[Referral]:
+    referrals = with_overdue(referral_list(user=user), today=today).select_related(
+        "routed_team__base", "district", "family"
+    )
+    if filters.status == "open":
+        referrals = referrals.filter(status__in=Referral.OPEN_STATUSES)
+    elif filters.status in Status.values:
+        referrals = referrals.filter(status=filters.status)
+    if filters.district:
+        referrals = referrals.filter(district__slug=filters.district)
+    if filters.base:
+        referrals = referrals.filter(routed_team__base__name=filters.base)
+    if filters.source:
+        referrals = referrals.filter(source=filters.source)
+    if filters.urgency:
+        referrals = referrals.filter(urgency=filters.urgency)
+    if filters.overdue:
+        referrals = referrals.filter(Q(triage_overdue=True) | Q(first_contact_overdue=True))
+    return referrals.order_by(*QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["due"]), "pk")
+
+
+def manager_overview(*, user, today: date) -> dict:
+    """Counts for the manager's landing page, in one query."""
+    referrals = with_overdue(referral_list(user=user), today=today)
+    return referrals.aggregate(
+        awaiting_triage=Count("pk", filter=Q(status__in=AWAITING_TRIAGE)),
+        triage_overdue=Count("pk", filter=Q(triage_overdue=True)),
+        awaiting_allocation=Count("pk", filter=Q(status__in=AWAITING_ALLOCATION)),
+        first_contact_overdue=Count("pk", filter=Q(first_contact_overdue=True)),
+    )

@@ -1,0 +1,277 @@
+"""Writes to referrals: intake, triage decisions, allocation, first contact."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from bases.models import Team
+from ecfs.audit.services import audit_record
+from ecfs.errors import ApplicationError
+from ecfs.roles import Role, has_role
+from ecfs.working_days import add_working_days
+from families import services as family_services
+from families.models import Allocation, Family, Person
+from families.rules import validate_person_dates
+from families.validators import normalise_postcode, validate_uk_postcode
+
+from .models import Referral, ReferralPerson, TriageDecision
+
+Status = Referral.Status
+Decision = TriageDecision.Decision
+
+DECISION_STATUS = {
+    Decision.ACCEPT: Status.ACCEPTED,
+    Decision.SIGNPOST: Status.SIGNPOSTED,
+    Decision.STEP_UP: Status.STEPPED_UP,
+    Decision.NO_FURTHER_ACTION: Status.NO_FURTHER_ACTION,
+    Decision.DUPLICATE: Status.DUPLICATE,
+    Decision.WITHDRAW: Status.WITHDRAWN,
+}
+# DESIGN §3: what may be decided from each state. Closed states allow nothing.
+ALLOWED_DECISIONS = {
+    Status.RECEIVED: set(Decision),
+    Status.ACCEPTED: {Decision.STEP_UP, Decision.NO_FURTHER_ACTION, Decision.WITHDRAW},
+    Status.ALLOCATED: {Decision.STEP_UP, Decision.WITHDRAW},
+}
+REREFERRAL_WINDOW = timedelta(days=365)
+
+
+def route_team(*, district) -> Team:
+    """The team a new referral goes to: the district's team with the fewest referrals awaiting triage."""
+    teams = Team.objects.filter(base__district=district).order_by("name")
+    if not teams:
+        raise ApplicationError(f"No team works in {district} yet: ask a service admin to set one up.")
+    waiting = {
+        row["routed_team"]: row["n"]
+        for row in Referral.objects.filter(routed_team__in=teams, status=Status.RECEIVED)
+        .values("routed_team")
+        .annotate(n=Count("pk"))
+    }
+    return min(teams, key=lambda team: (waiting.get(team.pk, 0), team.name))
+
+
+@transaction.atomic
+def referral_create(*, actor, people: list[dict], reasons: list, routed_team: Team | None = None, **fields) -> Referral:
+    """Record a referral and route it to a team; due dates in working days from receipt."""
+    if not reasons:
+        raise ValidationError({"reasons": "Select at least one reason for the referral"})
+    if not any(p["kind"] in (Person.Kind.CHILD, Person.Kind.UNBORN) for p in people):
+        raise ValidationError({"__all__": "Name at least one child aged 0 to 5 or an unborn child"})
+    today = timezone.localdate()
+    for person in people:
+        validate_person_dates(
+            kind=person["kind"],
+            date_of_birth=person.get("date_of_birth"),
+            expected_date=person.get("expected_date"),
+            today=today,
+        )
+    fields["postcode"] = normalise_postcode(fields["postcode"])
+    validate_uk_postcode(fields["postcode"])
+    locality = fields["locality"]
+    if locality.district_id not in (None, fields["district"].pk):
+        raise ValidationError({"locality": f"{locality} is not in {fields['district']}"})
+
+    received_on = timezone.localtime(fields["received_at"]).date()
+    referral = Referral(
+        recorded_by=actor,
+        routed_team=routed_team or route_team(district=fields["district"]),
+        triage_due=add_working_days(received_on, settings.ECFS_TRIAGE_DUE_WORKING_DAYS),
+        first_contact_due=add_working_days(received_on, settings.ECFS_FIRST_CONTACT_DUE_WORKING_DAYS),
+        **fields,
+    )
+    referral.full_clean(exclude=["reasons"])
+    referral.save()
+    referral.reference = f"REF-{referral.pk:06d}"
+    referral.save(update_fields=["reference"])
+    referral.reasons.set(reasons)
+    ReferralPerson.objects.bulk_create([ReferralPerson(referral=referral, **person) for person in people])
+    audit_record(
+        actor=actor,
+        action="referral.received",
+        obj=referral,
+        summary=f"Referral from {referral.get_source_display().lower()} routed to {referral.routed_team}",
+    )
+    return referral
+
+
+def _check_can_triage(actor, referral: Referral) -> None:
+    if (
+        not has_role(actor, Role.MANAGER)
+        or not family_services.managed_teams(actor).filter(base_id=referral.routed_team.base_id).exists()
+    ):
+        raise ApplicationError("Only a team manager at the base this referral was routed to can decide on it.")
+
+
+def _rereferral_closure(family: Family, before) -> object | None:
+    """When the family's support last ended within 12 months before ``before``, that moment."""
+    closures = [family.closed_at] if family.closed_at else []
+    last_referral = family.referrals.filter(closed_at__isnull=False, closed_at__lt=before).aggregate(
+        m=Max("closed_at")
+    )["m"]
+    if last_referral:
+        closures.append(last_referral)
+    recent = [moment for moment in closures if before - REREFERRAL_WINDOW <= moment <= before]
+    return max(recent) if recent else None
+
+
+def _family_from_referral(referral: Referral, actor) -> Family:
+    people = [
+        {
+            "kind": person.kind,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "date_of_birth": person.date_of_birth,
+            "expected_date": person.expected_date,
+            "relationship": Person.Relationship.SUBJECT_CHILD
+            if person.kind in (Person.Kind.CHILD, Person.Kind.UNBORN)
+            else "",
+        }
+        for person in referral.people.all()
+    ]
+    return family_services.family_create(
+        actor=actor,
+        people=people,
+        address_line_1=referral.address_line_1,
+        address_line_2=referral.address_line_2,
+        town=referral.town,
+        postcode=referral.postcode,
+        district=referral.district,
+        locality=referral.locality,
+        base=referral.routed_team.base,
+        interpreter_needed=referral.interpreter_needed,
+        first_language=referral.language,
+        english_additional_language=bool(referral.language and referral.language.lower() != "english"),
+        consent_given=referral.consent_obtained,
+        consent_given_by=f"Obtained by {referral.referrer_name} at referral" if referral.consent_obtained else "",
+        consent_date=timezone.localtime(referral.received_at).date() if referral.consent_obtained else None,
+        consent_scope=Family.ConsentScope.HOLD_AND_SHARE if referral.consent_obtained else "",
+    )
+
+
+@transaction.atomic
+def referral_decide(
+    *,
+    referral: Referral,
+    decision: str,
+    reason: str,
+    notes: str,
+    actor,
+    family: Family | None = None,
+    new_family: bool = False,
+) -> TriageDecision:
+    """Record a triage decision. Accepting links the referral to a family: an existing one
+    (``family``) or, after the duplicate check, a new one made from the referral (``new_family``)."""
+    referral = Referral.objects.select_for_update().select_related("routed_team").get(pk=referral.pk)
+    _check_can_triage(actor, referral)
+    if decision not in Decision.values:
+        raise ValidationError({"decision": "Select a decision"})
+    allowed = ALLOWED_DECISIONS.get(referral.status, set())
+    if decision not in allowed:
+        raise ApplicationError(
+            f"A referral that is {referral.get_status_display().lower()} cannot be given the decision "
+            f"“{Decision(decision).label}”."
+        )
+    if reason not in TriageDecision.REASONS_FOR[Decision(decision)]:
+        raise ValidationError({"reason": "Select a reason that fits the decision"})
+    if not notes.strip():
+        raise ValidationError({"notes": "Explain the decision"})
+
+    now = timezone.now()
+    if decision == Decision.ACCEPT:
+        if family is None and not new_family:
+            raise ValidationError({"family": "Choose the family this referral is for, or confirm it is a new family"})
+        if family is not None:
+            family = Family.objects.select_for_update().get(pk=family.pk)
+            if (
+                family.base_id != referral.routed_team.base_id
+                and not family_services.managed_teams(actor).filter(base_id=family.base_id).exists()
+            ):
+                raise ApplicationError(
+                    f"{family.reference} is held by {family.base}: ask their team manager to take this referral."
+                )
+        else:
+            family = _family_from_referral(referral, actor)
+        referral.family = family
+        referral.previous_closure_at = _rereferral_closure(family, referral.received_at)
+        if family.status == Family.Status.CLOSED:
+            family.status = Family.Status.OPEN
+            family.closed_at = None
+            family.save(update_fields=["status", "closed_at"])
+
+    old_status = referral.status
+    referral.status = DECISION_STATUS[Decision(decision)]
+    referral.triaged_at = referral.triaged_at or now
+    if referral.status in Referral.CLOSED_AT_TRIAGE:
+        referral.closed_at = now
+    referral.save()
+    triage_decision = TriageDecision.objects.create(
+        referral=referral, decision=decision, reason=reason, notes=notes, decided_by=actor, decided_at=now
+    )
+    audit_record(
+        actor=actor,
+        action="referral.decided",
+        obj=referral,
+        family=referral.family,
+        summary=f"Referral {referral.reference}: {Decision(decision).label.lower()} "
+        f"({TriageDecision.Reason(reason).label.lower()})",
+        changes={"status": {"old": old_status, "new": referral.status}, "reason": reason},
+    )
+    return triage_decision
+
+
+@transaction.atomic
+def referral_allocate(*, referral: Referral, worker, actor) -> Allocation:
+    """Allocate an accepted referral's family to a lead worker.
+
+    The referral row is locked first, so of two managers allocating at once
+    exactly one wins and the other is told who got the family.
+    """
+    referral = Referral.objects.select_for_update().select_related("routed_team").get(pk=referral.pk)
+    _check_can_triage(actor, referral)
+    if referral.status == Status.ALLOCATED:
+        lead = family_services.open_lead_allocation(referral.family)
+        who = f"{lead.worker.get_full_name()} by {lead.allocated_by.get_full_name()}" if lead else "someone"
+        raise ApplicationError(f"{referral.reference} has already been allocated to {who}.")
+    if referral.status != Status.ACCEPTED:
+        raise ApplicationError(
+            f"Only an accepted referral can be allocated; {referral.reference} is "
+            f"{referral.get_status_display().lower()}."
+        )
+    family = Family.objects.select_for_update().get(pk=referral.family_id)
+    lead = family_services.open_lead_allocation(family)
+    if lead and lead.worker_id != worker.pk:
+        raise ApplicationError(
+            f"{family.reference} already has a lead worker, {lead.worker.get_full_name()}: "
+            "reallocate the family from its record if it should change."
+        )
+    allocation = lead or family_services.allocation_start(
+        family=family, worker=worker, role=Allocation.Role.LEAD, actor=actor, reason=f"Referral {referral.reference}"
+    )
+    referral.status = Status.ALLOCATED
+    referral.save(update_fields=["status", "modified_at"])
+    return allocation
+
+
+@transaction.atomic
+def referral_record_first_contact(*, referral: Referral, when, actor) -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.first_contact_at is not None:
+        return referral  # the first contact is the first one: later contacts do not move it
+    if when > timezone.now():
+        raise ValidationError({"when": "The first contact cannot be in the future"})
+    if when < referral.received_at:
+        raise ValidationError({"when": "The first contact cannot be before the referral was received"})
+    referral.first_contact_at = when
+    referral.save(update_fields=["first_contact_at", "modified_at"])
+    audit_record(
+        actor=actor,
+        action="referral.first_contact",
+        obj=referral,
+        family=referral.family,
+        summary=f"First contact made for referral {referral.reference}",
+    )
+    return referral

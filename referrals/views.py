@@ -1,0 +1,186 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bases.models import Base, District
+from ecfs.errors import ApplicationError
+from ecfs.roles import Role, has_role
+from ecfs.view_helpers import add_service_error, require_role
+from families.selectors import duplicate_candidates, family_list, worker_caseloads
+
+from . import selectors, services
+from .forms import AllocationForm, DecisionForm, FirstContactForm, ReferralForm
+from .models import Referral, Source
+
+QUEUE_PAGE_SIZE = 50
+
+
+@require_http_methods(["GET", "POST"])
+def referral_new(request):
+    require_role(request.user, Role.WORKER, Role.MANAGER)
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_create(actor=request.user, **form.service_kwargs())
+        except (ValidationError, ApplicationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, f"Referral {referral.reference} recorded and sent to {referral.routed_team} for triage."
+            )
+            if selectors.referral_list(user=request.user).filter(pk=referral.pk).exists():
+                return redirect("referral-detail", uuid=referral.uuid)
+            return redirect("home")
+    return render(request, "referrals/new.html", {"form": form})
+
+
+def _queue_filters(request) -> selectors.QueueFilters:
+    params = request.GET
+    return selectors.QueueFilters(
+        status=params.get("status", "open"),
+        district=params.get("district", ""),
+        base=params.get("base", ""),
+        source=params.get("source", ""),
+        urgency=params.get("urgency", ""),
+        overdue=params.get("overdue") == "1",
+        sort=params.get("sort", "due"),
+    )
+
+
+def triage_queue(request):
+    require_role(request.user, Role.MANAGER)
+    filters = _queue_filters(request)
+    today = timezone.localdate()
+    referrals = selectors.triage_queue(user=request.user, filters=filters, today=today)
+    page = Paginator(referrals, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("sort", None)
+    return render(
+        request,
+        "referrals/queue.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "statuses": [("open", "All open")] + Referral.Status.choices,
+            "districts": District.objects.order_by("name"),
+            "bases": Base.objects.order_by("name"),
+            "sources": Source.choices,
+            "urgencies": Referral.Urgency.choices,
+            "today": today,
+        },
+    )
+
+
+def _detail_context(request, referral: Referral, *, decision_form=None, contact_form=None) -> dict:
+    user = request.user
+    can_triage = has_role(user, Role.MANAGER) and referral.routed_team.base_id in set(
+        user.managed_teams.values_list("base_id", flat=True)
+    )
+    allowed = services.ALLOWED_DECISIONS.get(referral.status, set())
+    candidates = []
+    if can_triage and referral.status == Referral.Status.RECEIVED:
+        people = [
+            {
+                "first_name": p.first_name,
+                "last_name": p.last_name,
+                "date_of_birth": p.date_of_birth,
+                "expected_date": p.expected_date,
+            }
+            for p in referral.people.all()
+        ]
+        candidates = duplicate_candidates(people=people, postcode=referral.postcode)
+    visible_ids = set(
+        family_list(user=user).filter(pk__in=[c.family.pk for c in candidates]).values_list("pk", flat=True)
+    )
+    linkable = [c for c in candidates if c.family.pk in visible_ids]
+    return {
+        "referral": referral,
+        "can_triage": can_triage and bool(allowed),
+        "can_allocate": can_triage and referral.status == Referral.Status.ACCEPTED,
+        "candidates": candidates,
+        "linkable_references": {c.family.reference for c in linkable},
+        "decision_form": decision_form or DecisionForm(allowed_decisions=allowed, candidates=linkable),
+        "contact_form": contact_form or FirstContactForm(),
+        "can_record_first_contact": referral.family_id
+        and referral.first_contact_at is None
+        and referral.status in (Referral.Status.ACCEPTED, Referral.Status.ALLOCATED),
+        "today": timezone.localdate(),
+    }
+
+
+def referral_detail(request, uuid):
+    referral = selectors.referral_get(user=request.user, uuid=uuid)
+    return render(request, "referrals/detail.html", _detail_context(request, referral))
+
+
+@require_POST
+def referral_decide(request, uuid):
+    referral = selectors.referral_get(user=request.user, uuid=uuid)
+    context = _detail_context(request, referral)
+    if not context["can_triage"]:
+        raise PermissionDenied("You cannot make decisions on this referral.")
+    candidates = [c for c in context["candidates"] if c.family.reference in context["linkable_references"]]
+    form = DecisionForm(
+        request.POST,
+        allowed_decisions=services.ALLOWED_DECISIONS.get(referral.status, set()),
+        candidates=candidates,
+    )
+    if form.is_valid():
+        try:
+            decision = services.referral_decide(
+                referral=referral,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                notes=form.cleaned_data["notes"],
+                actor=request.user,
+                **form.family_kwargs(),
+            )
+        except (ValidationError, ApplicationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"Decision recorded: {decision.get_decision_display().lower()}.")
+            if decision.decision == "accept":
+                return redirect("referral-allocate", uuid=referral.uuid)
+            return redirect("referral-detail", uuid=referral.uuid)
+    context["decision_form"] = form
+    return render(request, "referrals/detail.html", context, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def referral_allocate(request, uuid):
+    require_role(request.user, Role.MANAGER)
+    referral = selectors.referral_get(user=request.user, uuid=uuid)
+    workers = list(worker_caseloads(manager=request.user))
+    form = AllocationForm(request.POST or None, workers=workers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            allocation = services.referral_allocate(
+                referral=referral, worker=form.cleaned_data["worker"], actor=request.user
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"{referral.family.reference} allocated to {allocation.worker.get_full_name()}.")
+            return redirect("family-detail", reference=referral.family.reference)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "referrals/allocate.html", {"referral": referral, "form": form}, status=status)
+
+
+@require_POST
+def referral_first_contact(request, uuid):
+    referral = selectors.referral_get(user=request.user, uuid=uuid)
+    form = FirstContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_record_first_contact(referral=referral, when=form.contact_datetime(), actor=request.user)
+        except (ValidationError, ApplicationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "First contact recorded.")
+            return redirect("referral-detail", uuid=referral.uuid)
+    return render(request, "referrals/detail.html", _detail_context(request, referral, contact_form=form), status=400)

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
-from django.db.models.fields import BooleanField
 from django.http import Http404
 
 from ecfs.roles import Role, has_role
@@ -46,23 +45,20 @@ def referral_get(*, user, uuid) -> Referral:
     return referral
 
 
+def triage_overdue_q(today: date) -> Q:
+    return Q(status=Status.RECEIVED, triage_due__lt=today)
+
+
+def first_contact_overdue_q(today: date) -> Q:
+    return Q(
+        status__in=[Status.ACCEPTED, Status.ALLOCATED], first_contact_at__isnull=True, first_contact_due__lt=today
+    )
+
+
 def with_overdue(referrals: QuerySet[Referral], *, today: date) -> QuerySet[Referral]:
     return referrals.annotate(
-        triage_overdue=Case(
-            When(status=Status.RECEIVED, triage_due__lt=today, then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
-        first_contact_overdue=Case(
-            When(
-                status__in=[Status.ACCEPTED, Status.ALLOCATED],
-                first_contact_at__isnull=True,
-                first_contact_due__lt=today,
-                then=Value(True),
-            ),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
+        triage_overdue=Case(When(triage_overdue_q(today), then=Value(True)), default=Value(False)),
+        first_contact_overdue=Case(When(first_contact_overdue_q(today), then=Value(True)), default=Value(False)),
     )
 
 
@@ -104,16 +100,15 @@ def triage_queue(*, user, filters: QueueFilters, today: date) -> QuerySet[Referr
     if filters.urgency:
         referrals = referrals.filter(urgency=filters.urgency)
     if filters.overdue:
-        referrals = referrals.filter(Q(triage_overdue=True) | Q(first_contact_overdue=True))
+        referrals = referrals.filter(triage_overdue_q(today) | first_contact_overdue_q(today))
     return referrals.order_by(*QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["due"]), "pk")
 
 
 def manager_overview(*, user, today: date) -> dict:
     """Counts for the manager's landing page, in one query."""
-    referrals = with_overdue(referral_list(user=user), today=today)
-    return referrals.aggregate(
+    return referral_list(user=user).aggregate(
         awaiting_triage=Count("pk", filter=Q(status__in=AWAITING_TRIAGE)),
-        triage_overdue=Count("pk", filter=Q(triage_overdue=True)),
+        triage_overdue=Count("pk", filter=triage_overdue_q(today)),
         awaiting_allocation=Count("pk", filter=Q(status__in=AWAITING_ALLOCATION)),
-        first_contact_overdue=Count("pk", filter=Q(first_contact_overdue=True)),
+        first_contact_overdue=Count("pk", filter=first_contact_overdue_q(today)),
     )

@@ -1,0 +1,205 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from families.models import Determinant, Family
+from referrals.models import Referral, TriageDecision
+
+from .factories import accepted_referral, allocated_referral, child_dob, received_referral
+
+pytestmark = pytest.mark.django_db
+
+
+def intake_data(cast, **overrides):
+    today = timezone.localdate()
+    dob = child_dob()
+    data = {
+        "received_on_day": today.day,
+        "received_on_month": today.month,
+        "received_on_year": today.year,
+        "received_via": "phone",
+        "source": "health_visitor",
+        "referrer_name": "Jo Health",
+        "reasons": [Determinant.objects.get(code="speech_language").pk],
+        "urgency": "routine",
+        "consent_obtained": "yes",
+        "parent_first_name": "Kerry",
+        "parent_last_name": "Howes",
+        "child_first_name": "Alfie",
+        "child_last_name": "Howes",
+        "child_date_day": dob.day,
+        "child_date_month": dob.month,
+        "child_date_year": dob.year,
+        "address_line_1": "1 Quay Road",
+        "town": "Swaffham",
+        "postcode": "pe37 7ab",
+        "district": cast.team.base.district.slug,
+        "locality": cast.team.base.district.localities.first().pk,
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_worker_records_a_referral_and_it_reaches_the_team(client, cast):
+    client.force_login(cast.worker)
+    response = client.post(reverse("referral-new"), intake_data(cast))
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    assert referral.postcode == "PE37 7AB"
+    assert referral.routed_team == cast.team
+    assert referral.recorded_by == cast.worker
+    # The worker cannot see it (not theirs yet); the team manager can.
+    assert response.url == reverse("home")
+    client.force_login(cast.manager)
+    assert referral.reference in client.get(reverse("triage-queue")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"postcode": "XX"}, "Enter a real UK postcode"),
+        ({"reasons": None}, "Select at least one reason for the referral"),
+        ({"child_date_year": timezone.localdate().year + 1}, "must be today or in the past"),
+        ({"child_date_year": timezone.localdate().year - 7}, "older than 5"),
+        (
+            {
+                "unborn_date_day": 1,
+                "unborn_date_month": (timezone.localdate() + timedelta(days=400)).month,
+                "unborn_date_year": (timezone.localdate() + timedelta(days=400)).year,
+            },
+            "within 10 months",
+        ),
+        (
+            {
+                "child_first_name": "",
+                "child_last_name": "",
+                "child_date_day": "",
+                "child_date_month": "",
+                "child_date_year": "",
+            },
+            "Enter at least one child",
+        ),
+    ],
+    ids=["postcode", "no-reason", "future-dob", "older-than-5", "unborn-too-far", "no-child"],
+)
+def test_bad_intake_shows_a_specific_message_and_saves_nothing(client, cast, overrides, message):
+    client.force_login(cast.worker)
+    response = client.post(reverse("referral-new"), intake_data(cast, **overrides))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html
+    assert message in html
+    assert Referral.objects.count() == 0
+
+
+def test_manager_triages_links_a_duplicate_and_allocates(client, cast):
+    existing = accepted_referral(team=cast.team, manager=cast.manager).family
+    referral = received_referral(team=cast.team, actor=cast.worker)
+    client.force_login(cast.manager)
+    page = client.get(reverse("referral-detail", args=[referral.uuid])).content.decode()
+    assert existing.reference in page and "Possible matches" in page
+    response = client.post(
+        reverse("referral-decide", args=[referral.uuid]),
+        {
+            "decision": "accept",
+            "reason": "meets_threshold",
+            "notes": "Needs support",
+            "family_choice": existing.reference,
+        },
+    )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.family == existing and referral.status == Referral.Status.ACCEPTED
+    assert Family.objects.count() == 1
+
+    allocate_page = client.get(response.url).content.decode()
+    assert cast.worker.get_full_name() in allocate_page
+    response = client.post(response.url, {"worker": cast.worker.pk})
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.ALLOCATED
+
+
+def test_decision_without_reason_is_refused_on_the_page(client, cast):
+    referral = received_referral(team=cast.team, actor=cast.worker)
+    client.force_login(cast.manager)
+    response = client.post(reverse("referral-decide", args=[referral.uuid]), {"decision": "signpost", "notes": ""})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Select a reason for the decision" in html and "Explain the decision" in html
+    assert not TriageDecision.objects.exists()
+
+
+def test_accept_without_choosing_a_family_is_refused(client, cast):
+    referral = received_referral(team=cast.team, actor=cast.worker)
+    client.force_login(cast.manager)
+    response = client.post(
+        reverse("referral-decide", args=[referral.uuid]),
+        {"decision": "accept", "reason": "meets_threshold", "notes": "ok"},
+    )
+    assert response.status_code == 400
+    assert "Choose the family this referral is for" in response.content.decode()
+    assert Family.objects.count() == 0
+
+
+def test_illegal_transition_is_refused_with_a_clear_message(client, cast):
+    referral = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker)
+    client.force_login(cast.manager)
+    response = client.post(
+        reverse("referral-decide", args=[referral.uuid]),
+        {"decision": "signpost", "reason": "community_groups", "notes": "x"},
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.ALLOCATED
+
+
+def test_queue_filters_and_overdue_flag(client, cast):
+    fresh = received_referral(team=cast.team, actor=cast.worker)
+    old = received_referral(team=cast.team, actor=cast.worker, received_at=timezone.now() - timedelta(days=14))
+    urgent = received_referral(team=cast.team, actor=cast.worker, urgency="urgent")
+    client.force_login(cast.manager)
+    html = client.get(reverse("triage-queue"), {"overdue": "1"}).content.decode()
+    assert old.reference in html and fresh.reference not in html
+    assert "Triage overdue" in html
+    html = client.get(reverse("triage-queue"), {"urgency": "urgent"}).content.decode()
+    assert urgent.reference in html and old.reference not in html
+    html = client.get(reverse("home")).content.decode()
+    assert "3 awaiting triage" in html and "1 triage overdue" in html
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_queue_caseload_and_family_pages_run_a_fixed_number_of_queries(client, cast):
+    def grow(n):
+        for _ in range(n):
+            allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker)
+            received_referral(team=cast.team, actor=cast.worker)
+
+    grow(2)
+    family = Family.objects.order_by("pk").first()
+    urls = {
+        "queue": (cast.manager, reverse("triage-queue")),
+        "caseload": (cast.worker, reverse("family-list")),
+        "manager families": (cast.manager, reverse("family-list")),
+        "family": (cast.worker, reverse("family-detail", args=[family.reference])),
+        "manager home": (cast.manager, reverse("home")),
+        "worker home": (cast.worker, reverse("home")),
+    }
+    small = {}
+    for name, (user, url) in urls.items():
+        client.force_login(user)
+        small[name] = _queries(client, url)
+    grow(6)
+    for name, (user, url) in urls.items():
+        client.force_login(user)
+        assert _queries(client, url) == small[name], f"{name} page queries grow with data"

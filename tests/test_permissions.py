@@ -1,0 +1,100 @@
+"""Every URL over the whole cast: who gets 200, who gets 403, who gets 404 (DESIGN §2).
+
+A new URL without an entry in ``TABLE`` fails ``test_every_named_url_is_in_the_table``.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.referrals.factories import allocated_referral
+
+pytestmark = pytest.mark.django_db
+
+CAST = ("worker", "colleague", "other_worker", "manager", "other_manager", "commissioner", "admin", "anonymous")
+
+
+def expect(default, **overrides):
+    return {member: overrides.get(member, default) for member in CAST}
+
+
+ANON = {"anonymous": 302}
+EVERYONE = expect(200, **ANON)
+FRONT_LINE = expect(200, commissioner=403, admin=403, **ANON)
+FAMILY_OBJECT = expect(404, worker=200, manager=200, **ANON)
+MANAGER_OF_FAMILY = expect(404, worker=403, manager=200, **ANON)
+MANAGERS_ONLY = expect(403, manager=200, other_manager=200, **ANON)
+
+# name → (method, url args from the scenario, expected status per cast member)
+TABLE = {
+    "home": ("get", None, EVERYONE),
+    "county": ("get", None, EVERYONE),
+    "venue-list": ("get", None, EVERYONE),
+    "healthz": ("get", None, expect(200)),
+    "login": ("get", None, expect(302, anonymous=200)),
+    "logout": ("post", None, expect(302)),
+    "triage-queue": ("get", None, MANAGERS_ONLY),
+    "referral-new": ("get", None, FRONT_LINE),
+    "referral-detail": ("get", "referral", FAMILY_OBJECT),
+    "referral-decide": ("post", "referral", expect(404, worker=403, manager=400, **ANON)),
+    "referral-allocate": ("get", "referral", expect(403, manager=200, other_manager=404, **ANON)),
+    "referral-first-contact": ("post", "referral", expect(404, worker=400, manager=400, **ANON)),
+    "family-list": ("get", None, FRONT_LINE),
+    "family-detail": ("get", "family", FAMILY_OBJECT),
+    "family-edit": ("get", "family", FAMILY_OBJECT),
+    "family-member-add": ("get", "family", FAMILY_OBJECT),
+    "family-professional-add": ("get", "family", FAMILY_OBJECT),
+    "family-reallocate": ("get", "family", MANAGER_OF_FAMILY),
+    "family-co-worker": ("get", "family", MANAGER_OF_FAMILY),
+}
+
+
+def _named_urls(resolver=None, namespace=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # Django's admin: checked separately below
+            yield from _named_urls(pattern, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield pattern.name
+
+
+def test_every_named_url_is_in_the_table():
+    missing = set(_named_urls()) - set(TABLE)
+    assert not missing, f"add these URLs to the permission table: {sorted(missing)}"
+
+
+@pytest.fixture
+def scenario(cast):
+    referral = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker)
+    return {"referral": (referral.uuid,), "family": (referral.family.reference,)}
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_permission_table(client, cast, scenario, name):
+    method, args_key, expected = TABLE[name]
+    url = reverse(name, args=scenario[args_key] if args_key else None)
+    for member in CAST:
+        client.logout()
+        if member != "anonymous":
+            client.force_login(getattr(cast, member))
+        response = getattr(client, method)(url)
+        assert response.status_code == expected[member], f"{name} as {member}: {response.status_code}"
+
+
+@pytest.mark.parametrize("member", [m for m in CAST if m != "anonymous"])
+def test_configuration_screens_are_for_the_service_admin_only(client, cast, member):
+    from ecfs.roles import role_groups_ensure
+
+    role_groups_ensure()
+    client.force_login(getattr(cast, member))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == (200 if member == "admin" else 302)
+
+
+def test_admin_screens_hold_no_case_records(client, cast, scenario):
+    from ecfs.roles import role_groups_ensure
+
+    role_groups_ensure()
+    client.force_login(cast.admin)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "Families" not in html and "Referrals" not in html

@@ -157,6 +157,8 @@ class Person(TimeStampedModel):
     relationship = models.CharField(
         "relationship to the child", max_length=20, choices=Relationship.choices, blank=True
     )
+    funded_education_eligible = models.BooleanField("eligible for funded early education", default=False)
+    funded_education_started_on = models.DateField("started funded early education on", null=True, blank=True)
     # Lower case, letters only: what the duplicate check compares.
     first_name_key = models.CharField(max_length=100, editable=False)
     last_name_key = models.CharField(max_length=100, editable=False)
@@ -263,3 +265,362 @@ class Allocation(models.Model):
 
     def __str__(self):
         return f"{self.worker} → {self.family} ({self.get_role_display()})"
+
+
+# Tier-2 support ------------------------------------------------------------------------------
+
+
+class Assessment(TimeStampedModel):
+    """The whole-family assessment that comes before a one-to-one plan."""
+
+    DUE_WEEKS_AFTER_ALLOCATION = 4
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="assessments")
+    needs = models.ManyToManyField(Determinant, related_name="assessments")
+    strengths = models.TextField(blank=True)
+    family_view = models.TextField("the family's own view", blank=True)
+    child_voice = models.TextField("the child's voice", blank=True)
+    due_on = models.DateField()
+    agreed_on = models.DateField("agreed with the family on", null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["family", "-created_at"], name="assessment_family_idx"),
+            models.Index(
+                fields=["due_on"], condition=models.Q(completed_at__isnull=True), name="assessment_open_due_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Assessment for {self.family}"
+
+
+class SupportPlan(TimeStampedModel):
+    """A family's plan: one-to-one or group, with goals tied to determinants."""
+
+    class Kind(models.TextChoices):
+        ONE_TO_ONE = "one_to_one", "One-to-one"
+        GROUP = "group", "Group"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PENDING_ACTIVATION = "pending_activation", "Awaiting approval to start"
+        ACTIVE = "active", "Active"
+        PENDING_CLOSURE = "pending_closure", "Awaiting approval to close"
+        CLOSED = "closed", "Closed"
+
+    class ClosureReason(models.TextChoices):
+        NEEDS_MET = "needs_met", "Needs met"
+        STEPPED_UP = "stepped_up", "Stepped up"
+        STEPPED_DOWN = "stepped_down", "Stepped down to universal services"
+        DECLINED = "declined", "Declined or disengaged"
+        MOVED_AWAY = "moved_away", "Moved away"
+        OTHER = "other", "Other"
+
+    OPEN_STATUSES = (Status.DRAFT, Status.PENDING_ACTIVATION, Status.ACTIVE, Status.PENDING_CLOSURE)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="plans")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plans")
+    lead_professional = models.BooleanField(
+        "the worker is lead professional", default=False, help_text="Agreed with the team around the family."
+    )
+    review_interval_weeks = models.PositiveSmallIntegerField(default=8)
+    next_review_due = models.DateField(null=True, blank=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    closure_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
+    closure_summary = models.TextField(blank=True)
+    closure_requested_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review_interval_weeks__gte=6, review_interval_weeks__lte=12),
+                name="plan_review_every_6_to_12_weeks",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="closed") | ~models.Q(closure_reason=""),
+                name="plan_closed_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["family", "status"], name="plan_family_status_idx"),
+            # Overdue reviews and the worker's week.
+            models.Index(
+                fields=["next_review_due"], condition=models.Q(status="active"), name="plan_active_review_due_idx"
+            ),
+            models.Index(fields=["status", "closed_at"], name="plan_status_closed_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} plan for {self.family}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class Goal(models.Model):
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="goals")
+    determinant = models.ForeignKey(Determinant, on_delete=models.PROTECT, related_name="goals")
+    description = models.TextField()
+
+    class Meta:
+        ordering = ["determinant__position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "determinant"], name="goal_one_per_determinant_per_plan")
+        ]
+
+    def __str__(self):
+        return f"{self.determinant}: {self.description[:40]}"
+
+
+class PlanAction(models.Model):
+    """Something someone will do by a date: the worker, a family member or another agency."""
+
+    class Owner(models.TextChoices):
+        WORKER = "worker", "The worker"
+        FAMILY = "family", "A family member"
+        PROFESSIONAL = "professional", "Another agency"
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="actions")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions", null=True, blank=True)
+    description = models.TextField()
+    owner = models.CharField(max_length=15, choices=Owner.choices)
+    owner_person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    owner_professional = models.ForeignKey(
+        Professional, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(owner="family") | models.Q(owner_person__isnull=False),
+                name="action_family_owner_named",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(owner="professional") | models.Q(owner_professional__isnull=False),
+                name="action_professional_owner_named",
+            ),
+        ]
+
+    def __str__(self):
+        return self.description[:60]
+
+
+class Review(models.Model):
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="reviews")
+    reviewed_on = models.DateField()
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["reviewed_on", "pk"]
+
+    def __str__(self):
+        return f"Review of {self.plan} on {self.reviewed_on}"
+
+
+class GoalProgress(models.Model):
+    class Progress(models.TextChoices):
+        POSITIVE = "positive", "Positive change"
+        NO_CHANGE = "no_change", "No change"
+        DETERIORATION = "deterioration", "Deterioration"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="progress")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="progress")
+    progress = models.CharField(max_length=15, choices=Progress.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["review", "goal"], name="goal_progress_once_per_review")]
+
+    def __str__(self):
+        return f"{self.goal}: {self.get_progress_display()}"
+
+
+class OutcomeAssessment(models.Model):
+    """A 1–10 score for each of the plan's determinants, at the start, a review or the close."""
+
+    class Stage(models.TextChoices):
+        START = "start", "Start"
+        REVIEW = "review", "Review"
+        CLOSE = "close", "Close"
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="outcome_assessments")
+    stage = models.CharField(max_length=10, choices=Stage.choices)
+    review = models.OneToOneField(
+        Review, on_delete=models.PROTECT, null=True, blank=True, related_name="outcome_assessment"
+    )
+    assessed_on = models.DateField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessed_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "stage"],
+                condition=models.Q(stage__in=["start", "close"]),
+                name="outcome_one_start_one_close",
+            ),
+        ]
+        indexes = [models.Index(fields=["plan", "stage"], name="outcome_plan_stage_idx")]
+
+    def __str__(self):
+        return f"{self.get_stage_display()} scores for {self.plan}"
+
+
+class OutcomeScore(models.Model):
+    assessment = models.ForeignKey(OutcomeAssessment, on_delete=models.CASCADE, related_name="scores")
+    determinant = models.ForeignKey(Determinant, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=10), name="outcome_score_1_to_10"),
+            models.UniqueConstraint(fields=["assessment", "determinant"], name="outcome_score_once_per_determinant"),
+        ]
+
+    def __str__(self):
+        return f"{self.determinant}: {self.score}"
+
+
+class Contact(TimeStampedModel):
+    """A visit, call or message: the contact log."""
+
+    class Mode(models.TextChoices):
+        HOME_VISIT = "home_visit", "Home visit"
+        COMMUNITY_VENUE = "community_venue", "Community venue"
+        BASE = "base", "At a base"
+        PHONE = "phone", "Phone"
+        VIDEO = "video", "Video call"
+        MESSAGE = "message", "Message (text or email)"
+
+    FACE_TO_FACE = (Mode.HOME_VISIT, Mode.COMMUNITY_VENUE, Mode.BASE)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="contacts")
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="contacts", null=True, blank=True)
+    occurred_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField()
+    mode = models.CharField(max_length=20, choices=Mode.choices)
+    venue = models.ForeignKey("venues.Venue", on_delete=models.PROTECT, null=True, blank=True, related_name="contacts")
+    people_seen = models.ManyToManyField(Person, related_name="contacts_seen_in", blank=True)
+    notes = models.TextField()
+    next_steps = models.TextField(blank=True)
+    safeguarding_concern = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contacts")
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        indexes = [
+            models.Index(fields=["family", "-occurred_at"], name="contact_family_time_idx"),
+            models.Index(fields=["occurred_at", "mode"], name="contact_time_mode_idx"),
+            models.Index(fields=["created_by", "-occurred_at"], name="contact_worker_time_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(mode__in=["community_venue", "base"]) | models.Q(venue__isnull=False),
+                name="contact_in_person_has_venue",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_mode_display()} with {self.family} on {self.occurred_at:%Y-%m-%d}"
+
+
+class ChildSeen(models.Model):
+    """Whether each child was seen on a contact (required for home visits)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="children_seen")
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    seen = models.BooleanField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contact", "child"], name="child_seen_once_per_contact")]
+
+    def __str__(self):
+        return f"{self.child}: {'seen' if self.seen else 'not seen'}"
+
+
+class SafeguardingAction(models.Model):
+    """What the manager did about a safeguarding concern raised on a contact."""
+
+    class Action(models.TextChoices):
+        CONSULTED_CADS = "consulted_cads", "Consulted the children's advice and duty service"
+        REFERRED_SOCIAL_CARE = "referred_social_care", "Referred to children's social care"
+        POLICE = "police", "Contacted the police"
+        PLAN_UPDATED = "plan_updated", "Support plan updated, monitoring"
+        NO_FURTHER_ACTION = "no_further_action", "No further action"
+
+    contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="safeguarding_action")
+    action = models.CharField(max_length=30, choices=Action.choices)
+    notes = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.get_action_display()} ({self.contact})"
+
+
+class FollowUp(models.Model):
+    """Six months after a plan closes with needs met: was the progress sustained?"""
+
+    MONTHS_AFTER_CLOSURE = 6
+
+    plan = models.OneToOneField(SupportPlan, on_delete=models.PROTECT, related_name="follow_up")
+    due_on = models.DateField()
+    sustained = models.BooleanField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["due_on"], condition=models.Q(recorded_at__isnull=True), name="followup_open_due_idx")
+        ]
+
+    def __str__(self):
+        return f"Follow-up of {self.plan}"
+
+
+class ParentProgress(models.Model):
+    """A parent entering work, training, education or volunteering (impact 3)."""
+
+    class Kind(models.TextChoices):
+        WORK = "work", "Work"
+        TRAINING = "training", "Training"
+        EDUCATION = "education", "Education"
+        VOLUNTEERING = "volunteering", "Volunteering"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="progress")
+    kind = models.CharField(max_length=15, choices=Kind.choices)
+    started_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["started_on"], name="parent_progress_started_idx")]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_kind_display()}"

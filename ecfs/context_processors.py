@@ -13,6 +13,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
     elif has_role(user, Role.WORKER):
         items.append(("My families", reverse("family-list")))
     if has_role(user, Role.MANAGER) or has_role(user, Role.WORKER):
+        items.append(("My week", reverse("my-week")))
         items.append(("Record a referral", reverse("referral-new")))
     items += [("County", reverse("county")), ("Venues", reverse("venue-list"))]
     if has_role(user, Role.ADMIN) and user.is_staff:

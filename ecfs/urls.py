@@ -15,6 +15,7 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("county/", views.county, name="county"),
     path("venues/", views.venue_list, name="venue-list"),
+    path("", include("families.support_urls")),
     path("families/", include("families.urls")),
     path("referrals/", include("referrals.urls")),
     path("healthz", views.healthz, name="healthz"),

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from bases import selectors as base_selectors
 from families import selectors as family_selectors
+from families import support_selectors
 from referrals import selectors as referral_selectors
 from venues import selectors as venue_selectors
 from venues.models import Venue
@@ -32,6 +33,9 @@ def home(request):
         context["teams"] = base_selectors.teams_managed_by(user=request.user)
         context["overview"] = referral_selectors.manager_overview(user=request.user, today=today)
         context["workers"] = family_selectors.worker_caseloads(manager=request.user)
+        context["concerns"] = support_selectors.open_safeguarding_concerns(manager=request.user)
+        context["awaiting_approval"] = support_selectors.plans_awaiting_approval(manager=request.user)
+        context["overdue_reviews"] = support_selectors.reviews_overdue(manager=request.user, today=today)[:20]
         template = "home/manager.html"
     elif role == Role.WORKER:
         profile = base_selectors.staff_profile_of(user=request.user)

@@ -64,6 +64,17 @@ def family_detail(*, user, reference: str) -> Family:
         family.referrals.select_related("routed_team").prefetch_related("reasons", "decisions__decided_by")
     )
     family.timeline = list(AuditEvent.objects.filter(family=family).select_related("actor")[:100])
+    family.plan_list = list(family.plans.select_related("worker").order_by("-created_at"))
+    family.contact_list = list(
+        family.contacts.select_related("created_by", "venue", "safeguarding_action").order_by("-occurred_at")[:20]
+    )
+    family.open_assessment = family.assessments.filter(completed_at__isnull=True).first()
+    family.completed_assessment = (
+        family.assessments.filter(completed_at__isnull=False)
+        .prefetch_related("needs")
+        .order_by("-completed_at")
+        .first()
+    )
     return family
 
 

@@ -50,9 +50,7 @@ def triage_overdue_q(today: date) -> Q:
 
 
 def first_contact_overdue_q(today: date) -> Q:
-    return Q(
-        status__in=[Status.ACCEPTED, Status.ALLOCATED], first_contact_at__isnull=True, first_contact_due__lt=today
-    )
+    return Q(status__in=[Status.ACCEPTED, Status.ALLOCATED], first_contact_at__isnull=True, first_contact_due__lt=today)
 
 
 def with_overdue(referrals: QuerySet[Referral], *, today: date) -> QuerySet[Referral]:

@@ -6,6 +6,7 @@ A new URL without an entry in ``TABLE`` fails ``test_every_named_url_is_in_the_t
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.families.factories import draft_plan, home_visit
 from tests.referrals.factories import allocated_referral
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,8 @@ FRONT_LINE = expect(200, commissioner=403, admin=403, **ANON)
 FAMILY_OBJECT = expect(404, worker=200, manager=200, **ANON)
 MANAGER_OF_FAMILY = expect(404, worker=403, manager=200, **ANON)
 MANAGERS_ONLY = expect(403, manager=200, other_manager=200, **ANON)
+FRONT_LINE_FAMILY_OBJECT = expect(404, worker=200, manager=200, commissioner=403, admin=403, **ANON)
+MANAGER_ACTION = expect(403, manager=302, other_manager=404, **ANON)
 
 # name → (method, url args from the scenario, expected status per cast member)
 TABLE = {
@@ -45,6 +48,22 @@ TABLE = {
     "family-professional-add": ("get", "family", FAMILY_OBJECT),
     "family-reallocate": ("get", "family", MANAGER_OF_FAMILY),
     "family-co-worker": ("get", "family", MANAGER_OF_FAMILY),
+    "family-assessment": ("get", "family", FAMILY_OBJECT),
+    "plan-new": ("get", "family", FRONT_LINE_FAMILY_OBJECT),
+    "contact-new": ("get", "family", FRONT_LINE_FAMILY_OBJECT),
+    "parent-progress": ("get", "family", FAMILY_OBJECT),
+    "plan-detail": ("get", "plan", FAMILY_OBJECT),
+    "plan-start-scores": ("get", "plan", FAMILY_OBJECT),
+    "plan-submit": ("post", "plan", expect(404, worker=302, manager=302, **ANON)),
+    "plan-approve": ("post", "plan", MANAGER_ACTION),
+    "plan-return": ("post", "plan", MANAGER_ACTION),
+    "plan-review": ("get", "plan", FAMILY_OBJECT),
+    "plan-close": ("get", "plan", FAMILY_OBJECT),
+    "plan-action-add": ("get", "plan", FAMILY_OBJECT),
+    "plan-follow-up": ("get", "plan", expect(404, worker=403, manager=403, **ANON)),
+    "contact-detail": ("get", "contact", FAMILY_OBJECT),
+    "contact-safeguarding": ("get", "contact", expect(403, manager=200, other_manager=404, **ANON)),
+    "my-week": ("get", None, FRONT_LINE),
 }
 
 
@@ -66,7 +85,14 @@ def test_every_named_url_is_in_the_table():
 @pytest.fixture
 def scenario(cast):
     referral = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker)
-    return {"referral": (referral.uuid,), "family": (referral.family.reference,)}
+    plan = draft_plan(family=referral.family, worker=cast.worker)
+    contact = home_visit(family=referral.family, worker=cast.worker, concern=True)
+    return {
+        "referral": (referral.uuid,),
+        "family": (referral.family.reference,),
+        "plan": (plan.uuid,),
+        "contact": (contact.uuid,),
+    }
 
 
 @pytest.mark.parametrize("name", sorted(TABLE))

@@ -12,10 +12,10 @@ from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 
-from .determinants import DETERMINANTS
-from .models import Allocation, Determinant, Family, Person, Professional
-from .rules import name_key, validate_person_dates
-from .validators import normalise_postcode, validate_uk_postcode
+from ..determinants import DETERMINANTS
+from ..models import Allocation, Determinant, Family, Person, Professional
+from ..rules import name_key, validate_person_dates
+from ..validators import normalise_postcode, validate_uk_postcode
 
 WORKER_FAMILY_PERMISSIONS = ("families.view_family", "families.change_family")
 

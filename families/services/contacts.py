@@ -1,0 +1,134 @@
+"""The contact log and safeguarding concerns raised on it."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ecfs.audit.services import audit_record
+from ecfs.errors import ApplicationError
+from ecfs.roles import Role, has_role
+
+from ..models import ChildSeen, Contact, Family, Person, SafeguardingAction, SupportPlan
+from .households import managed_teams
+
+MAX_CONTACT_MINUTES = 12 * 60
+
+
+@transaction.atomic
+def contact_log(
+    *,
+    family: Family,
+    actor,
+    occurred_at,
+    duration_minutes: int,
+    mode: str,
+    notes: str,
+    venue=None,
+    people_seen: list[Person] = (),
+    children_seen: dict | None = None,
+    next_steps: str = "",
+    safeguarding_concern: bool = False,
+    plan: SupportPlan | None = None,
+) -> Contact:
+    """Record a contact. A home visit must say, for each child, whether they were seen."""
+    errors = {}
+    if occurred_at > timezone.now():
+        errors["occurred_at"] = "The contact cannot be in the future"
+    if duration_minutes is None or duration_minutes <= 0:
+        errors["duration_minutes"] = "Duration must be more than 0 minutes"
+    elif duration_minutes > MAX_CONTACT_MINUTES:
+        errors["duration_minutes"] = "Duration must be 12 hours or less"
+    if mode in (Contact.Mode.COMMUNITY_VENUE, Contact.Mode.BASE) and venue is None:
+        errors["venue"] = "Choose the venue"
+    if not notes.strip():
+        errors["notes"] = "Enter what happened"
+    children = list(family.members.filter(kind=Person.Kind.CHILD))
+    answers = {getattr(key, "pk", key): value for key, value in (children_seen or {}).items()}
+    if mode == Contact.Mode.HOME_VISIT:
+        for child in children:
+            if answers.get(child.pk) not in (True, False):
+                errors[f"child_{child.pk}"] = f"Say whether {child.first_name} was seen"
+    if any(person.family_id != family.pk for person in people_seen):
+        errors["people_seen"] = "Choose people from this family"
+    if plan is not None and plan.family_id != family.pk:
+        errors["plan"] = "Choose one of this family's plans"
+    if errors:
+        raise ValidationError(errors)
+
+    contact = Contact.objects.create(
+        family=family,
+        plan=plan,
+        occurred_at=occurred_at,
+        duration_minutes=duration_minutes,
+        mode=mode,
+        venue=venue if mode in Contact.FACE_TO_FACE else None,
+        notes=notes,
+        next_steps=next_steps,
+        safeguarding_concern=safeguarding_concern,
+        created_by=actor,
+    )
+    contact.people_seen.set(people_seen)
+    ChildSeen.objects.bulk_create(
+        [
+            ChildSeen(contact=contact, child=child, seen=answers[child.pk])
+            for child in children
+            if answers.get(child.pk) in (True, False)
+        ]
+    )
+    _record_first_contact(family=family, contact=contact, actor=actor)
+    audit_record(
+        actor=actor,
+        action="contact.logged",
+        obj=contact,
+        family=family,
+        summary=f"{contact.get_mode_display()} recorded"
+        + (" with a safeguarding concern" if safeguarding_concern else ""),
+    )
+    return contact
+
+
+def _record_first_contact(*, family: Family, contact: Contact, actor) -> None:
+    """The first two-way contact after allocation meets the first-contact timescale."""
+    if contact.mode == Contact.Mode.MESSAGE:
+        return
+    from referrals.models import Referral
+    from referrals.services import referral_record_first_contact
+
+    waiting = family.referrals.filter(
+        status__in=[Referral.Status.ACCEPTED, Referral.Status.ALLOCATED],
+        first_contact_at__isnull=True,
+        received_at__lte=contact.occurred_at,
+    )
+    for referral in waiting:
+        referral_record_first_contact(referral=referral, when=contact.occurred_at, actor=actor)
+
+
+@transaction.atomic
+def safeguarding_action_record(*, contact: Contact, action: str, notes: str, actor) -> SafeguardingAction:
+    contact = Contact.objects.select_for_update().select_related("family").get(pk=contact.pk)
+    if not contact.safeguarding_concern:
+        raise ApplicationError("No safeguarding concern was raised on this contact.")
+    if not (has_role(actor, Role.MANAGER) and managed_teams(actor).filter(base_id=contact.family.base_id).exists()):
+        raise ApplicationError("Only a team manager of the family's base can record the safeguarding action.")
+    if hasattr(contact, "safeguarding_action"):
+        raise ApplicationError("The action on this concern has already been recorded.")
+    if action not in SafeguardingAction.Action.values:
+        raise ValidationError({"action": "Select the action taken"})
+    if not notes.strip():
+        message = (
+            "Give the reason for no further action"
+            if action == SafeguardingAction.Action.NO_FURTHER_ACTION
+            else "Say what was done"
+        )
+        raise ValidationError({"notes": message})
+    recorded = SafeguardingAction.objects.create(
+        contact=contact, action=action, notes=notes, recorded_by=actor, recorded_at=timezone.now()
+    )
+    audit_record(
+        actor=actor,
+        action="contact.safeguarding_action",
+        obj=contact,
+        family=contact.family,
+        summary=f"Safeguarding concern actioned: {recorded.get_action_display().lower()}",
+    )
+    return recorded

@@ -1,0 +1,436 @@
+"""Support plans (DESIGN §3): draft → active → closed, with manager approval to start and to close.
+
+Scores: every determinant in the plan's goals gets a 1–10 score at the start
+(required before it becomes active), at each review, and at the close
+(required before it closes).
+"""
+
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ecfs.audit.services import audit_record
+from ecfs.errors import ApplicationError
+from ecfs.roles import Role, has_role
+
+from ..models import (
+    Assessment,
+    Determinant,
+    Family,
+    FollowUp,
+    Goal,
+    GoalProgress,
+    OutcomeAssessment,
+    OutcomeScore,
+    ParentProgress,
+    Person,
+    PlanAction,
+    Review,
+    SupportPlan,
+)
+from .households import managed_teams, open_lead_allocation
+
+Status = SupportPlan.Status
+Stage = OutcomeAssessment.Stage
+
+
+def _is_family_manager(actor, family: Family) -> bool:
+    return has_role(actor, Role.MANAGER) and managed_teams(actor).filter(base_id=family.base_id).exists()
+
+
+def _locked(plan: SupportPlan) -> SupportPlan:
+    return SupportPlan.objects.select_for_update().select_related("family").get(pk=plan.pk)
+
+
+def _require_status(plan: SupportPlan, *allowed: str, doing: str) -> None:
+    if plan.status not in allowed:
+        raise ApplicationError(f"A plan that is {plan.get_status_display().lower()} cannot be {doing}.")
+
+
+# Assessment -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_start(*, family: Family, actor) -> Assessment:
+    lead = open_lead_allocation(family)
+    started = timezone.localtime(lead.started_at).date() if lead else timezone.localdate()
+    assessment = Assessment.objects.create(
+        family=family,
+        due_on=started + timedelta(weeks=Assessment.DUE_WEEKS_AFTER_ALLOCATION),
+        created_by=actor,
+    )
+    audit_record(actor=actor, action="assessment.started", obj=assessment, family=family, summary="Assessment started")
+    return assessment
+
+
+@transaction.atomic
+def assessment_complete(
+    *,
+    assessment: Assessment,
+    needs: list[Determinant],
+    strengths: str,
+    family_view: str,
+    child_voice: str,
+    agreed_on: date,
+    actor,
+) -> Assessment:
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.completed_at:
+        raise ApplicationError("This assessment is already complete.")
+    if not needs:
+        raise ValidationError({"needs": "Select at least one need"})
+    if agreed_on > timezone.localdate():
+        raise ValidationError({"agreed_on": "The date it was agreed must be today or in the past"})
+    assessment.strengths = strengths
+    assessment.family_view = family_view
+    assessment.child_voice = child_voice
+    assessment.agreed_on = agreed_on
+    assessment.completed_at = timezone.now()
+    assessment.save()
+    assessment.needs.set(needs)
+    audit_record(
+        actor=actor,
+        action="assessment.completed",
+        obj=assessment,
+        family=assessment.family,
+        summary=f"Assessment agreed with the family ({len(needs)} need{'s' if len(needs) != 1 else ''})",
+    )
+    return assessment
+
+
+# Plans ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    family: Family,
+    kind: str,
+    goals: list[tuple[Determinant, str]],
+    actor,
+    lead_professional: bool = False,
+    review_interval_weeks: int = 8,
+) -> SupportPlan:
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    if not goals:
+        raise ValidationError({"__all__": "Add at least one goal"})
+    determinants = [determinant for determinant, _ in goals]
+    if len(set(determinants)) != len(determinants):
+        raise ValidationError({"__all__": "Each goal must be about a different need"})
+    if not 6 <= review_interval_weeks <= 12:
+        raise ValidationError({"review_interval_weeks": "Reviews must be every 6 to 12 weeks"})
+    if kind == SupportPlan.Kind.ONE_TO_ONE and not family.assessments.filter(completed_at__isnull=False).exists():
+        raise ApplicationError("Complete the whole-family assessment before starting a one-to-one plan.")
+    if family.plans.filter(kind=kind, status__in=SupportPlan.OPEN_STATUSES).exists():
+        raise ApplicationError(f"{family.reference} already has an open {SupportPlan.Kind(kind).label.lower()} plan.")
+    plan = SupportPlan.objects.create(
+        family=family,
+        kind=kind,
+        worker=actor,
+        lead_professional=lead_professional,
+        review_interval_weeks=review_interval_weeks,
+        created_by=actor,
+    )
+    Goal.objects.bulk_create(
+        [Goal(plan=plan, determinant=determinant, description=text.strip()) for determinant, text in goals]
+    )
+    audit_record(
+        actor=actor,
+        action="plan.created",
+        obj=plan,
+        family=family,
+        summary=f"{plan.get_kind_display()} plan drafted with {len(goals)} goal{'s' if len(goals) != 1 else ''}",
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_action_add(
+    *,
+    plan: SupportPlan,
+    description: str,
+    owner: str,
+    due_on: date,
+    actor,
+    goal: Goal | None = None,
+    owner_person: Person | None = None,
+    owner_professional=None,
+) -> PlanAction:
+    plan = _locked(plan)
+    _require_status(plan, Status.DRAFT, Status.PENDING_ACTIVATION, Status.ACTIVE, doing="given new actions")
+    if owner == PlanAction.Owner.FAMILY and (owner_person is None or owner_person.family_id != plan.family_id):
+        raise ValidationError({"owner_person": "Choose the family member who will do this"})
+    if owner == PlanAction.Owner.PROFESSIONAL and (
+        owner_professional is None or owner_professional.family_id != plan.family_id
+    ):
+        raise ValidationError({"owner_professional": "Choose the professional who will do this"})
+    if goal is not None and goal.plan_id != plan.pk:
+        raise ValidationError({"goal": "Choose one of this plan's goals"})
+    action = PlanAction.objects.create(
+        plan=plan,
+        goal=goal,
+        description=description,
+        owner=owner,
+        owner_person=owner_person if owner == PlanAction.Owner.FAMILY else None,
+        owner_professional=owner_professional if owner == PlanAction.Owner.PROFESSIONAL else None,
+        due_on=due_on,
+    )
+    audit_record(actor=actor, action="plan.action_added", obj=plan, family=plan.family, summary="Plan action added")
+    return action
+
+
+@transaction.atomic
+def plan_action_done(*, action: PlanAction, done_on: date, actor) -> PlanAction:
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": "The date must be today or in the past"})
+    action.done_on = done_on
+    action.save(update_fields=["done_on"])
+    audit_record(
+        actor=actor, action="plan.action_done", obj=action.plan, family=action.plan.family, summary="Plan action done"
+    )
+    return action
+
+
+def _validate_scores(plan: SupportPlan, scores: dict) -> dict[int, int]:
+    """``scores`` maps determinant (or its pk) to 1–10; every goal's determinant needs one."""
+    by_pk = {getattr(key, "pk", key): value for key, value in scores.items()}
+    wanted = set(plan.goals.values_list("determinant_id", flat=True))
+    errors = {}
+    for determinant_id in wanted:
+        value = by_pk.get(determinant_id)
+        if value in (None, ""):
+            errors[f"score_{determinant_id}"] = "Enter a score from 1 to 10"
+            continue
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = 0
+        if not 1 <= number <= 10:
+            errors[f"score_{determinant_id}"] = "Score must be a whole number from 1 to 10"
+        by_pk[determinant_id] = number
+    extra = set(by_pk) - wanted
+    if extra:
+        errors["__all__"] = "Scores can only be given for the plan's goals"
+    if errors:
+        raise ValidationError(errors)
+    return {determinant_id: by_pk[determinant_id] for determinant_id in wanted}
+
+
+def _save_scores(*, plan, stage, scores: dict, assessed_on: date, actor, review=None) -> OutcomeAssessment:
+    valid = _validate_scores(plan, scores)
+    if assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": "The date must be today or in the past"})
+    assessment, _ = OutcomeAssessment.objects.update_or_create(
+        plan=plan,
+        stage=stage,
+        review=review,
+        defaults={"assessed_on": assessed_on, "created_by": actor},
+    )
+    assessment.scores.all().delete()
+    OutcomeScore.objects.bulk_create(
+        [OutcomeScore(assessment=assessment, determinant_id=pk, score=value) for pk, value in valid.items()]
+    )
+    return assessment
+
+
+@transaction.atomic
+def outcome_record(*, plan: SupportPlan, stage: str, scores: dict, assessed_on: date, actor) -> OutcomeAssessment:
+    """Start or closing scores (review scores are recorded with the review)."""
+    plan = _locked(plan)
+    if stage == Stage.START:
+        _require_status(plan, Status.DRAFT, doing="given start scores")
+    elif stage == Stage.CLOSE:
+        _require_status(plan, Status.ACTIVE, doing="given closing scores")
+    else:
+        raise ApplicationError("Review scores are recorded with the review.")
+    assessment = _save_scores(plan=plan, stage=stage, scores=scores, assessed_on=assessed_on, actor=actor)
+    audit_record(
+        actor=actor,
+        action="plan.scores",
+        obj=plan,
+        family=plan.family,
+        summary=f"{Stage(stage).label} scores recorded",
+        changes={"scores": {str(s.determinant_id): s.score for s in assessment.scores.all()}},
+    )
+    return assessment
+
+
+@transaction.atomic
+def plan_submit_for_activation(*, plan: SupportPlan, actor) -> SupportPlan:
+    plan = _locked(plan)
+    _require_status(plan, Status.DRAFT, doing="sent for approval")
+    if not plan.outcome_assessments.filter(stage=Stage.START).exists():
+        raise ApplicationError("Record the start scores for every goal before sending the plan for approval.")
+    plan.status = Status.PENDING_ACTIVATION
+    plan.save(update_fields=["status", "modified_at"])
+    audit_record(actor=actor, action="plan.submitted", obj=plan, family=plan.family, summary="Plan sent for approval")
+    return plan
+
+
+def _check_approver(plan: SupportPlan, actor) -> None:
+    if plan.worker_id == actor.pk:
+        raise ApplicationError("You cannot approve your own plan: ask another team manager.")
+    if not _is_family_manager(actor, plan.family):
+        raise ApplicationError("Only a team manager of the family's base can approve plans.")
+
+
+@transaction.atomic
+def plan_approve_activation(*, plan: SupportPlan, actor) -> SupportPlan:
+    plan = _locked(plan)
+    _check_approver(plan, actor)
+    _require_status(plan, Status.PENDING_ACTIVATION, doing="approved to start")
+    if not plan.outcome_assessments.filter(stage=Stage.START).exists():
+        raise ApplicationError("The plan has no start scores.")
+    now = timezone.now()
+    plan.status = Status.ACTIVE
+    plan.activated_at = now
+    plan.activated_by = actor
+    plan.next_review_due = timezone.localdate() + timedelta(weeks=plan.review_interval_weeks)
+    plan.save()
+    audit_record(actor=actor, action="plan.activated", obj=plan, family=plan.family, summary="Plan approved and active")
+    return plan
+
+
+@transaction.atomic
+def plan_return_to_worker(*, plan: SupportPlan, reason: str, actor) -> SupportPlan:
+    plan = _locked(plan)
+    if not _is_family_manager(actor, plan.family):
+        raise ApplicationError("Only a team manager of the family's base can return plans.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say what needs to change"})
+    back_to = {Status.PENDING_ACTIVATION: Status.DRAFT, Status.PENDING_CLOSURE: Status.ACTIVE}
+    _require_status(plan, *back_to, doing="returned")
+    if plan.status == Status.PENDING_CLOSURE:
+        plan.outcome_assessments.filter(stage=Stage.CLOSE).delete()
+        plan.closure_reason = ""
+        plan.closure_summary = ""
+        plan.closure_requested_at = None
+    plan.status = back_to[plan.status]
+    plan.save()
+    audit_record(
+        actor=actor, action="plan.returned", obj=plan, family=plan.family, summary=f"Plan returned: {reason}"[:300]
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_review(*, plan: SupportPlan, reviewed_on: date, progress: dict, scores: dict, notes: str, actor) -> Review:
+    """A review: progress per goal, new scores, and the next review date."""
+    plan = _locked(plan)
+    _require_status(plan, Status.ACTIVE, doing="reviewed")
+    if reviewed_on > timezone.localdate():
+        raise ValidationError({"reviewed_on": "The review date must be today or in the past"})
+    goals = list(plan.goals.all())
+    by_goal = {getattr(key, "pk", key): value for key, value in progress.items()}
+    missing = [goal for goal in goals if by_goal.get(goal.pk) not in GoalProgress.Progress.values]
+    if missing:
+        raise ValidationError({f"progress_{goal.pk}": "Select the progress made on this goal" for goal in missing})
+    review = Review.objects.create(plan=plan, reviewed_on=reviewed_on, notes=notes, created_by=actor)
+    GoalProgress.objects.bulk_create(
+        [GoalProgress(review=review, goal=goal, progress=by_goal[goal.pk]) for goal in goals]
+    )
+    _save_scores(plan=plan, stage=Stage.REVIEW, scores=scores, assessed_on=reviewed_on, actor=actor, review=review)
+    plan.next_review_due = reviewed_on + timedelta(weeks=plan.review_interval_weeks)
+    plan.save(update_fields=["next_review_due", "modified_at"])
+    audit_record(actor=actor, action="plan.reviewed", obj=plan, family=plan.family, summary="Plan reviewed")
+    return review
+
+
+@transaction.atomic
+def plan_request_closure(
+    *, plan: SupportPlan, reason: str, summary: str, scores: dict, assessed_on: date, actor
+) -> SupportPlan:
+    plan = _locked(plan)
+    _require_status(plan, Status.ACTIVE, doing="closed")
+    if reason not in SupportPlan.ClosureReason.values:
+        raise ValidationError({"reason": "Select why the plan is closing"})
+    if not summary.strip():
+        raise ValidationError({"summary": "Write a short summary of the support and where the family is now"})
+    _save_scores(plan=plan, stage=Stage.CLOSE, scores=scores, assessed_on=assessed_on, actor=actor)
+    plan.status = Status.PENDING_CLOSURE
+    plan.closure_reason = reason
+    plan.closure_summary = summary
+    plan.closure_requested_at = timezone.now()
+    plan.save()
+    audit_record(
+        actor=actor,
+        action="plan.closure_requested",
+        obj=plan,
+        family=plan.family,
+        summary=f"Closure requested: {SupportPlan.ClosureReason(reason).label.lower()}",
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_approve_closure(*, plan: SupportPlan, actor) -> SupportPlan:
+    plan = _locked(plan)
+    _check_approver(plan, actor)
+    _require_status(plan, Status.PENDING_CLOSURE, doing="approved to close")
+    if not plan.outcome_assessments.filter(stage=Stage.CLOSE).exists():
+        raise ApplicationError("Record the closing scores before the plan closes.")
+    now = timezone.now()
+    plan.status = Status.CLOSED
+    plan.closed_at = now
+    plan.closed_by = actor
+    plan.next_review_due = None
+    plan.save()
+    if plan.closure_reason == SupportPlan.ClosureReason.NEEDS_MET:
+        FollowUp.objects.create(
+            plan=plan, due_on=timezone.localdate() + relativedelta(months=FollowUp.MONTHS_AFTER_CLOSURE)
+        )
+    family = Family.objects.select_for_update().get(pk=plan.family_id)
+    if not family.plans.filter(status__in=SupportPlan.OPEN_STATUSES).exists():
+        family.status = Family.Status.CLOSED
+        family.closed_at = now
+        family.save(update_fields=["status", "closed_at", "modified_at"])
+    audit_record(
+        actor=actor,
+        action="plan.closed",
+        obj=plan,
+        family=plan.family,
+        summary=f"Plan closed: {plan.get_closure_reason_display().lower()}",
+    )
+    return plan
+
+
+@transaction.atomic
+def follow_up_record(*, follow_up: FollowUp, sustained: bool, notes: str, actor) -> FollowUp:
+    follow_up = FollowUp.objects.select_for_update().select_related("plan__family").get(pk=follow_up.pk)
+    if follow_up.recorded_at:
+        raise ApplicationError("This follow-up has already been recorded.")
+    if follow_up.due_on > timezone.localdate() + timedelta(days=28):
+        raise ApplicationError(f"The follow-up is not due until {follow_up.due_on:%-d %B %Y}.")
+    follow_up.sustained = sustained
+    follow_up.notes = notes
+    follow_up.recorded_at = timezone.now()
+    follow_up.recorded_by = actor
+    follow_up.save()
+    audit_record(
+        actor=actor,
+        action="plan.follow_up",
+        obj=follow_up.plan,
+        family=follow_up.plan.family,
+        summary="Six-month follow-up: progress " + ("sustained" if sustained else "not sustained"),
+    )
+    return follow_up
+
+
+@transaction.atomic
+def parent_progress_record(*, person: Person, kind: str, started_on: date, actor) -> ParentProgress:
+    if person.kind not in (Person.Kind.PARENT_CARER, Person.Kind.OTHER_ADULT):
+        raise ValidationError({"person": "Choose a parent, carer or other adult"})
+    if started_on > timezone.localdate():
+        raise ValidationError({"started_on": "The start date must be today or in the past"})
+    progress = ParentProgress.objects.create(person=person, kind=kind, started_on=started_on, recorded_by=actor)
+    audit_record(
+        actor=actor,
+        action="person.progress",
+        obj=person,
+        family=person.family,
+        summary=f"A parent started {progress.get_kind_display().lower()}",
+    )
+    return progress

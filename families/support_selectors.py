@@ -1,0 +1,252 @@
+"""Reads for tier-2 support: plans, contacts, and what needs attention. Scoped like families."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from .models import (
+    Assessment,
+    Contact,
+    FollowUp,
+    Goal,
+    GoalProgress,
+    OutcomeAssessment,
+    OutcomeScore,
+    PlanAction,
+    Review,
+    SupportPlan,
+)
+from .selectors import family_visibility_filter, managed_base_ids
+
+
+def plan_list(*, user) -> QuerySet[SupportPlan]:
+    return SupportPlan.objects.filter(family__in=_visible_family_ids(user))
+
+
+def _visible_family_ids(user):
+    from .models import Family
+
+    return Family.objects.filter(family_visibility_filter(user)).values("pk")
+
+
+def plan_detail(*, user, uuid) -> SupportPlan:
+    plan = (
+        plan_list(user=user)
+        .select_related("family", "worker", "activated_by", "closed_by")
+        .prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.select_related("determinant")),
+            Prefetch(
+                "actions", queryset=PlanAction.objects.select_related("owner_person", "owner_professional", "goal")
+            ),
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.select_related("created_by").prefetch_related(
+                    Prefetch("progress", queryset=GoalProgress.objects.select_related("goal__determinant"))
+                ),
+            ),
+            Prefetch(
+                "outcome_assessments",
+                queryset=OutcomeAssessment.objects.prefetch_related(
+                    Prefetch("scores", queryset=OutcomeScore.objects.select_related("determinant"))
+                ),
+            ),
+        )
+        .filter(uuid=uuid)
+        .first()
+    )
+    if plan is None:
+        raise Http404("No such plan")
+    return plan
+
+
+def contact_get(*, user, uuid) -> Contact:
+    contact = (
+        Contact.objects.filter(family__in=_visible_family_ids(user))
+        .select_related("family", "venue", "created_by", "plan", "safeguarding_action__recorded_by")
+        .prefetch_related("people_seen", "children_seen__child")
+        .filter(uuid=uuid)
+        .first()
+    )
+    if contact is None:
+        raise Http404("No such contact")
+    return contact
+
+
+def family_contacts(*, family, limit: int = 20) -> list[Contact]:
+    return list(
+        family.contacts.select_related("created_by", "venue", "safeguarding_action").order_by("-occurred_at")[:limit]
+    )
+
+
+def family_plans(*, family) -> list[SupportPlan]:
+    return list(
+        family.plans.select_related("worker").prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.select_related("determinant")),
+            Prefetch(
+                "outcome_assessments",
+                queryset=OutcomeAssessment.objects.prefetch_related(
+                    Prefetch("scores", queryset=OutcomeScore.objects.select_related("determinant"))
+                ),
+            ),
+        )
+    )
+
+
+def open_assessment(*, family) -> Assessment | None:
+    return family.assessments.filter(completed_at__isnull=True).order_by("-created_at").first()
+
+
+# What needs attention ---------------------------------------------------------------------------
+
+
+def open_safeguarding_concerns(*, manager) -> QuerySet[Contact]:
+    """Concerns raised on contacts in the manager's bases that have no recorded action yet."""
+    return (
+        Contact.objects.filter(
+            safeguarding_concern=True,
+            safeguarding_action__isnull=True,
+            family__base_id__in=managed_base_ids(manager),
+        )
+        .select_related("family", "created_by")
+        .order_by("occurred_at")
+    )
+
+
+def plans_awaiting_approval(*, manager) -> QuerySet[SupportPlan]:
+    return (
+        SupportPlan.objects.filter(
+            status__in=[SupportPlan.Status.PENDING_ACTIVATION, SupportPlan.Status.PENDING_CLOSURE],
+            family__base_id__in=managed_base_ids(manager),
+        )
+        .select_related("family", "worker")
+        .order_by("modified_at")
+    )
+
+
+def reviews_overdue(*, manager, today: date) -> QuerySet[SupportPlan]:
+    return (
+        SupportPlan.objects.filter(
+            status=SupportPlan.Status.ACTIVE,
+            next_review_due__lt=today,
+            family__base_id__in=managed_base_ids(manager),
+        )
+        .select_related("family", "worker")
+        .order_by("next_review_due")
+    )
+
+
+@dataclass(frozen=True)
+class WeekItem:
+    when: date
+    what: str
+    family_reference: str
+    url_name: str
+    url_arg: str
+    overdue: bool
+
+
+def worker_week(*, user, today: date, days: int = 7) -> list[WeekItem]:
+    """My reviews, assessments and follow-ups due in the next week, and anything overdue."""
+    horizon = today + timedelta(days=days)
+    items = []
+    for plan in SupportPlan.objects.filter(
+        worker=user, status=SupportPlan.Status.ACTIVE, next_review_due__lte=horizon
+    ).select_related("family"):
+        items.append(
+            WeekItem(
+                plan.next_review_due,
+                "Plan review",
+                plan.family.reference,
+                "plan-detail",
+                str(plan.uuid),
+                plan.next_review_due < today,
+            )
+        )
+    for assessment in Assessment.objects.filter(
+        family__allocations__worker=user,
+        family__allocations__ended_at__isnull=True,
+        completed_at__isnull=True,
+        due_on__lte=horizon,
+    ).select_related("family"):
+        items.append(
+            WeekItem(
+                assessment.due_on,
+                "Assessment due",
+                assessment.family.reference,
+                "family-detail",
+                assessment.family.reference,
+                assessment.due_on < today,
+            )
+        )
+    for follow_up in FollowUp.objects.filter(
+        plan__worker=user, recorded_at__isnull=True, due_on__lte=horizon
+    ).select_related("plan__family"):
+        items.append(
+            WeekItem(
+                follow_up.due_on,
+                "Six-month follow-up",
+                follow_up.plan.family.reference,
+                "plan-detail",
+                str(follow_up.plan.uuid),
+                follow_up.due_on < today,
+            )
+        )
+    return sorted(items, key=lambda item: (item.when, item.family_reference))
+
+
+# Score journeys -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    x: int
+    y: int
+    score: int
+    label: str
+
+
+@dataclass(frozen=True)
+class ScoreJourney:
+    determinant: str
+    points: list[ScorePoint]
+
+    @property
+    def polyline(self) -> str:
+        return " ".join(f"{p.x},{p.y}" for p in self.points)
+
+    @property
+    def description(self) -> str:
+        return ", ".join(f"{p.label} {p.score}" for p in self.points)
+
+
+CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 240, 110, 24
+
+
+def score_journeys(plan: SupportPlan) -> list[ScoreJourney]:
+    """Each determinant's scores over the plan's assessments, laid out for a small SVG chart.
+
+    Uses the prefetched ``outcome_assessments`` and ``scores``; no queries of its own.
+    """
+    assessments = sorted(plan.outcome_assessments.all(), key=lambda a: (a.assessed_on, a.pk))
+    if not assessments:
+        return []
+    labels = []
+    review_number = 0
+    for assessment in assessments:
+        if assessment.stage == OutcomeAssessment.Stage.REVIEW:
+            review_number += 1
+            labels.append(f"R{review_number}")
+        else:
+            labels.append(assessment.get_stage_display())
+    steps = max(len(assessments) - 1, 1)
+    span_x = CHART_WIDTH - 2 * CHART_PAD
+    span_y = CHART_HEIGHT - 2 * CHART_PAD
+    journeys: dict[str, list[ScorePoint]] = {}
+    for index, assessment in enumerate(assessments):
+        x = CHART_PAD + round(span_x * index / steps)
+        for score in assessment.scores.all():
+            y = CHART_PAD + round(span_y * (10 - score.score) / 9)
+            journeys.setdefault(score.determinant.name, []).append(ScorePoint(x, y, score.score, labels[index]))
+    return [ScoreJourney(name, points) for name, points in journeys.items()]

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import support_views as views
+
+urlpatterns = [
+    path("families/<str:reference>/assessment/", views.assessment, name="family-assessment"),
+    path("families/<str:reference>/plans/new/", views.plan_new, name="plan-new"),
+    path("families/<str:reference>/contacts/new/", views.contact_new, name="contact-new"),
+    path("families/<str:reference>/progress/new/", views.parent_progress, name="parent-progress"),
+    path("plans/<uuid:uuid>/", views.plan_detail, name="plan-detail"),
+    path("plans/<uuid:uuid>/start-scores/", views.plan_start_scores, name="plan-start-scores"),
+    path("plans/<uuid:uuid>/submit/", views.plan_submit, name="plan-submit"),
+    path("plans/<uuid:uuid>/approve/", views.plan_approve, name="plan-approve"),
+    path("plans/<uuid:uuid>/return/", views.plan_return, name="plan-return"),
+    path("plans/<uuid:uuid>/review/", views.plan_review, name="plan-review"),
+    path("plans/<uuid:uuid>/close/", views.plan_close, name="plan-close"),
+    path("plans/<uuid:uuid>/actions/new/", views.plan_action_add, name="plan-action-add"),
+    path("plans/<uuid:uuid>/follow-up/", views.follow_up, name="plan-follow-up"),
+    path("contacts/<uuid:uuid>/", views.contact_detail, name="contact-detail"),
+    path("contacts/<uuid:uuid>/safeguarding/", views.contact_safeguarding, name="contact-safeguarding"),
+    path("my-week/", views.my_week, name="my-week"),
+]

@@ -1,0 +1,330 @@
+"""Pages for tier-2 support: assessment, plans, reviews, closure, contacts, safeguarding, the week."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ecfs.errors import ApplicationError
+from ecfs.roles import Role, has_role
+from ecfs.view_helpers import add_service_error, require_role
+
+from . import selectors, services, support_selectors
+from .models import FollowUp, SupportPlan
+from .support_forms import (
+    AssessmentForm,
+    ClosureForm,
+    ContactForm,
+    FollowUpForm,
+    ParentProgressForm,
+    PlanActionForm,
+    PlanForm,
+    ReturnForm,
+    ReviewForm,
+    SafeguardingActionForm,
+    StartScoresForm,
+)
+
+
+def _is_manager_of(user, family) -> bool:
+    return has_role(user, Role.MANAGER) and family.base_id in selectors.managed_base_ids(user)
+
+
+def _run(request, form, call, *, success: str, redirect_to, template: str, context: dict):
+    """Validate the form, call one service, and either redirect or show the errors (400)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(form)
+        except (ValidationError, ApplicationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect_to()
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {**context, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def assessment(request, reference):
+    family = selectors.family_get(user=request.user, reference=reference)
+    current = support_selectors.open_assessment(family=family)
+    if current is None and request.method == "POST" and "start" in request.POST:
+        services.assessment_start(family=family, actor=request.user)
+        return redirect("family-assessment", reference=reference)
+    form = AssessmentForm(request.POST or None)
+    if current is None:
+        return render(request, "support/assessment_start.html", {"family": family})
+    return _run(
+        request,
+        form,
+        lambda f: services.assessment_complete(assessment=current, actor=request.user, **f.cleaned_data),
+        success="Assessment completed.",
+        redirect_to=lambda: redirect("family-detail", reference=reference),
+        template="support/assessment.html",
+        context={"family": family, "assessment": current},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_new(request, reference):
+    require_role(request.user, Role.WORKER, Role.MANAGER)
+    family = selectors.family_get(user=request.user, reference=reference)
+    form = PlanForm(request.POST or None)
+    created = {}
+
+    def create(f):
+        created["plan"] = services.plan_create(
+            family=family,
+            kind=f.cleaned_data["kind"],
+            goals=f.goals(),
+            lead_professional=f.cleaned_data["lead_professional"],
+            review_interval_weeks=f.cleaned_data["review_interval_weeks"],
+            actor=request.user,
+        )
+
+    return _run(
+        request,
+        form,
+        create,
+        success="Plan drafted. Record the start scores, then send it for approval.",
+        redirect_to=lambda: redirect("plan-start-scores", uuid=created["plan"].uuid),
+        template="support/plan_form.html",
+        context={"family": family},
+    )
+
+
+def plan_detail(request, uuid):
+    plan = support_selectors.plan_detail(user=request.user, uuid=uuid)
+    is_manager = _is_manager_of(request.user, plan.family)
+    follow_up = FollowUp.objects.filter(plan=plan).first()
+    return render(
+        request,
+        "support/plan_detail.html",
+        {
+            "plan": plan,
+            "family": plan.family,
+            "journeys": support_selectors.score_journeys(plan),
+            "is_manager": is_manager,
+            "can_approve": is_manager
+            and plan.worker_id != request.user.pk
+            and plan.status in (SupportPlan.Status.PENDING_ACTIVATION, SupportPlan.Status.PENDING_CLOSURE),
+            "follow_up": follow_up,
+            "return_form": ReturnForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_start_scores(request, uuid):
+    plan = support_selectors.plan_detail(user=request.user, uuid=uuid)
+    form = StartScoresForm(request.POST or None, plan=plan, initial={"assessed_on": timezone.localdate()})
+    return _run(
+        request,
+        form,
+        lambda f: services.outcome_record(
+            plan=plan, stage="start", scores=f.scores(), assessed_on=f.cleaned_data["assessed_on"], actor=request.user
+        ),
+        success="Start scores recorded.",
+        redirect_to=lambda: redirect("plan-detail", uuid=uuid),
+        template="support/scores_form.html",
+        context={"plan": plan, "family": plan.family},
+    )
+
+
+def _plan_post(request, uuid, call, success):
+    plan = support_selectors.plan_detail(user=request.user, uuid=uuid)
+    try:
+        call(plan)
+    except (ValidationError, ApplicationError) as error:
+        text = error.message if isinstance(error, ApplicationError) else " ".join(error.messages)
+        messages.error(request, text)
+    else:
+        messages.success(request, success)
+    return redirect("plan-detail", uuid=uuid)
+
+
+@require_POST
+def plan_submit(request, uuid):
+    return _plan_post(
+        request,
+        uuid,
+        lambda plan: services.plan_submit_for_activation(plan=plan, actor=request.user),
+        "Plan sent to your team manager for approval.",
+    )
+
+
+@require_POST
+def plan_approve(request, uuid):
+    require_role(request.user, Role.MANAGER)
+
+    def approve(plan):
+        if plan.status == SupportPlan.Status.PENDING_CLOSURE:
+            services.plan_approve_closure(plan=plan, actor=request.user)
+        else:
+            services.plan_approve_activation(plan=plan, actor=request.user)
+
+    return _plan_post(request, uuid, approve, "Approved.")
+
+
+@require_POST
+def plan_return(request, uuid):
+    require_role(request.user, Role.MANAGER)
+    form = ReturnForm(request.POST)
+    reason = request.POST.get("reason", "") if form.is_valid() else ""
+    return _plan_post(
+        request,
+        uuid,
+        lambda plan: services.plan_return_to_worker(plan=plan, reason=reason, actor=request.user),
+        "Plan returned to the worker.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_review(request, uuid):
+    plan = support_selectors.plan_detail(user=request.user, uuid=uuid)
+    form = ReviewForm(request.POST or None, plan=plan, initial={"reviewed_on": timezone.localdate()})
+    return _run(
+        request,
+        form,
+        lambda f: services.plan_review(
+            plan=plan,
+            reviewed_on=f.cleaned_data["reviewed_on"],
+            progress=f.progress(),
+            scores=f.scores(),
+            notes=f.cleaned_data["notes"],
+            actor=request.user,
+        ),
+        success="Review recorded.",
+        redirect_to=lambda: redirect("plan-detail", uuid=uuid),
+        template="support/review_form.html",
+        context={"plan": plan, "family": plan.family},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_close(request, uuid):
+    plan = support_selectors.plan_detail(user=request.user, uuid=uuid)
+    form = ClosureForm(request.POST or None, plan=plan, initial={"assessed_on": timezone.localdate()})
+    return _run(
+        request,
+        form,
+        lambda f: services.plan_request_closure(
+            plan=plan,
+            reason=f.cleaned_data["reason"],
+            summary=f.cleaned_data["summary"],
+            scores=f.scores(),
+            assessed_on=f.cleaned_data["assessed_on"],
+            actor=request.user,
+        ),
+        success="Closure sent to your team manager for approval.",
+        redirect_to=lambda: redirect("plan-detail", uuid=uuid),
+        template="support/closure_form.html",
+        context={"plan": plan, "family": plan.family},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_action_add(request, uuid):
+    plan = support_selectors.plan_detail(user=request.user, uuid=uuid)
+    form = PlanActionForm(request.POST or None, plan=plan)
+    return _run(
+        request,
+        form,
+        lambda f: services.plan_action_add(plan=plan, actor=request.user, **f.cleaned_data),
+        success="Action added.",
+        redirect_to=lambda: redirect("plan-detail", uuid=uuid),
+        template="support/action_form.html",
+        context={"plan": plan, "family": plan.family},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def follow_up(request, uuid):
+    plan = support_selectors.plan_detail(user=request.user, uuid=uuid)
+    record = FollowUp.objects.filter(plan=plan).first()
+    if record is None:
+        raise PermissionDenied("This plan has no follow-up.")
+    form = FollowUpForm(request.POST or None)
+    return _run(
+        request,
+        form,
+        lambda f: services.follow_up_record(follow_up=record, actor=request.user, **f.cleaned_data),
+        success="Follow-up recorded.",
+        redirect_to=lambda: redirect("plan-detail", uuid=uuid),
+        template="support/follow_up_form.html",
+        context={"plan": plan, "family": plan.family, "follow_up": record},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_new(request, reference):
+    require_role(request.user, Role.WORKER, Role.MANAGER)
+    family = selectors.family_get(user=request.user, reference=reference)
+    form = ContactForm(request.POST or None, family=family)
+    return _run(
+        request,
+        form,
+        lambda f: services.contact_log(family=family, actor=request.user, **f.service_kwargs()),
+        success="Contact recorded.",
+        redirect_to=lambda: redirect("family-detail", reference=reference),
+        template="support/contact_form.html",
+        context={"family": family},
+    )
+
+
+def contact_detail(request, uuid):
+    contact = support_selectors.contact_get(user=request.user, uuid=uuid)
+    return render(
+        request,
+        "support/contact_detail.html",
+        {
+            "contact": contact,
+            "family": contact.family,
+            "can_action": contact.safeguarding_concern
+            and not hasattr(contact, "safeguarding_action")
+            and _is_manager_of(request.user, contact.family),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_safeguarding(request, uuid):
+    require_role(request.user, Role.MANAGER)
+    contact = support_selectors.contact_get(user=request.user, uuid=uuid)
+    form = SafeguardingActionForm(request.POST or None)
+    return _run(
+        request,
+        form,
+        lambda f: services.safeguarding_action_record(contact=contact, actor=request.user, **f.cleaned_data),
+        success="Safeguarding action recorded.",
+        redirect_to=lambda: redirect("home"),
+        template="support/safeguarding_form.html",
+        context={"contact": contact, "family": contact.family},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def parent_progress(request, reference):
+    family = selectors.family_get(user=request.user, reference=reference)
+    form = ParentProgressForm(request.POST or None, family=family)
+    return _run(
+        request,
+        form,
+        lambda f: services.parent_progress_record(actor=request.user, **f.cleaned_data),
+        success="Recorded.",
+        redirect_to=lambda: redirect("family-detail", reference=reference),
+        template="support/progress_form.html",
+        context={"family": family},
+    )
+
+
+def my_week(request):
+    require_role(request.user, Role.WORKER, Role.MANAGER)
+    today = timezone.localdate()
+    context = {"items": support_selectors.worker_week(user=request.user, today=today), "today": today}
+    if has_role(request.user, Role.MANAGER):
+        context["awaiting_approval"] = support_selectors.plans_awaiting_approval(manager=request.user)
+        context["overdue_reviews"] = support_selectors.reviews_overdue(manager=request.user, today=today)
+    return render(request, "support/week.html", context)

@@ -11,11 +11,17 @@ from django.utils.text import slugify
 from ecfs.roles import role_groups_ensure
 from families.services import determinants_ensure
 from reporting.models import ContractBudgetLine
+from support_fund.models import FundSource
 from venues.models import Venue
 
 from .models import Base, District, Locality
 from .need_index import childrens_need_index
 
+# Outside contributions are spent before the council's allocation (report §2.6.10: a charity's appeal fund).
+FUND_SOURCES = (
+    ("Charity appeal fund", FundSource.Kind.EXTERNAL, 10),
+    ("Council allocation", FundSource.Kind.COUNCIL, 20),
+)
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "ecfs" / "reference_data"
 OTHER_LOCALITY = "Other"
 ROLE_FROM_REPORT = {
@@ -124,6 +130,9 @@ def reference_data_load() -> LoadReport:
         )
         if role == Venue.Role.BASE:
             _upsert(Base, report, {"name": row["name"]}, {"district": venue.district, "venue": venue})
+
+    for name, kind, priority in FUND_SOURCES:
+        _upsert(FundSource, report, {"name": name}, {"kind": kind, "priority": priority})
 
     for position, row in enumerate(_read("budget_2019_20.csv"), start=1):
         _upsert(

@@ -14,8 +14,12 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("My families", reverse("family-list")))
     if has_role(user, Role.MANAGER) or has_role(user, Role.WORKER):
         items.append(("My week", reverse("my-week")))
+        items.append(("Groups", reverse("group-list")))
+        items.append(("Fund", reverse("fund-home")))
         items.append(("Record a referral", reverse("referral-new")))
     items += [("County", reverse("county")), ("Venues", reverse("venue-list"))]
+    if has_role(user, Role.ADMIN):
+        items.append(("Fund budgets", reverse("fund-budgets")))
     if has_role(user, Role.ADMIN) and user.is_staff:
         items.append(("Configuration", reverse("admin:index")))
     return items

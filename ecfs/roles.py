@@ -21,7 +21,8 @@ ROLE_PRECEDENCE = (Role.MANAGER, Role.WORKER, Role.COMMISSIONER, Role.ADMIN)
 ADMIN_MANAGED_MODELS = {
     "accounts": ["user"],
     "bases": ["district", "base", "team", "staffprofile", "locality"],
-    "venues": ["venue"],
+    "venues": ["venue", "groupprogramme"],
+    "support_fund": ["fundlimits", "fundsource"],
 }
 
 

@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("families.support_urls")),
     path("families/", include("families.urls")),
     path("referrals/", include("referrals.urls")),
+    path("fund/", include("support_fund.urls")),
+    path("groups/", include("venues.urls")),
     path("healthz", views.healthz, name="healthz"),
     # One sign-in page for the whole service, the configuration screens included.
     path(

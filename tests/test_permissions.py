@@ -8,6 +8,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.families.factories import draft_plan, home_visit
 from tests.referrals.factories import allocated_referral
+from tests.support_fund.factories import application, budget, family_in_support
+from tests.venues.factories import group_scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +27,7 @@ FAMILY_OBJECT = expect(404, worker=200, manager=200, **ANON)
 MANAGER_OF_FAMILY = expect(404, worker=403, manager=200, **ANON)
 MANAGERS_ONLY = expect(403, manager=200, other_manager=200, **ANON)
 FRONT_LINE_FAMILY_OBJECT = expect(404, worker=200, manager=200, commissioner=403, admin=403, **ANON)
+COURSE_OBJECT = expect(404, worker=200, colleague=200, manager=200, **ANON)
 MANAGER_ACTION = expect(403, manager=302, other_manager=404, **ANON)
 
 # name → (method, url args from the scenario, expected status per cast member)
@@ -64,6 +67,25 @@ TABLE = {
     "contact-detail": ("get", "contact", FAMILY_OBJECT),
     "contact-safeguarding": ("get", "contact", expect(403, manager=200, other_manager=404, **ANON)),
     "my-week": ("get", None, FRONT_LINE),
+    "fund-home": ("get", None, FRONT_LINE),
+    "group-list": ("get", None, FRONT_LINE),
+    "group-programme-list": ("get", None, EVERYONE),
+    "group-course-new": ("get", None, FRONT_LINE),
+    "group-course-detail": ("get", "group_course", COURSE_OBJECT),
+    "group-course-enrol": ("get", "group_course", COURSE_OBJECT),
+    "group-session-detail": ("get", "group_session", COURSE_OBJECT),
+    "group-session-register": ("get", "group_session", COURSE_OBJECT),
+    "group-enrolment-measures": ("get", "group_enrolment", COURSE_OBJECT),
+    "fund-apply": ("get", "family", FRONT_LINE_FAMILY_OBJECT),
+    "fund-application": ("get", "application", FAMILY_OBJECT),
+    "fund-decide": ("post", "application", expect(403, manager=400, other_manager=404, **ANON)),
+    "fund-pay": ("post", "application", expect(403, manager=400, other_manager=404, **ANON)),
+    "fund-cancel": ("post", "application", expect(403, manager=400, other_manager=404, **ANON)),
+    "fund-submit": ("post", "application", expect(404, worker=302, manager=302, **ANON)),
+    "fund-dashboard": ("get", None, expect(403, manager=200, other_manager=200, admin=200, **ANON)),
+    "fund-export": ("get", None, expect(403, manager=200, other_manager=200, admin=200, **ANON)),
+    "fund-budgets": ("get", None, expect(403, admin=200, **ANON)),
+    "fund-budget-adjust": ("get", "budget", expect(403, admin=200, **ANON)),
 }
 
 
@@ -87,7 +109,13 @@ def scenario(cast):
     referral = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker)
     plan = draft_plan(family=referral.family, worker=cast.worker)
     contact = home_visit(family=referral.family, worker=cast.worker, concern=True)
+    for_fund = family_in_support(cast)
+    county = budget(cast, "100")
+    fund_application = application(cast, for_fund)
     return {
+        **group_scenario(cast, referral.family),
+        "application": (fund_application.uuid,),
+        "budget": (county.uuid,),
         "referral": (referral.uuid,),
         "family": (referral.family.reference,),
         "plan": (plan.uuid,),

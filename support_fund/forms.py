@@ -1,0 +1,133 @@
+from django import forms
+from django.utils import timezone
+
+from bases.models import District
+from ecfs.govuk_forms import GovukDateField
+
+from .models import Application, FundSource
+
+
+class ApplicationForm(forms.Form):
+    category = forms.ChoiceField(
+        label="What is the money for?",
+        choices=Application.Category.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the money is for"},
+    )
+    amount = forms.CharField(
+        label="Amount in pounds",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5", "spellcheck": "false"}),
+        help_text="For example, 45.50",
+        error_messages={"required": "Enter the amount"},
+    )
+    justification = forms.CharField(
+        label="How does this help the family towards their plan's goals?",
+        widget=forms.Textarea,
+        error_messages={"required": "Explain how this helps the family towards their plan's goals"},
+    )
+    goals = forms.ModelMultipleChoiceField(
+        label="Goals it supports", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    delivery = forms.ChoiceField(
+        label="How will the money reach the family?",
+        choices=Application.Delivery.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the money will reach the family"},
+    )
+    supplier = forms.CharField(label="Supplier", max_length=150, required=False)
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goals"].queryset = (
+            plan.goals.select_related("determinant") if plan else self.fields["goals"].queryset
+        )
+        if plan is None:
+            del self.fields["goals"]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("approve", "Approve"), ("decline", "Decline")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select approve or decline"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Required when declining.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "decline" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "Give the reason for declining")
+        return cleaned
+
+
+class PaymentForm(forms.Form):
+    paid_on = GovukDateField(label="Date paid", must_be_past=True)
+    reference = forms.CharField(
+        label="Payment reference", max_length=60, error_messages={"required": "Enter the payment reference"}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paid_on"].initial = timezone.localdate()
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why cancel?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Give the reason for cancelling"},
+    )
+
+
+class BudgetForm(forms.Form):
+    financial_year = forms.IntegerField(
+        label="Financial year starting in",
+        min_value=2019,
+        max_value=2100,
+        help_text="2026 means April 2026 to March 2027.",
+        error_messages={"required": "Enter the year the financial year starts", "invalid": "Enter a year like 2026"},
+    )
+    source = forms.ModelChoiceField(
+        label="Source",
+        queryset=FundSource.objects.all(),
+        empty_label="Choose a source",
+        error_messages={"required": "Choose the source"},
+    )
+    district = forms.ModelChoiceField(
+        label="District", queryset=District.objects.all(), required=False, empty_label="Whole county"
+    )
+    amount = forms.DecimalField(
+        label="Amount in pounds",
+        max_digits=12,
+        decimal_places=2,
+        min_value=0.01,
+        error_messages={
+            "required": "Enter the amount",
+            "invalid": "Enter an amount in pounds and pence",
+            "max_decimal_places": "The amount cannot include fractions of a penny",
+            "min_value": "The amount must be more than £0",
+        },
+    )
+
+
+class AdjustmentForm(forms.Form):
+    amount = forms.DecimalField(
+        label="Change in pounds",
+        max_digits=12,
+        decimal_places=2,
+        help_text="Use a minus sign to take money away, for example -500.00",
+        error_messages={
+            "required": "Enter the change",
+            "invalid": "Enter an amount in pounds and pence",
+            "max_decimal_places": "The amount cannot include fractions of a penny",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason", max_length=300, error_messages={"required": "Say why the budget is changing"}
+    )

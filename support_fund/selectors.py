@@ -1,0 +1,162 @@
+"""Reads of the fund, scoped: workers see their families' applications, managers their bases',
+managers and admins the aggregate dashboard (no names)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.http import Http404
+
+from ecfs.roles import Role, has_role
+from families.models import FamilyUserObjectPermission
+from families.selectors import managed_base_ids
+
+from .models import Application, Budget
+
+ZERO = Decimal("0.00")
+
+
+def application_list(*, user) -> QuerySet[Application]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Application.objects.none()
+    visible = Q(pk__in=[])
+    if has_role(user, Role.MANAGER):
+        visible |= Q(family__base_id__in=managed_base_ids(user))
+    if has_role(user, Role.WORKER):
+        granted = FamilyUserObjectPermission.objects.filter(
+            content_object=OuterRef("family_id"), user=user, permission__codename="view_family"
+        )
+        visible |= Q(Exists(granted))
+    return Application.objects.filter(visible)
+
+
+def application_get(*, user, uuid) -> Application:
+    application = (
+        application_list(user=user)
+        .select_related("family", "plan", "applicant", "first_approved_by", "approved_by", "budget__source")
+        .prefetch_related("goals__determinant", "events__actor")
+        .filter(uuid=uuid)
+        .first()
+    )
+    if application is None:
+        raise Http404("No such application")
+    return application
+
+
+def decision_queue(*, manager) -> QuerySet[Application]:
+    return (
+        application_list(user=manager)
+        .filter(status__in=Application.AWAITING_DECISION)
+        .select_related("family", "applicant", "first_approved_by")
+        .order_by("submitted_at")
+    )
+
+
+def my_applications(*, user) -> QuerySet[Application]:
+    return Application.objects.filter(applicant=user).select_related("family").order_by("-created_at")[:50]
+
+
+def can_see_dashboard(user) -> bool:
+    return has_role(user, Role.MANAGER) or has_role(user, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    year: int
+    budgets: list
+    by_source: list[dict]
+    by_category: list[dict]
+    by_district: list[dict]
+    total: Decimal
+    committed: Decimal
+    paid: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.total - self.committed
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.year}/{str(self.year + 1)[-2:]}"
+
+
+def dashboard(*, year: int) -> Dashboard:
+    """Committed, paid and remaining money for a financial year, in SQL sums."""
+    budgets = list(Budget.objects.filter(financial_year=year).select_related("source", "district"))
+    holding = Application.objects.filter(budget__financial_year=year, status__in=Application.HOLDS_MONEY)
+    paid_q = Q(status=Application.Status.PAID)
+    by_source = list(
+        Budget.objects.filter(financial_year=year)
+        .values("source__name")
+        .annotate(total=Sum("total_amount"), committed=Sum("committed_amount"), paid=Sum("paid_amount"))
+        .order_by("source__priority", "source__name")
+    )
+    by_category = list(
+        holding.values("category")
+        .annotate(committed=Sum("amount"), paid=Sum("amount", filter=paid_q), count=Count("pk"))
+        .order_by("category")
+    )
+    labels = dict(Application.Category.choices)
+    for row in by_category:
+        row["label"] = labels[row["category"]]
+        row["paid"] = row["paid"] or ZERO
+    by_district = list(
+        holding.values("family__district__name")
+        .annotate(committed=Sum("amount"), paid=Sum("amount", filter=paid_q), count=Count("pk"))
+        .order_by("family__district__name")
+    )
+    for row in by_district:
+        row["paid"] = row["paid"] or ZERO
+    totals = Budget.objects.filter(financial_year=year).aggregate(
+        total=Sum("total_amount"), committed=Sum("committed_amount"), paid=Sum("paid_amount")
+    )
+    return Dashboard(
+        year=year,
+        budgets=budgets,
+        by_source=by_source,
+        by_category=by_category,
+        by_district=by_district,
+        total=totals["total"] or ZERO,
+        committed=totals["committed"] or ZERO,
+        paid=totals["paid"] or ZERO,
+    )
+
+
+FINANCE_COLUMNS = (
+    "reference",
+    "status",
+    "category",
+    "amount",
+    "district",
+    "source",
+    "financial_year",
+    "approved_on",
+    "paid_on",
+    "payment_reference",
+    "delivery",
+    "supplier",
+)
+
+
+def finance_rows(*, year: int):
+    """One row per application holding money in the year: no names, addresses or notes."""
+    applications = (
+        Application.objects.filter(budget__financial_year=year, status__in=Application.HOLDS_MONEY)
+        .select_related("family__district", "budget__source")
+        .order_by("approved_at", "pk")
+    )
+    for application in applications.iterator(chunk_size=1000):
+        yield [
+            application.reference,
+            application.status,
+            application.category,
+            f"{application.amount:.2f}",
+            application.family.district.name,
+            application.budget.source.name,
+            f"{year}/{str(year + 1)[-2:]}",
+            application.approved_at.date().isoformat() if application.approved_at else "",
+            application.paid_on.isoformat() if application.paid_on else "",
+            application.payment_reference,
+            application.delivery,
+            application.supplier,
+        ]

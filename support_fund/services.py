@@ -1,0 +1,349 @@
+"""The family support fund: public money, never overspent, never approved by the applicant.
+
+Approval commits the money with one conditional UPDATE on the budget row
+(``committed + amount <= total``), so concurrent approvals cannot overspend
+whatever order they commit in, and the ``budget_never_overspent`` check
+constraint backs it in the database.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from ecfs.audit.services import audit_record
+from ecfs.errors import ApplicationError
+from ecfs.roles import Role, has_role
+from families.models import Family, Goal, SupportPlan
+from families.selectors import family_list, managed_base_ids
+
+from .models import Application, ApplicationEvent, Budget, BudgetAdjustment, FundLimits, FundSource
+
+Status = Application.Status
+PENNY = Decimal("0.01")
+LARGEST_PAYMENT = Decimal("10000.00")
+
+
+def financial_year_of(day: date) -> int:
+    """Financial years run April to March: 2027-03-31 is in 2026/27."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def clean_amount(value) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip().replace("£", "").replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"amount": "Enter an amount in pounds and pence, like 45.50"}) from None
+    if not amount.is_finite():
+        raise ValidationError({"amount": "Enter an amount in pounds and pence, like 45.50"})
+    if amount <= 0:
+        raise ValidationError({"amount": "The amount must be more than £0"})
+    if amount != amount.quantize(PENNY):
+        raise ValidationError({"amount": "The amount cannot include fractions of a penny"})
+    if amount > LARGEST_PAYMENT:
+        raise ValidationError({"amount": f"The amount must be £{LARGEST_PAYMENT:,} or less"})
+    return amount.quantize(PENNY)
+
+
+def _event(application: Application, *, old: str, actor, note: str = "") -> None:
+    ApplicationEvent.objects.create(
+        application=application, from_status=old, to_status=application.status, actor=actor, note=note
+    )
+    audit_record(
+        actor=actor,
+        action=f"fund.{application.status}",
+        obj=application,
+        family=application.family,
+        summary=f"Fund application {application.reference} £{application.amount}: "
+        f"{application.get_status_display().lower()}",
+        changes={"status": {"old": old, "new": application.status}},
+    )
+
+
+# Budgets -------------------------------------------------------------------------------------
+
+
+def _require_admin(actor) -> None:
+    if not has_role(actor, Role.ADMIN):
+        raise ApplicationError("Only a service admin can manage budgets.")
+
+
+@transaction.atomic
+def budget_create(*, financial_year: int, source: FundSource, amount, actor, district=None, reason="") -> Budget:
+    _require_admin(actor)
+    if Budget.objects.filter(financial_year=financial_year, source=source, district=district).exists():
+        raise ApplicationError("That budget already exists: adjust it instead.")
+    budget = Budget.objects.create(financial_year=financial_year, source=source, district=district)
+    budget_adjust(budget=budget, amount=amount, reason=reason or "Initial allocation", actor=actor)
+    budget.refresh_from_db()
+    return budget
+
+
+@transaction.atomic
+def budget_adjust(*, budget: Budget, amount, reason: str, actor) -> BudgetAdjustment:
+    """Add to (or, with a negative amount, take from) a budget; never below what is committed."""
+    _require_admin(actor)
+    try:
+        amount = Decimal(str(amount))
+    except InvalidOperation:
+        raise ValidationError({"amount": "Enter an amount in pounds and pence"}) from None
+    if amount == 0 or amount != amount.quantize(PENNY):
+        raise ValidationError({"amount": "Enter an amount in pounds and pence, not zero"})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the budget is changing"})
+    updated = Budget.objects.filter(pk=budget.pk, committed_amount__lte=F("total_amount") + amount).update(
+        total_amount=F("total_amount") + amount
+    )
+    if not updated:
+        budget.refresh_from_db()
+        raise ApplicationError(
+            f"The budget cannot go below the £{budget.committed_amount} already committed to families."
+        )
+    adjustment = BudgetAdjustment.objects.create(budget=budget, amount=amount, reason=reason, created_by=actor)
+    audit_record(
+        actor=actor, action="fund.budget_adjusted", obj=budget, summary=f"Budget {budget} adjusted by £{amount}"
+    )
+    return adjustment
+
+
+# Applications --------------------------------------------------------------------------------
+
+
+def _active_plan(family: Family) -> SupportPlan | None:
+    return family.plans.filter(status=SupportPlan.Status.ACTIVE).order_by("-activated_at").first()
+
+
+@transaction.atomic
+def application_create(
+    *,
+    family: Family,
+    actor,
+    category: str,
+    amount,
+    justification: str,
+    delivery: str,
+    supplier: str = "",
+    goals: list[Goal] = (),
+    submit: bool = True,
+) -> Application:
+    if not family_list(user=actor).filter(pk=family.pk).exists():
+        raise ApplicationError("You can only apply for families you work with.")
+    plan = _active_plan(family)
+    if plan is None:
+        raise ApplicationError(f"{family.reference} has no active support plan: the fund is for families in support.")
+    errors = {}
+    try:
+        amount = clean_amount(amount)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if category not in Application.Category.values:
+        errors["category"] = ["Select what the money is for"]
+    if delivery not in Application.Delivery.values:
+        errors["delivery"] = ["Select how the money will reach the family"]
+    if not justification.strip():
+        errors["justification"] = ["Explain how this helps the family towards their plan's goals"]
+    if delivery == Application.Delivery.SUPPLIER and not supplier.strip():
+        errors["supplier"] = ["Enter the supplier"]
+    if any(goal.plan_id != plan.pk for goal in goals):
+        errors["goals"] = ["Choose goals from the family's active plan"]
+    if errors:
+        raise ValidationError(errors)
+    application = Application.objects.create(
+        family=family,
+        plan=plan,
+        applicant=actor,
+        category=category,
+        amount=amount,
+        justification=justification,
+        delivery=delivery,
+        supplier=supplier,
+        status=Status.SUBMITTED if submit else Status.DRAFT,
+        submitted_at=timezone.now() if submit else None,
+    )
+    application.reference = f"FSF-{application.pk:06d}"
+    application.save(update_fields=["reference"])
+    application.goals.set(goals)
+    _event(application, old="", actor=actor)
+    return application
+
+
+@transaction.atomic
+def application_submit(*, application: Application, actor) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.applicant_id != actor.pk:
+        raise ApplicationError("Only the applicant can submit their draft.")
+    if application.status != Status.DRAFT:
+        raise ApplicationError("Only a draft can be submitted.")
+    if _active_plan(application.family) is None:
+        raise ApplicationError("The family no longer has an active support plan.")
+    application.status = Status.SUBMITTED
+    application.submitted_at = timezone.now()
+    application.save(update_fields=["status", "submitted_at", "modified_at"])
+    _event(application, old=Status.DRAFT, actor=actor)
+    return application
+
+
+def family_spend_last_12_months(family: Family, *, excluding: Application | None = None) -> Decimal:
+    since = timezone.now() - timedelta(days=365)
+    applications = Application.objects.filter(family=family, status__in=Application.HOLDS_MONEY, approved_at__gte=since)
+    if excluding is not None:
+        applications = applications.exclude(pk=excluding.pk)
+    return applications.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+def over_limit_reasons(application: Application) -> list[str]:
+    limits = FundLimits.current()
+    reasons = []
+    if application.amount > limits.max_per_payment:
+        reasons.append(f"it is more than the £{limits.max_per_payment} limit for one payment")
+    spent = family_spend_last_12_months(application.family, excluding=application)
+    if spent + application.amount > limits.max_per_family_12_months:
+        reasons.append(
+            f"the family would have had £{spent + application.amount} in 12 months, over the "
+            f"£{limits.max_per_family_12_months} limit"
+        )
+    return reasons
+
+
+def _check_decider(application: Application, actor) -> None:
+    if application.applicant_id == actor.pk:
+        raise ApplicationError("You cannot decide on your own application: another team manager must.")
+    if not (has_role(actor, Role.MANAGER) and application.family.base_id in managed_base_ids(actor)):
+        raise ApplicationError("Only a team manager of the family's base can decide on fund applications.")
+
+
+def _commit_money(application: Application) -> Budget:
+    """Charge the application to the first budget of its year that can afford it (district, then county)."""
+    year = financial_year_of(timezone.localdate())
+    budgets = list(
+        Budget.objects.filter(
+            Q(district_id=application.family.district_id) | Q(district__isnull=True), financial_year=year
+        )
+        .select_related("source")
+        .order_by(F("district_id").asc(nulls_last=True), "source__priority", "pk")
+    )
+    for budget in budgets:
+        charged = Budget.objects.filter(
+            pk=budget.pk, committed_amount__lte=F("total_amount") - application.amount
+        ).update(committed_amount=F("committed_amount") + application.amount)
+        if charged:
+            return budget
+    remaining = sum(
+        (b.total_amount - b.committed_amount for b in Budget.objects.filter(pk__in=[b.pk for b in budgets])),
+        Decimal("0.00"),
+    )
+    raise ApplicationError(
+        f"Not enough money left: £{application.amount} is needed but the {year}/{str(year + 1)[-2:]} budgets "
+        f"for {application.family.district} have £{max(remaining, Decimal('0.00'))} left between them."
+    )
+
+
+@transaction.atomic
+def application_approve(*, application: Application, actor, note: str = "") -> Application:
+    application = Application.objects.select_for_update().select_related("family").get(pk=application.pk)
+    _check_decider(application, actor)
+    if application.status not in Application.AWAITING_DECISION:
+        raise ApplicationError(
+            f"{application.reference} is {application.get_status_display().lower()}, so it cannot be approved."
+        )
+    old = application.status
+    now = timezone.now()
+    if application.status == Status.SUBMITTED:
+        reasons = over_limit_reasons(application)
+        if reasons:
+            application.needs_second_approval = True
+            application.first_approved_by = actor
+            application.first_approved_at = now
+            application.status = Status.AWAITING_SECOND
+            application.decision_reason = note
+            application.save()
+            _event(application, old=old, actor=actor, note="Needs a second approval: " + "; ".join(reasons))
+            return application
+    elif application.first_approved_by_id == actor.pk:
+        raise ApplicationError("The second approval must come from a different team manager.")
+    application.budget = _commit_money(application)
+    application.status = Status.APPROVED
+    application.approved_by = actor
+    application.approved_at = now
+    if note:
+        application.decision_reason = note
+    application.save()
+    _event(application, old=old, actor=actor, note=note)
+    return application
+
+
+@transaction.atomic
+def application_decline(*, application: Application, actor, reason: str) -> Application:
+    application = Application.objects.select_for_update().select_related("family").get(pk=application.pk)
+    _check_decider(application, actor)
+    if application.status not in Application.AWAITING_DECISION:
+        raise ApplicationError(
+            f"{application.reference} is {application.get_status_display().lower()}, so it cannot be declined."
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for declining"})
+    old = application.status
+    application.status = Status.DECLINED
+    application.decision_reason = reason
+    application.save()
+    _event(application, old=old, actor=actor, note=reason)
+    return application
+
+
+@transaction.atomic
+def application_record_payment(*, application: Application, paid_on: date, reference: str, actor) -> Application:
+    """Record the payment. A retried request with the same reference changes nothing."""
+    reference = reference.strip()
+    if not reference:
+        raise ValidationError({"reference": "Enter the payment reference"})
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": "The payment date must be today or in the past"})
+    application = Application.objects.select_for_update().select_related("family").get(pk=application.pk)
+    if application.status == Status.PAID:
+        if application.payment_reference == reference:
+            return application
+        raise ApplicationError(
+            f"{application.reference} was already paid with reference {application.payment_reference}."
+        )
+    if application.status != Status.APPROVED:
+        raise ApplicationError("Only an approved application can be paid.")
+    if not (has_role(actor, Role.MANAGER) and application.family.base_id in managed_base_ids(actor)):
+        raise ApplicationError("Only a team manager of the family's base can record payments.")
+    Budget.objects.filter(pk=application.budget_id).update(paid_amount=F("paid_amount") + application.amount)
+    application.status = Status.PAID
+    application.paid_on = paid_on
+    application.payment_reference = reference
+    application.save()
+    _event(application, old=Status.APPROVED, actor=actor, note=f"Paid {paid_on:%-d %B %Y}, reference {reference}")
+    return application
+
+
+@transaction.atomic
+def application_cancel(*, application: Application, actor, reason: str) -> Application:
+    """Cancel an approved (unpaid) application and return its money to the budget."""
+    application = Application.objects.select_for_update().select_related("family").get(pk=application.pk)
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for cancelling"})
+    if application.status == Status.DRAFT and application.applicant_id == actor.pk:
+        pass
+    elif application.status in (Status.APPROVED, *Application.AWAITING_DECISION):
+        if not (has_role(actor, Role.MANAGER) and application.family.base_id in managed_base_ids(actor)):
+            raise ApplicationError("Only a team manager of the family's base can cancel this application.")
+    else:
+        raise ApplicationError(
+            f"{application.reference} is {application.get_status_display().lower()}, so it cannot be cancelled."
+        )
+    old = application.status
+    if old == Status.APPROVED:
+        Budget.objects.filter(pk=application.budget_id).update(
+            committed_amount=F("committed_amount") - application.amount
+        )
+    application.status = Status.CANCELLED
+    application.cancelled_at = timezone.now()
+    application.decision_reason = reason
+    application.save()
+    _event(application, old=old, actor=actor, note=reason)
+    return application

@@ -1,0 +1,217 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ecfs.errors import ApplicationError
+from ecfs.roles import Role, has_role
+from ecfs.view_helpers import add_service_error, require_role
+from families.selectors import family_get, managed_base_ids
+
+from . import selectors, services
+from .forms import AdjustmentForm, ApplicationForm, BudgetForm, CancelForm, DecisionForm, PaymentForm
+from .models import Application, Budget
+
+
+def fund_home(request):
+    require_role(request.user, Role.WORKER, Role.MANAGER)
+    context = {"mine": selectors.my_applications(user=request.user)}
+    if has_role(request.user, Role.MANAGER):
+        context["queue"] = selectors.decision_queue(manager=request.user)
+    return render(request, "fund/home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def apply(request, reference):
+    require_role(request.user, Role.WORKER, Role.MANAGER)
+    family = family_get(user=request.user, reference=reference)
+    plan = services._active_plan(family)
+    form = ApplicationForm(request.POST or None, plan=plan)
+    if plan is not None and request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_create(
+                family=family,
+                actor=request.user,
+                submit="save_draft" not in request.POST,
+                **form.cleaned_data,
+            )
+        except (ValidationError, ApplicationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, f"Application {application.reference} {application.get_status_display().lower()}."
+            )
+            return redirect("fund-application", uuid=application.uuid)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "fund/apply.html", {"family": family, "plan": plan, "form": form}, status=status)
+
+
+def _detail(request, application, **forms):
+    user = request.user
+    manages = has_role(user, Role.MANAGER) and application.family.base_id in managed_base_ids(user)
+    context = {
+        "application": application,
+        "can_decide": manages
+        and application.applicant_id != user.pk
+        and application.status in Application.AWAITING_DECISION
+        and application.first_approved_by_id != user.pk,
+        "can_pay": manages and application.status == Application.Status.APPROVED,
+        "can_cancel": manages and application.status in (Application.Status.APPROVED, *Application.AWAITING_DECISION),
+        "can_submit": application.applicant_id == user.pk and application.status == Application.Status.DRAFT,
+        "limit_reasons": services.over_limit_reasons(application)
+        if application.status in Application.AWAITING_DECISION
+        else [],
+        "decision_form": forms.get("decision_form") or DecisionForm(),
+        "payment_form": forms.get("payment_form") or PaymentForm(),
+        "cancel_form": forms.get("cancel_form") or CancelForm(),
+    }
+    return context
+
+
+def application_detail(request, uuid):
+    application = selectors.application_get(user=request.user, uuid=uuid)
+    return render(request, "fund/application.html", _detail(request, application))
+
+
+def _post(request, uuid, form_class, form_key, call, success):
+    application = selectors.application_get(user=request.user, uuid=uuid)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            call(application, form.cleaned_data)
+        except (ValidationError, ApplicationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("fund-application", uuid=uuid)
+    return render(request, "fund/application.html", _detail(request, application, **{form_key: form}), status=400)
+
+
+@require_POST
+def decide(request, uuid):
+    require_role(request.user, Role.MANAGER)
+
+    def call(application, data):
+        if data["decision"] == "approve":
+            services.application_approve(application=application, actor=request.user, note=data["reason"])
+        else:
+            services.application_decline(application=application, actor=request.user, reason=data["reason"])
+
+    return _post(request, uuid, DecisionForm, "decision_form", call, "Decision recorded.")
+
+
+@require_POST
+def pay(request, uuid):
+    require_role(request.user, Role.MANAGER)
+    return _post(
+        request,
+        uuid,
+        PaymentForm,
+        "payment_form",
+        lambda application, data: services.application_record_payment(
+            application=application, paid_on=data["paid_on"], reference=data["reference"], actor=request.user
+        ),
+        "Payment recorded.",
+    )
+
+
+@require_POST
+def cancel(request, uuid):
+    require_role(request.user, Role.MANAGER)
+    return _post(
+        request,
+        uuid,
+        CancelForm,
+        "cancel_form",
+        lambda application, data: services.application_cancel(
+            application=application, actor=request.user, reason=data["reason"]
+        ),
+        "Application cancelled; the money is back in the budget.",
+    )
+
+
+@require_POST
+def submit(request, uuid):
+    application = selectors.application_get(user=request.user, uuid=uuid)
+    try:
+        services.application_submit(application=application, actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Application submitted.")
+    return redirect("fund-application", uuid=uuid)
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return services.financial_year_of(timezone.localdate())
+
+
+def dashboard(request):
+    if not selectors.can_see_dashboard(request.user):
+        raise PermissionDenied("The fund dashboard is for team managers and service admins.")
+    year = _year(request)
+    return render(request, "fund/dashboard.html", {"dashboard": selectors.dashboard(year=year)})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def export_csv(request):
+    if not selectors.can_see_dashboard(request.user):
+        raise PermissionDenied("The finance export is for team managers and service admins.")
+    year = _year(request)
+    writer = csv.writer(_Echo())
+    rows = (writer.writerow(row) for row in [selectors.FINANCE_COLUMNS, *selectors.finance_rows(year=year)])
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="family-support-fund-{year}.csv"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def budgets(request):
+    require_role(request.user, Role.ADMIN)
+    form = BudgetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_create(actor=request.user, **form.cleaned_data)
+        except (ValidationError, ApplicationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Budget created.")
+            return redirect("fund-budgets")
+    return render(
+        request,
+        "fund/budgets.html",
+        {"form": form, "budgets": Budget.objects.select_related("source", "district")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def budget_adjust(request, uuid):
+    require_role(request.user, Role.ADMIN)
+    budget = get_object_or_404(Budget.objects.select_related("source", "district"), uuid=uuid)
+    form = AdjustmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_adjust(budget=budget, actor=request.user, **form.cleaned_data)
+        except (ValidationError, ApplicationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Budget adjusted.")
+            return redirect("fund-budgets")
+    return render(
+        request,
+        "fund/adjust.html",
+        {"form": form, "budget": budget, "adjustments": budget.adjustments.select_related("created_by")},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,431 @@
+"""Writes to group programmes: courses and their sessions, enrolments, registers and parents' measures.
+
+Enrolments, attendances and measures are personal records: each write is audited against the family.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bases.models import Team
+from ecfs.audit.services import audit_record
+from ecfs.errors import ApplicationError
+from families.models import Family, Person, SupportPlan
+from families.selectors import family_list
+
+from .models import Attendance, Enrolment, GroupCourse, GroupProgramme, GroupSession, ParentMeasure, Venue
+from .selectors import can_run_courses_for, course_list
+
+SCORE_RANGE = range(1, 11)
+GROUP_PLAN_STATUSES = (SupportPlan.Status.DRAFT, SupportPlan.Status.PENDING_ACTIVATION, SupportPlan.Status.ACTIVE)
+MEASURED_KINDS = (Person.Kind.PARENT_CARER, Person.Kind.OTHER_ADULT)
+
+
+def _local_datetime(day: date, at: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at))
+
+
+def _day(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%B %Y}"
+
+
+def _check_venue_usable(venue: Venue, field: str = "venue") -> None:
+    if venue.status == Venue.Status.CLOSED or not venue.has_building:
+        raise ValidationError({field: f"{venue} cannot host group sessions: choose a venue with a building in use"})
+
+
+def _check_course_staff(actor, course: GroupCourse) -> None:
+    """Only staff who can see the course change it (callers hold a course fetched through the scoped selector)."""
+    if not course_list(user=actor).filter(pk=course.pk).exists():
+        raise ApplicationError("Only the team running this course can change it.")
+
+
+# Courses and sessions ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def course_create(
+    *,
+    actor,
+    programme: GroupProgramme,
+    venue: Venue,
+    team: Team,
+    offer_type: str,
+    start_date: date,
+    start_time: time,
+    duration_minutes: int,
+    capacity: int,
+    creche: bool = False,
+    facilitators=(),
+) -> GroupCourse:
+    """Create a course and its sessions: one a week from the start date, as many as the programme has."""
+    if not can_run_courses_for(user=actor, team=team):
+        raise ApplicationError("Only a manager or a worker of the team can set up its courses.")
+    if not programme.is_active:
+        raise ValidationError({"programme": f"{programme} is no longer offered"})
+    _check_venue_usable(venue)
+    if offer_type not in GroupCourse.OfferType.values:
+        raise ValidationError({"offer_type": "Select the type of offer"})
+    if capacity < 1:
+        raise ValidationError({"capacity": "Capacity must be at least 1"})
+    if not 15 <= duration_minutes <= 480:
+        raise ValidationError({"duration_minutes": "Length must be between 15 minutes and 8 hours"})
+    course = GroupCourse.objects.create(
+        programme=programme,
+        venue=venue,
+        team=team,
+        offer_type=offer_type,
+        start_date=start_date,
+        start_time=start_time,
+        duration_minutes=duration_minutes,
+        capacity=capacity,
+        creche=creche,
+        created_by=actor,
+    )
+    course.facilitators.set(facilitators)
+    GroupSession.objects.bulk_create(
+        GroupSession(
+            course=course,
+            number=number,
+            starts_at=_local_datetime(start_date + timedelta(weeks=number - 1), start_time),
+            duration_minutes=duration_minutes,
+            venue=venue,
+        )
+        for number in range(1, programme.sessions_count + 1)
+    )
+    audit_record(
+        actor=actor,
+        action="group_course.created",
+        obj=course,
+        summary=f"{programme} course set up at {venue} from {start_date:%d %b %Y}",
+        changes={"offer_type": offer_type, "capacity": capacity, "sessions": programme.sessions_count},
+    )
+    return course
+
+
+def _locked_session(session: GroupSession) -> GroupSession:
+    return GroupSession.objects.select_for_update().select_related("course__programme").get(pk=session.pk)
+
+
+@transaction.atomic
+def session_move(
+    *, session: GroupSession, actor, starts_at: datetime, venue: Venue, duration_minutes: int | None = None
+) -> GroupSession:
+    session = _locked_session(session)
+    _check_course_staff(actor, session.course)
+    if session.is_cancelled:
+        raise ApplicationError("This session was cancelled, so it cannot be moved.")
+    if session.register_taken_at:
+        raise ApplicationError("The register has been taken for this session, so it cannot be moved.")
+    if timezone.is_naive(starts_at):
+        starts_at = timezone.make_aware(starts_at)
+    _check_venue_usable(venue)
+    duration_minutes = duration_minutes or session.duration_minutes
+    if not 15 <= duration_minutes <= 480:
+        raise ValidationError({"duration_minutes": "Length must be between 15 minutes and 8 hours"})
+    changes = {}
+    for name, value in (("starts_at", starts_at), ("venue_id", venue.pk), ("duration_minutes", duration_minutes)):
+        old = getattr(session, name)
+        if old != value:
+            changes[name] = {"old": str(old), "new": str(value)}
+            setattr(session, name, value)
+    if changes:
+        session.save(update_fields=["starts_at", "venue", "duration_minutes", "modified_at"])
+        audit_record(
+            actor=actor,
+            action="group_session.moved",
+            obj=session,
+            summary=f"Session {session.number} of {session.course.programme} moved",
+            changes=changes,
+        )
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, session: GroupSession, actor, reason: str) -> GroupSession:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Enter why the session is cancelled"})
+    session = _locked_session(session)
+    _check_course_staff(actor, session.course)
+    if session.is_cancelled:
+        raise ApplicationError("This session is already cancelled.")
+    if session.register_taken_at:
+        raise ApplicationError("The register has been taken for this session, so it cannot be cancelled.")
+    session.status = GroupSession.Status.CANCELLED
+    session.cancel_reason = reason.strip()
+    session.cancelled_at = timezone.now()
+    session.cancelled_by = actor
+    session.save(update_fields=["status", "cancel_reason", "cancelled_at", "cancelled_by", "modified_at"])
+    audit_record(
+        actor=actor,
+        action="group_session.cancelled",
+        obj=session,
+        summary=f"Session {session.number} of {session.course.programme} cancelled",
+        changes={"reason": session.cancel_reason},
+    )
+    return session
+
+
+# Enrolments ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def enrolment_create(*, course: GroupCourse, person: Person, actor, plan: SupportPlan | None = None) -> Enrolment:
+    """Enrol a family member. The course row is locked, so two enrolments for the last place cannot both succeed."""
+    course = GroupCourse.objects.select_for_update().select_related("programme").get(pk=course.pk)
+    _check_course_staff(actor, course)
+    family = person.family
+    if not family_list(user=actor).filter(pk=family.pk).exists():
+        raise ApplicationError("You can only enrol people from families you work with.")
+    if course.is_universal:
+        raise ApplicationError("Universal sessions do not take enrolments: record walk-ins on each session's register.")
+    if course.status != GroupCourse.Status.OPEN:
+        raise ApplicationError("This course is closed to new enrolments.")
+    if family.status != Family.Status.OPEN:
+        raise ApplicationError(f"{family.reference} is closed, so its members cannot be enrolled.")
+    if person.kind == Person.Kind.UNBORN:
+        raise ValidationError({"person": "An unborn child cannot be enrolled: enrol the parent"})
+    if course.enrolments.filter(person=person, withdrawn_at__isnull=True).exists():
+        raise ApplicationError(f"{person.full_name} is already enrolled on this course.")
+    taken = course.enrolments.filter(withdrawn_at__isnull=True).count()
+    if taken >= course.capacity:
+        places = "its only place is" if course.capacity == 1 else f"all {course.capacity} places are"
+        raise ApplicationError(f"This course is full: {places} taken.")
+    if course.offer_type == GroupCourse.OfferType.TARGETED_REFERRAL:
+        plans = SupportPlan.objects.filter(family=family, kind=SupportPlan.Kind.GROUP, status__in=GROUP_PLAN_STATUSES)
+        if plan is not None:
+            plans = plans.filter(pk=plan.pk)
+        plan = plans.order_by("-created_at").first()
+        if plan is None:
+            raise ApplicationError(
+                f"{family.reference} has no draft or active group support plan. "
+                "Courses by referral need a group plan before anyone is enrolled."
+            )
+    elif plan is not None and plan.family_id != family.pk:
+        raise ApplicationError("That plan belongs to another family.")
+    enrolment = Enrolment.objects.create(
+        course=course, person=person, family=family, plan=plan, enrolled_by=actor, enrolled_at=timezone.now()
+    )
+    audit_record(
+        actor=actor,
+        action="group_enrolment.created",
+        obj=enrolment,
+        family=family,
+        summary=f"{person.full_name} enrolled on {course.programme} at {course.venue}",
+        changes={"course": str(course.uuid), "person": str(person.uuid)},
+    )
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_withdraw(*, enrolment: Enrolment, actor) -> Enrolment:
+    """Take someone off a course, freeing their place; their attendance so far is kept."""
+    enrolment = Enrolment.objects.select_for_update().select_related("course__programme", "person").get(pk=enrolment.pk)
+    _check_course_staff(actor, enrolment.course)
+    if enrolment.withdrawn_at:
+        raise ApplicationError(f"{enrolment.person.full_name} has already left this course.")
+    enrolment.withdrawn_at = timezone.now()
+    enrolment.withdrawn_by = actor
+    enrolment.save(update_fields=["withdrawn_at", "withdrawn_by", "modified_at"])
+    audit_record(
+        actor=actor,
+        action="group_enrolment.withdrawn",
+        obj=enrolment,
+        family=enrolment.family,
+        summary=f"{enrolment.person.full_name} left {enrolment.course.programme}",
+    )
+    return enrolment
+
+
+# Registers ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_take(
+    *,
+    session: GroupSession,
+    actor,
+    attended: set,
+    walk_in_adults: int = 0,
+    walk_in_children: int = 0,
+    walk_in_families=(),
+) -> GroupSession:
+    """Record who came: every open enrolment is marked attended (its uuid is in ``attended``) or absent.
+
+    Universal sessions also take walk-in counts and, optionally, the known families among the walk-ins.
+    Taking the register again updates it.
+    """
+    session = _locked_session(session)
+    course = session.course
+    _check_course_staff(actor, course)
+    if session.is_cancelled:
+        raise ApplicationError("This session was cancelled, so no register can be taken.")
+    if timezone.localdate(session.starts_at) > timezone.localdate():
+        raise ApplicationError(
+            f"This session is on {_day(session.starts_at)}: take the register on the day or afterwards."
+        )
+    walk_in_families = list(walk_in_families)
+    if course.is_universal:
+        errors = {}
+        if walk_in_adults is None or walk_in_adults < 0:
+            errors["walk_in_adults"] = "Adults who walked in must be 0 or more"
+        if walk_in_children is None or walk_in_children < 0:
+            errors["walk_in_children"] = "Children who walked in must be 0 or more"
+        if not errors and len(walk_in_families) > walk_in_adults:
+            errors["walk_in_families"] = (
+                f"You named {len(walk_in_families)} known families but counted {walk_in_adults} adults: "
+                "count each named family's adults too"
+            )
+        if errors:
+            raise ValidationError(errors)
+        named = {f.pk for f in walk_in_families}
+        if family_list(user=actor).filter(pk__in=named).count() != len(named):
+            raise ApplicationError("You can only name families you work with.")
+    elif walk_in_adults or walk_in_children or walk_in_families:
+        raise ApplicationError("Only universal sessions take walk-ins: enrol people on this course instead.")
+
+    enrolments = list(course.enrolments.filter(withdrawn_at__isnull=True).select_related("person"))
+    attended = {str(value) for value in attended}
+    unknown = attended - {str(e.uuid) for e in enrolments}
+    if unknown:
+        raise ApplicationError("The register names someone who is not enrolled on this course: reload the page.")
+
+    now = timezone.now()
+    existing = {a.enrolment_id: a for a in session.attendances.filter(enrolment__isnull=False)}
+    to_create, to_update, changed = [], [], []
+    for enrolment in enrolments:
+        came = str(enrolment.uuid) in attended
+        row = existing.get(enrolment.pk)
+        if row is None:
+            to_create.append(
+                Attendance(
+                    session=session,
+                    enrolment=enrolment,
+                    family_id=enrolment.family_id,
+                    attended=came,
+                    recorded_at=now,
+                    recorded_by=actor,
+                )
+            )
+            changed.append((enrolment.family_id, enrolment.person.full_name, came))
+        elif row.attended != came:
+            row.attended, row.recorded_at, row.recorded_by = came, now, actor
+            to_update.append(row)
+            changed.append((enrolment.family_id, enrolment.person.full_name, came))
+
+    if course.is_universal:
+        walk_ins = {a.family_id: a for a in session.attendances.filter(enrolment__isnull=True)}
+        wanted = {f.pk for f in walk_in_families}
+        for family_id in wanted - set(walk_ins):
+            to_create.append(
+                Attendance(session=session, family_id=family_id, attended=True, recorded_at=now, recorded_by=actor)
+            )
+            changed.append((family_id, "A family member (walk-in)", True))
+        for family_id, row in walk_ins.items():
+            came = family_id in wanted
+            if row.attended != came:  # named at first, then taken off: kept as not attended, never deleted
+                row.attended, row.recorded_at, row.recorded_by = came, now, actor
+                to_update.append(row)
+                changed.append((family_id, "A family member (walk-in)", came))
+
+    Attendance.objects.bulk_create(to_create)
+    Attendance.objects.bulk_update(to_update, ["attended", "recorded_at", "recorded_by"])
+    families = Family.objects.in_bulk({family_id for family_id, _, _ in changed})
+    label = f"session {session.number} of {course.programme} ({_day(session.starts_at)})"
+    for family_id, name, came in changed:
+        audit_record(
+            actor=actor,
+            action="group_attendance.recorded",
+            obj=session,
+            family=families[family_id],
+            summary=f"{name} {'attended' if came else 'was absent from'} {label}",
+            changes={"attended": came},
+        )
+
+    retaken = session.register_taken_at is not None
+    session.register_taken_at = now
+    session.register_taken_by = actor
+    session.walk_in_adults = walk_in_adults if course.is_universal else 0
+    session.walk_in_children = walk_in_children if course.is_universal else 0
+    session.save(
+        update_fields=["register_taken_at", "register_taken_by", "walk_in_adults", "walk_in_children", "modified_at"]
+    )
+    audit_record(
+        actor=actor,
+        action="group_session.register_updated" if retaken else "group_session.register_taken",
+        obj=session,
+        summary=f"Register {'updated' if retaken else 'taken'} for {label}",
+        changes={
+            "attended": sum(1 for e in enrolments if str(e.uuid) in attended),
+            "enrolled": len(enrolments),
+            "walk_in_adults": session.walk_in_adults,
+            "walk_in_children": session.walk_in_children,
+        },
+    )
+    return session
+
+
+# Parents' measures --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def parent_measure_record(*, enrolment: Enrolment, stage: str, confidence: int, wellbeing: int, actor) -> ParentMeasure:
+    """Record (or correct) a parent's pre- or post-course self-rating, 1 to 10 each."""
+    errors = {}
+    if stage not in ParentMeasure.Stage.values:
+        errors["stage"] = "Select before or after the course"
+    if confidence not in SCORE_RANGE:
+        errors["confidence"] = "Confidence in parenting must be a whole number from 1 to 10"
+    if wellbeing not in SCORE_RANGE:
+        errors["wellbeing"] = "Wellbeing must be a whole number from 1 to 10"
+    if errors:
+        raise ValidationError(errors)
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .select_related("course__programme", "person", "family")
+        .get(pk=enrolment.pk)
+    )
+    _check_course_staff(actor, enrolment.course)
+    if not enrolment.course.is_targeted:
+        raise ApplicationError("Pre- and post-course measures are only recorded on targeted courses.")
+    if enrolment.person.kind not in MEASURED_KINDS:
+        raise ApplicationError("Pre- and post-course measures are for parents and carers.")
+    if enrolment.withdrawn_at:
+        raise ApplicationError(f"{enrolment.person.full_name} has left this course.")
+    measure = ParentMeasure.objects.filter(enrolment=enrolment, stage=stage).first()
+    now = timezone.now()
+    if measure is None:
+        measure = ParentMeasure.objects.create(
+            enrolment=enrolment,
+            stage=stage,
+            confidence=confidence,
+            wellbeing=wellbeing,
+            recorded_at=now,
+            recorded_by=actor,
+        )
+        changes = {"confidence": confidence, "wellbeing": wellbeing}
+    else:
+        changes = {
+            "confidence": {"old": measure.confidence, "new": confidence},
+            "wellbeing": {"old": measure.wellbeing, "new": wellbeing},
+        }
+        measure.confidence, measure.wellbeing, measure.recorded_at, measure.recorded_by = (
+            confidence,
+            wellbeing,
+            now,
+            actor,
+        )
+        measure.save(update_fields=["confidence", "wellbeing", "recorded_at", "recorded_by"])
+    audit_record(
+        actor=actor,
+        action="group_measure.recorded",
+        obj=enrolment,
+        family=enrolment.family,
+        summary=f"{measure.get_stage_display()} measures recorded for {enrolment.person.full_name} "
+        f"on {enrolment.course.programme}",
+        changes={"stage": stage, **changes},
+    )
+    return measure

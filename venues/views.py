@@ -1,0 +1,242 @@
+"""Group programmes: the catalogue, courses, sessions, enrolment, registers and parents' measures."""
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from bases.models import StaffProfile
+from ecfs.errors import ApplicationError
+from ecfs.roles import Role
+from ecfs.view_helpers import add_service_error, require_role
+from families.selectors import family_list
+
+from . import selectors, services
+from .forms import (
+    CourseForm,
+    EnrolForm,
+    FamilyLookupForm,
+    ParentMeasureForm,
+    RegisterForm,
+    SessionCancelForm,
+    SessionMoveForm,
+)
+
+FRONT_LINE = (Role.WORKER, Role.MANAGER)
+
+
+def _save(form, save) -> bool:
+    """Call the service; show its refusal on the form. True when it saved."""
+    try:
+        save(form.cleaned_data)
+    except (ValidationError, ApplicationError) as error:
+        add_service_error(form, error)
+        return False
+    return True
+
+
+@require_GET
+def group_list(request):
+    require_role(request.user, *FRONT_LINE)
+    courses = list(selectors.course_list_for_page(user=request.user))
+    return render(request, "venues/group_list.html", {"courses": courses})
+
+
+@require_GET
+def programme_list(request):
+    return render(request, "venues/programme_list.html", {"programmes": selectors.programme_list()})
+
+
+@require_http_methods(["GET", "POST"])
+def course_new(request):
+    require_role(request.user, *FRONT_LINE)
+    teams = list(selectors.runnable_teams(user=request.user))
+    staff = [
+        profile.user
+        for profile in StaffProfile.objects.filter(team__in=teams, user__is_active=True)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name")
+    ]
+    form = CourseForm(
+        request.POST or None,
+        programmes=list(selectors.programme_list(active_only=True)),
+        teams=teams,
+        venues=list(selectors.group_venue_list()),
+        staff=staff,
+    )
+    if request.method == "POST" and form.is_valid():
+        created = []
+        if _save(form, lambda data: created.append(services.course_create(actor=request.user, **data))):
+            messages.success(request, f"Course set up with {created[0].programme.sessions_count} sessions.")
+            return redirect("group-course-detail", created[0].uuid)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "venues/course_form.html", {"form": form}, status=status)
+
+
+@require_GET
+def course_detail(request, uuid):
+    course = selectors.course_detail(user=request.user, uuid=uuid)
+    return render(request, "venues/course_detail.html", {"course": course})
+
+
+@require_http_methods(["GET", "POST"])
+def course_enrol(request, uuid):
+    course = selectors.course_get(user=request.user, uuid=uuid)
+    if course.is_universal:
+        return render(request, "venues/enrol_universal.html", {"course": course})
+    reference = (request.POST.get("family") or request.GET.get("family") or "").strip()
+    lookup = FamilyLookupForm({"family": reference} if reference else None)
+    family, form = None, None
+    if lookup.is_valid():
+        family = selectors.enrollable_family_get(user=request.user, reference=lookup.cleaned_data["family"])
+        if family is None:
+            lookup.add_error("family", "No open family you work with has that reference")
+    if family is not None:
+        form = EnrolForm(request.POST if request.method == "POST" else None, members=family.member_list)
+        if (
+            request.method == "POST"
+            and form.is_valid()
+            and _save(
+                form,
+                lambda data: services.enrolment_create(course=course, person=data["person"], actor=request.user),
+            )
+        ):
+            messages.success(request, f"{form.cleaned_data['person'].full_name} enrolled.")
+            return redirect("group-course-detail", course.uuid)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "venues/enrol.html",
+        {"course": course, "lookup": lookup, "family": family, "form": form, "searched": bool(reference)},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def session_detail(request, uuid):
+    session = selectors.session_get(user=request.user, uuid=uuid)
+    venues = list(selectors.group_venue_list())
+    action = request.POST.get("action") if request.method == "POST" else None
+    local = timezone.localtime(session.starts_at)
+    move = SessionMoveForm(
+        request.POST if action == "move" else None,
+        venues=venues,
+        initial={"date": local.date(), "start_time": local.time(), "venue": str(session.venue_id)},
+        prefix="move",
+    )
+    cancel = SessionCancelForm(request.POST if action == "cancel" else None, prefix="cancel")
+    if (
+        action == "move"
+        and move.is_valid()
+        and _save(
+            move,
+            lambda d: services.session_move(
+                session=session,
+                actor=request.user,
+                starts_at=timezone.make_aware(datetime.combine(d["date"], d["start_time"])),
+                venue=d["venue"],
+            ),
+        )
+    ):
+        messages.success(request, f"Session {session.number} moved.")
+        return redirect("group-course-detail", session.course.uuid)
+    if (
+        action == "cancel"
+        and cancel.is_valid()
+        and _save(cancel, lambda d: services.session_cancel(session=session, actor=request.user, reason=d["reason"]))
+    ):
+        messages.success(request, f"Session {session.number} cancelled.")
+        return redirect("group-course-detail", session.course.uuid)
+    status = 400 if action else 200
+    return render(
+        request, "venues/session_detail.html", {"session": session, "move": move, "cancel": cancel}, status=status
+    )
+
+
+def _families_lookup(user):
+    def lookup(references):
+        if not references:
+            return {}
+        families = family_list(user=user).filter(reference__in=references)
+        return {family.reference: family for family in families}
+
+    return lookup
+
+
+@require_http_methods(["GET", "POST"])
+def session_register(request, uuid):
+    session = selectors.session_get(user=request.user, uuid=uuid)
+    course = session.course
+    lines = selectors.register_lines(session=session)
+    too_early = timezone.localdate(session.starts_at) > timezone.localdate()
+    initial = {
+        "attended": [str(line.enrolment.uuid) for line in lines if line.attended],
+        "walk_in_adults": session.walk_in_adults,
+        "walk_in_children": session.walk_in_children,
+    }
+    if course.is_universal and session.register_taken_at:
+        initial["walk_in_families"] = ", ".join(f.reference for f in selectors.walk_in_families(session=session))
+    form = RegisterForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        lines=lines,
+        universal=course.is_universal,
+        families_lookup=_families_lookup(request.user),
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
+            form,
+            lambda data: services.register_take(
+                session=session,
+                actor=request.user,
+                attended=set(data.get("attended", [])),
+                walk_in_adults=data.get("walk_in_adults", 0),
+                walk_in_children=data.get("walk_in_children", 0),
+                walk_in_families=data.get("walk_in_families", []),
+            ),
+        )
+    ):
+        messages.success(request, f"Register saved for session {session.number}.")
+        return redirect("group-course-detail", course.uuid)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "venues/register.html",
+        {"session": session, "course": course, "lines": lines, "form": form, "too_early": too_early},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def enrolment_measures(request, uuid):
+    enrolment = selectors.enrolment_get(user=request.user, uuid=uuid)
+    measures = list(enrolment.measures.order_by("stage").select_related("recorded_by"))
+    form = ParentMeasureForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
+            form,
+            lambda data: services.parent_measure_record(enrolment=enrolment, actor=request.user, **data),
+        )
+    ):
+        messages.success(request, f"Measures saved for {enrolment.person.full_name}.")
+        return redirect("group-course-detail", enrolment.course.uuid)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "venues/measures.html",
+        {
+            "enrolment": enrolment,
+            "course": enrolment.course,
+            "measures": measures,
+            "form": form,
+            "can_measure": enrolment.course.is_targeted and enrolment.person.kind in services.MEASURED_KINDS,
+        },
+        status=status,
+    )

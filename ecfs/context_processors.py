@@ -17,6 +17,9 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("Groups", reverse("group-list")))
         items.append(("Fund", reverse("fund-home")))
         items.append(("Record a referral", reverse("referral-new")))
+    if any(has_role(user, role) for role in (Role.MANAGER, Role.ADMIN, Role.COMMISSIONER)):
+        items.append(("Returns", reverse("return-list")))
+        items.append(("Dashboard", reverse("county-dashboard")))
     items += [("County", reverse("county")), ("Venues", reverse("venue-list"))]
     if has_role(user, Role.ADMIN):
         items.append(("Fund budgets", reverse("fund-budgets")))

@@ -129,13 +129,18 @@ def _ensure_user(*, email: str, rng: random.Random, password_hash: str, role: Ro
     return user
 
 
-@transaction.atomic
-def demo_staff_seed() -> list[DemoLogin]:
+def refuse_unless_demo_key() -> None:
+    """Demo data only where the demo key (or DEBUG) says this is not a real installation."""
     if settings.SECRET_KEY != settings.DEMO_SECRET_KEY and not settings.DEBUG:
         raise ApplicationError(
             "Refusing to create demo accounts with a known password on what looks like a production "
             "installation (SECRET_KEY is not the demo key)."
         )
+
+
+@transaction.atomic
+def demo_staff_seed() -> list[DemoLogin]:
+    refuse_unless_demo_key()
     reference_data_load()
     rng = random.Random(2019)  # the service started in October 2019
     password_hash = make_password(DEMO_PASSWORD)  # hash once: hashing is deliberately slow
@@ -173,3 +178,11 @@ def demo_staff_seed() -> list[DemoLogin]:
     )
     logins.append(DemoLogin(Role.ADMIN.label, admin.get_full_name(), admin.email, "County"))
     return logins
+
+
+def demo_seed() -> tuple[list[DemoLogin], dict]:
+    """What ``seed_demo`` makes: the staff, then families and referrals in every state for them to work with."""
+    from ecfs.demo_families import demo_families_seed  # here: that module builds on this one
+
+    logins = demo_staff_seed()
+    return logins, demo_families_seed()

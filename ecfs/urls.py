@@ -20,6 +20,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("fund/", include("support_fund.urls")),
     path("groups/", include("venues.urls")),
+    path("returns/", include("reporting.urls")),
     path("healthz", views.healthz, name="healthz"),
     # One sign-in page for the whole service, the configuration screens included.
     path(

@@ -4,8 +4,10 @@ A new URL without an entry in ``TABLE`` fails ``test_every_named_url_is_in_the_t
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from reporting.models import Return, ReturnRequest
 from tests.families.factories import draft_plan, home_visit
 from tests.referrals.factories import allocated_referral
 from tests.support_fund.factories import application, budget, family_in_support
@@ -28,6 +30,8 @@ MANAGER_OF_FAMILY = expect(404, worker=403, manager=200, **ANON)
 MANAGERS_ONLY = expect(403, manager=200, other_manager=200, **ANON)
 FRONT_LINE_FAMILY_OBJECT = expect(404, worker=200, manager=200, commissioner=403, admin=403, **ANON)
 COURSE_OBJECT = expect(404, worker=200, colleague=200, manager=200, **ANON)
+RETURN_READERS = expect(403, manager=200, other_manager=200, admin=200, commissioner=200, **ANON)
+DRAFT_RETURN = expect(403, manager=200, other_manager=200, admin=200, commissioner=404, **ANON)
 MANAGER_ACTION = expect(403, manager=302, other_manager=404, **ANON)
 
 # name → (method, url args from the scenario, expected status per cast member)
@@ -68,6 +72,13 @@ TABLE = {
     "contact-safeguarding": ("get", "contact", expect(403, manager=200, other_manager=404, **ANON)),
     "my-week": ("get", None, FRONT_LINE),
     "fund-home": ("get", None, FRONT_LINE),
+    "return-list": ("get", None, RETURN_READERS),
+    "county-dashboard": ("get", None, RETURN_READERS),
+    "return-detail": ("get", "draft_return", DRAFT_RETURN),
+    "return-pdf": ("get", "draft_return", DRAFT_RETURN),
+    "return-csv": ("get", "draft_return", DRAFT_RETURN),
+    "return-submit": ("post", "draft_return", expect(403, manager=302, other_manager=302, admin=302, **ANON)),
+    "return-progress": ("get", "return_request", expect(403, manager=200, other_manager=404, admin=404, **ANON)),
     "group-list": ("get", None, FRONT_LINE),
     "group-programme-list": ("get", None, EVERYONE),
     "group-course-new": ("get", None, FRONT_LINE),
@@ -112,7 +123,19 @@ def scenario(cast):
     for_fund = family_in_support(cast)
     county = budget(cast, "100")
     fund_application = application(cast, for_fund)
+    draft = Return.objects.create(
+        kind="monthly",
+        period="2025-08",
+        period_start="2025-08-01",
+        period_end="2025-08-31",
+        figures={"districts": [], "sections": []},
+        pdf=ContentFile(b"%PDF-1.4 placeholder", name="draft.pdf"),
+        csv=ContentFile(b"section\n", name="draft.csv"),
+    )
+    job = ReturnRequest.objects.create(kind="monthly", period="2025-08", requested_by=cast.manager)
     return {
+        "draft_return": (draft.uuid,),
+        "return_request": (job.uuid,),
         **group_scenario(cast, referral.family),
         "application": (fund_application.uuid,),
         "budget": (county.uuid,),

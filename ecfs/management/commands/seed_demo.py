@@ -1,15 +1,19 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ecfs.demo import DEMO_PASSWORD, demo_staff_seed
+from ecfs.demo import DEMO_PASSWORD, demo_seed
+from ecfs.demo_families import demo_families_summary
 from ecfs.errors import ApplicationError
 
 
 class Command(BaseCommand):
-    help = "Create demo staff for every role at every base (idempotent) and print their logins."
+    help = (
+        "Create demo staff for every role at every base, and demo families and referrals in every state "
+        "(idempotent); print the logins and what is there."
+    )
 
     def handle(self, *args, **options):
         try:
-            logins = demo_staff_seed()
+            logins, families = demo_seed()
         except ApplicationError as error:
             raise CommandError(error.message) from error
         width = max(len(login.email) for login in logins)
@@ -18,4 +22,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{'Role':<24} {'Email':<{width}}  {'Name':<22} Where")
         for login in logins:
             self.stdout.write(f"{login.role:<24} {login.email:<{width}}  {login.name:<22} {login.where}")
+        self.stdout.write("")
+        self.stdout.write(demo_families_summary(families))
         self.stdout.write("")

@@ -1,0 +1,80 @@
+"""Small inline SVG charts for the PDF, legible in greyscale: values are printed on every point."""
+
+from django.utils.html import escape
+
+WIDTH, HEIGHT, PAD = 300, 90, 22
+
+
+def trend_svg(title: str, points: list[tuple[str, float | None]], unit: str = "") -> str:
+    known = [(label, value) for label, value in points if value is not None]
+    if not known:
+        return ""
+    values = [value for _, value in known]
+    top, bottom = max(values), min(min(values), 0)
+    span = (top - bottom) or 1
+    step = (WIDTH - 2 * PAD) / max(len(points) - 1, 1)
+    coords = []
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'role="img" aria-label="{escape(title)}">',
+        f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" '
+        'stroke="#505a5f" stroke-width="1"/>',
+    ]
+    for index, (label, value) in enumerate(points):
+        x = PAD + index * step
+        parts.append(
+            f'<text x="{x:.1f}" y="{HEIGHT - 6}" font-size="8" text-anchor="middle" fill="#505a5f">'
+            f"{escape(label)}</text>"
+        )
+        if value is None:
+            continue
+        y = HEIGHT - PAD - (value - bottom) / span * (HEIGHT - 2 * PAD - 10)
+        coords.append(f"{x:.1f},{y:.1f}")
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#0b0c0c"/>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{y - 6:.1f}" font-size="9" font-weight="bold" text-anchor="middle">'
+            f"{escape(_short(value, unit))}</text>"
+        )
+    if len(coords) > 1:
+        parts.insert(2, f'<polyline points="{" ".join(coords)}" fill="none" stroke="#0b0c0c" stroke-width="1.5"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def split_bar_svg(title: str, left_label: str, left: int, right_label: str, right: int, baseline_left=None) -> str:
+    """A 100% bar split in two (solid and hatched), with the 2018 baseline marked."""
+    total = left + right
+    if not total:
+        return ""
+    width = WIDTH - 2 * PAD
+    split = PAD + width * left / total
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="60" viewBox="0 0 {WIDTH} 60" role="img" '
+        f'aria-label="{escape(title)}">',
+        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#0b0c0c" stroke-width="2"/></pattern></defs>',
+        f'<rect x="{PAD}" y="10" width="{split - PAD:.1f}" height="20" fill="#505a5f"/>',
+        f'<rect x="{split:.1f}" y="10" width="{PAD + width - split:.1f}" height="20" fill="url(#hatch)" '
+        'stroke="#0b0c0c"/>',
+        f'<text x="{PAD}" y="44" font-size="9">{escape(left_label)} {100 * left / total:.0f}%</text>',
+        f'<text x="{WIDTH - PAD}" y="44" font-size="9" text-anchor="end">{escape(right_label)} '
+        f"{100 * right / total:.0f}%</text>",
+    ]
+    if baseline_left is not None:
+        x = PAD + width * baseline_left / 100
+        parts.append(f'<line x1="{x:.1f}" y1="5" x2="{x:.1f}" y2="35" stroke="#0b0c0c" stroke-dasharray="3 2"/>')
+        parts.append(
+            f'<text x="{x:.1f}" y="56" font-size="8" text-anchor="middle">2018 baseline {baseline_left}%</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _short(value, unit: str) -> str:
+    if unit == "percent":
+        return f"{value:.0f}%"
+    if unit == "money":
+        return f"£{float(value):,.0f}"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.1f}"
+    return f"{int(value):,}" if float(value).is_integer() else str(value)

@@ -1,0 +1,825 @@
+"""The KPI registry: every figure of the monthly and quarterly returns (DESIGN §4).
+
+Each KPI is a named function with its definition as text (printed in the PDF's
+appendix). Every figure is computed with database aggregates grouped by
+district, with a county total. A KPI returns rows; each row has a value per
+district and for the county, and for percentages and means the number they
+are built on (so small bases can be suppressed).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from bases.models import District, Locality, StaffProfile
+from ecfs.roles import Role, group_name
+from families.determinants import Impact
+from families.models import (
+    Allocation,
+    Contact,
+    Ethnicity,
+    Family,
+    FollowUp,
+    OutcomeScore,
+    ParentProgress,
+    Person,
+    SupportPlan,
+)
+from referrals.models import Referral, Source, TriageDecision
+from support_fund.models import Application, Budget
+from venues import selectors as group_selectors
+
+from .models import BudgetActual, ContractBudgetLine
+from .periods import MONTHLY, QUARTERLY, Period
+
+COUNTY = "County"
+# Report §2.6: across the county in 2018, 80% of group sessions ran onsite in centres and
+# 35% of sessions were targeted (district figures are in the reference data).
+COUNTY_ONSITE_BASELINE_2018 = 80
+COUNTY_TARGETED_BASELINE_2018 = 35
+HIGH_NEED_LOCALITIES = 7  # the top quarter of the 28 market towns by Children's Need Index
+
+
+@dataclass
+class Row:
+    label: str
+    values: dict  # district name (and "County") → number
+    bases: dict | None = None  # for percentages and means: what each value is built on
+
+
+@dataclass(frozen=True)
+class Kpi:
+    code: str
+    title: str
+    section: str
+    unit: str  # count | percent | money | mean
+    definition: str
+    compute: Callable[[Period, list[str]], list[Row]]
+    returns: tuple[str, ...] = (MONTHLY, QUARTERLY)
+    baseline: Callable[[list[str]], list[Row]] | None = field(default=None)
+
+
+REGISTRY: list[Kpi] = []
+
+SECTIONS = {
+    "outputs": "Outputs and timescales",
+    "impact1": Impact.MILESTONES.label,
+    "impact2": Impact.NEGLECT_OR_HARM.label,
+    "impact3": Impact.SOCIAL_MOBILITY.label,
+    "groups": "Group programmes",
+    "reach": "Reach and equality",
+    "fund": "Family support fund",
+    "budget": "Contract budget",
+}
+
+
+def kpi(*, code, title, section, unit, definition, returns=(MONTHLY, QUARTERLY), baseline=None):
+    def register(function):
+        REGISTRY.append(Kpi(code, title, section, unit, " ".join(definition.split()), function, returns, baseline))
+        return function
+
+    return register
+
+
+def kpis_for(kind: str) -> list[Kpi]:
+    return [k for k in REGISTRY if kind in k.returns]
+
+
+# Building blocks ---------------------------------------------------------------------------------
+
+
+def _by_district(qs: QuerySet, district_path: str, **aggregates) -> dict[str, dict]:
+    return {row[district_path]: row for row in qs.values(district_path).annotate(**aggregates).order_by()}
+
+
+def _count_rows(qs: QuerySet, district_path: str, districts, *, label_path=None, labels=None) -> list[Row]:
+    """Counts by district; with ``label_path``, one row per label (all ``labels`` shown, zero or not)."""
+    if label_path is None:
+        counts = {k: v["n"] for k, v in _by_district(qs, district_path, n=Count("pk", distinct=True)).items()}
+        return [_count_row("All", counts, districts)]
+    grouped = qs.values(district_path, label_path).annotate(n=Count("pk", distinct=True)).order_by()
+    table: dict = {}
+    for row in grouped:
+        table.setdefault(row[label_path], {})[row[district_path]] = row["n"]
+    return [_count_row(text, table.get(value, {}), districts) for value, text in labels]
+
+
+def _count_row(label: str, counts: dict, districts) -> Row:
+    values = {name: counts.get(name, 0) for name in districts}
+    values[COUNTY] = sum(values.values())
+    return Row(label, values)
+
+
+def _percent_row(label: str, numerators: dict, denominators: dict, districts) -> Row:
+    values, bases = {}, {}
+    for name in [*districts, COUNTY]:
+        if name == COUNTY:
+            num, den = sum(numerators.get(d, 0) for d in districts), sum(denominators.get(d, 0) for d in districts)
+        else:
+            num, den = numerators.get(name, 0), denominators.get(name, 0)
+        values[name] = _percent(num, den)
+        bases[name] = den
+    return Row(label, values, bases)
+
+
+def _percent(numerator, denominator):
+    if not denominator:
+        return None
+    return float((Decimal(100) * numerator / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _money_row(label: str, sums: dict, districts) -> Row:
+    values = {name: sums.get(name) or Decimal("0.00") for name in districts}
+    values[COUNTY] = sum(values.values(), Decimal("0.00"))
+    return Row(label, {k: f"{v:.2f}" for k, v in values.items()})
+
+
+def _in(period: Period, path: str) -> Q:
+    return Q(**{f"{path}__gte": period.start_at, f"{path}__lt": period.end_at})
+
+
+def _in_dates(period: Period, path: str) -> Q:
+    return Q(**{f"{path}__gte": period.start, f"{path}__lte": period.end})
+
+
+def _supported_families(period: Period) -> QuerySet[Family]:
+    """Families with a plan active at any time in the period."""
+    return (
+        Family.objects.filter(
+            plans__activated_at__lt=period.end_at,
+        )
+        .filter(Q(plans__closed_at__isnull=True) | Q(plans__closed_at__gte=period.start_at))
+        .distinct()
+    )
+
+
+# Outputs and timescales (monthly, and quarterly for the quarter) ---------------------------------
+
+
+@kpi(
+    code="referrals_by_source",
+    title="Referrals received by source",
+    section="outputs",
+    unit="count",
+    definition="""Referrals received in the period, by who referred and by the district of the family's
+    address. Each source maps to a Children in Need census referral-source code.""",
+)
+def referrals_by_source(period, districts):
+    referrals = Referral.objects.filter(_in(period, "received_at"))
+    return _count_rows(referrals, "district__name", districts, label_path="source", labels=Source.choices)
+
+
+@kpi(
+    code="triage_decisions",
+    title="Triage decisions",
+    section="outputs",
+    unit="count",
+    definition="""Decisions recorded on referrals in the period, by decision, by the referral's district.""",
+)
+def triage_decisions(period, districts):
+    decisions = TriageDecision.objects.filter(_in(period, "decided_at"))
+    return _count_rows(
+        decisions,
+        "referral__district__name",
+        districts,
+        label_path="decision",
+        labels=TriageDecision.Decision.choices,
+    )
+
+
+@kpi(
+    code="triaged_within_timescale",
+    title="Referrals triaged within 3 working days",
+    section="outputs",
+    unit="percent",
+    definition="""Of the referrals received in the period, the share whose first triage decision was made on
+    or before its due date: 3 working days after receipt, England and Wales bank holidays excluded.
+    Referrals not yet triaged count as not within the timescale.""",
+)
+def triaged_within_timescale(period, districts):
+    grouped = _by_district(
+        Referral.objects.filter(_in(period, "received_at")),
+        "district__name",
+        total=Count("pk"),
+        on_time=Count("pk", filter=Q(triaged_at__date__lte=F("triage_due"))),
+    )
+    return [
+        _percent_row(
+            "Triaged on time",
+            {k: v["on_time"] for k, v in grouped.items()},
+            {k: v["total"] for k, v in grouped.items()},
+            districts,
+        )
+    ]
+
+
+@kpi(
+    code="first_contact_within_timescale",
+    title="First contact within 10 working days of referral",
+    section="outputs",
+    unit="percent",
+    definition="""Of the referrals received in the period and accepted for support, the share whose first
+    contact with the family was made on or before 10 working days after receipt (bank holidays excluded).
+    Accepted referrals with no contact yet count as not within the timescale.""",
+)
+def first_contact_within_timescale(period, districts):
+    accepted = Referral.objects.filter(
+        _in(period, "received_at"), status__in=[Referral.Status.ACCEPTED, Referral.Status.ALLOCATED]
+    )
+    grouped = _by_district(
+        accepted,
+        "district__name",
+        total=Count("pk"),
+        on_time=Count("pk", filter=Q(first_contact_at__date__lte=F("first_contact_due"))),
+    )
+    return [
+        _percent_row(
+            "First contact on time",
+            {k: v["on_time"] for k, v in grouped.items()},
+            {k: v["total"] for k, v in grouped.items()},
+            districts,
+        )
+    ]
+
+
+@kpi(
+    code="open_plans",
+    title="Open plans at the end of the period",
+    section="outputs",
+    unit="count",
+    definition="""Support plans active at the last moment of the period (approved to start on or before
+    it, not closed by then), by kind, by the family's district.""",
+)
+def open_plans(period, districts):
+    plans = SupportPlan.objects.filter(activated_at__lt=period.end_at).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gte=period.end_at)
+    )
+    return _count_rows(plans, "family__district__name", districts, label_path="kind", labels=SupportPlan.Kind.choices)
+
+
+@kpi(
+    code="new_and_closed_plans",
+    title="Plans started and closed",
+    section="outputs",
+    unit="count",
+    definition="""Plans approved to start in the period, and plans whose closure was approved in the period,
+    by the family's district.""",
+)
+def new_and_closed_plans(period, districts):
+    started = _count_rows(SupportPlan.objects.filter(_in(period, "activated_at")), "family__district__name", districts)
+    closed = _count_rows(SupportPlan.objects.filter(_in(period, "closed_at")), "family__district__name", districts)
+    started[0].label, closed[0].label = "Started", "Closed"
+    return [started[0], closed[0]]
+
+
+@kpi(
+    code="contacts_by_mode",
+    title="Contacts by mode",
+    section="outputs",
+    unit="count",
+    definition="""Contacts with families recorded as taking place in the period, by how they happened, by the
+    family's district.""",
+)
+def contacts_by_mode(period, districts):
+    contacts = Contact.objects.filter(_in(period, "occurred_at"))
+    return _count_rows(contacts, "family__district__name", districts, label_path="mode", labels=Contact.Mode.choices)
+
+
+@kpi(
+    code="outreach_share",
+    title="Face-to-face contacts in homes and community venues",
+    section="outputs",
+    unit="percent",
+    definition="""Of the face-to-face contacts in the period (home visits, community venues and bases), the
+    share that took place in families' homes or community venues rather than at a base: the outreach share.""",
+)
+def outreach_share(period, districts):
+    grouped = _by_district(
+        Contact.objects.filter(_in(period, "occurred_at"), mode__in=Contact.FACE_TO_FACE),
+        "family__district__name",
+        total=Count("pk"),
+        outreach=Count("pk", filter=~Q(mode=Contact.Mode.BASE)),
+    )
+    return [
+        _percent_row(
+            "In homes and community venues",
+            {k: v["outreach"] for k, v in grouped.items()},
+            {k: v["total"] for k, v in grouped.items()},
+            districts,
+        )
+    ]
+
+
+def _sessions_table(period, districts):
+    table: dict = {}
+    for row in group_selectors.sessions_delivered_breakdown(start=period.start, end=period.end):
+        cell = table.setdefault(row["district"], {"targeted": 0, "universal": 0, "base": 0, "outreach": 0})
+        cell[row["offer"]] += row["sessions"]
+        cell[row["place"]] += row["sessions"]
+    return table
+
+
+def _district_baselines(districts, attribute, county_value, label):
+    values = dict(District.objects.filter(name__in=districts).values_list("name", attribute))
+    values[COUNTY] = county_value
+    return [Row(label, values)]
+
+
+@kpi(
+    code="sessions_by_offer",
+    title="Group sessions delivered: targeted and universal",
+    section="outputs",
+    unit="count",
+    definition="""Group sessions delivered in the period (not cancelled, register taken), by offer: targeted
+    (by referral or targeted open access) or universal, by the district of the venue where they ran. The share
+    targeted is compared with the 2018 baseline (35% targeted, 65% universal across the county).""",
+    baseline=lambda districts: _district_baselines(
+        districts, "targeted_group_sessions_pct_2018", COUNTY_TARGETED_BASELINE_2018, "2018 baseline: % targeted"
+    ),
+)
+def sessions_by_offer(period, districts):
+    table = _sessions_table(period, districts)
+    targeted = {d: v["targeted"] for d, v in table.items()}
+    total = {d: v["targeted"] + v["universal"] for d, v in table.items()}
+    return [
+        _count_row("Targeted", targeted, districts),
+        _count_row("Universal", {d: v["universal"] for d, v in table.items()}, districts),
+        _percent_row("% targeted", targeted, total, districts),
+    ]
+
+
+@kpi(
+    code="sessions_by_place",
+    title="Group sessions delivered: bases and outreach venues",
+    section="outputs",
+    unit="count",
+    definition="""Group sessions delivered in the period by where they ran: at one of the 15 bases, or at an
+    outreach venue in the community. The share at bases is compared with the 2018 baseline (80% of sessions ran
+    onsite in children's centres).""",
+    baseline=lambda districts: _district_baselines(
+        districts, "onsite_group_sessions_pct_2018", COUNTY_ONSITE_BASELINE_2018, "2018 baseline: % onsite"
+    ),
+)
+def sessions_by_place(period, districts):
+    table = _sessions_table(period, districts)
+    bases = {d: v["base"] for d, v in table.items()}
+    total = {d: v["base"] + v["outreach"] for d, v in table.items()}
+    return [
+        _count_row("At bases", bases, districts),
+        _count_row("At outreach venues", {d: v["outreach"] for d, v in table.items()}, districts),
+        _percent_row("% at bases", bases, total, districts),
+    ]
+
+
+@kpi(
+    code="attendances",
+    title="Attendances and families attending groups",
+    section="outputs",
+    unit="count",
+    definition="""Attendances at group sessions delivered in the period (enrolled people marked present plus
+    walk-in adults and children counted), and the number of different families attending, by the district of
+    the venue. The county figure for families counts each family once.""",
+)
+def attendances(period, districts):
+    rows = {r["district"]: r for r in group_selectors.attendance_summary(start=period.start, end=period.end)}
+    attended = _count_row("Attendances", {d: r["attendances"] for d, r in rows.items()}, districts)
+    families = _count_row("Families attending", {d: r["unique_families"] for d, r in rows.items()}, districts)
+    families.values[COUNTY] = group_selectors.unique_families_attending(start=period.start, end=period.end)
+    return [attended, families]
+
+
+@kpi(
+    code="caseload_per_worker",
+    title="Caseload per worker at the end of the period",
+    section="outputs",
+    unit="mean",
+    definition="""Families allocated (as lead or co-worker) at the last moment of the period, divided by the
+    number of active family support workers in the district's teams.""",
+)
+def caseload_per_worker(period, districts):
+    open_at_end = Allocation.objects.filter(started_at__lt=period.end_at).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=period.end_at)
+    )
+    allocations = {
+        k: v["n"]
+        for k, v in _by_district(
+            open_at_end, "worker__staff_profile__team__base__district__name", n=Count("pk")
+        ).items()
+    }
+    workers = {
+        k: v["n"]
+        for k, v in _by_district(
+            StaffProfile.objects.filter(user__is_active=True, user__groups__name=group_name(Role.WORKER)),
+            "team__base__district__name",
+            n=Count("pk", distinct=True),
+        ).items()
+    }
+    values, bases = {}, {}
+    for name in [*districts, COUNTY]:
+        if name == COUNTY:
+            families, staff = sum(allocations.get(d, 0) for d in districts), sum(workers.get(d, 0) for d in districts)
+        else:
+            families, staff = allocations.get(name, 0), workers.get(name, 0)
+        values[name] = float(Decimal(families / staff).quantize(Decimal("0.01"))) if staff else None
+        bases[name] = staff
+    return [Row("Families per worker", values, bases)]
+
+
+@kpi(
+    code="fund_payments_by_category",
+    title="Family support fund payments by category",
+    section="outputs",
+    unit="money",
+    definition="""Money approved from the family support fund in the period (approved or paid, not cancelled),
+    by category, by the family's district.""",
+)
+def fund_payments_by_category(period, districts):
+    holding = Application.objects.filter(_in(period, "approved_at"), status__in=Application.HOLDS_MONEY)
+    grouped = holding.values("family__district__name", "category").annotate(total=Sum("amount")).order_by()
+    table: dict = {}
+    for row in grouped:
+        table.setdefault(row["category"], {})[row["family__district__name"]] = row["total"]
+    return [_money_row(text, table.get(value, {}), districts) for value, text in Application.Category.choices]
+
+
+# Outcomes by impact (quarterly) ------------------------------------------------------------------
+
+
+def _impact_score_sum(stage: str, impact: int):
+    return Coalesce(
+        Subquery(
+            OutcomeScore.objects.filter(
+                assessment__plan=OuterRef("pk"), assessment__stage=stage, determinant__impact=impact
+            )
+            .values("assessment__plan")
+            .annotate(total=Sum("score"))
+            .values("total")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def _impact_goal_count(impact: int):
+    from families.models import Goal
+
+    return Subquery(
+        Goal.objects.filter(plan=OuterRef("pk"), determinant__impact=impact)
+        .values("plan")
+        .annotate(n=Count("pk"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _improvement_kpi(impact: int):
+    def compute(period, districts):
+        closed = SupportPlan.objects.filter(_in(period, "closed_at"), goals__determinant__impact=impact)
+        grouped = {
+            row["family__district__name"]: row
+            for row in SupportPlan.objects.filter(pk__in=closed.values("pk"))
+            .annotate(
+                start_total=_impact_score_sum("start", impact),
+                close_total=_impact_score_sum("close", impact),
+                goals_in_impact=_impact_goal_count(impact),
+            )
+            .values("family__district__name")
+            .annotate(
+                plans=Count("pk"),
+                improved=Count("pk", filter=Q(close_total__gt=F("start_total"))),
+                change=Sum(F("close_total") - F("start_total")),
+                scores=Sum("goals_in_impact"),
+            )
+            .order_by()
+        }
+        improved = _percent_row(
+            "Plans with improved scores",
+            {k: v["improved"] for k, v in grouped.items()},
+            {k: v["plans"] for k, v in grouped.items()},
+            districts,
+        )
+        means, bases = {}, {}
+        for name in [*districts, COUNTY]:
+            rows = list(grouped.values()) if name == COUNTY else [grouped[name]] if name in grouped else []
+            change = sum(r["change"] or 0 for r in rows)
+            scores = sum(r["scores"] or 0 for r in rows)
+            means[name] = float(Decimal(change / scores).quantize(Decimal("0.01"))) if scores else None
+            bases[name] = sum(r["plans"] for r in rows)
+        return [improved, Row("Mean change in score per need", means, bases)]
+
+    return compute
+
+
+for _impact in Impact:
+    kpi(
+        code=f"impact{_impact.value}_improvement",
+        title="Plans closed with improved scores",
+        section=f"impact{_impact.value}",
+        unit="percent",
+        returns=(QUARTERLY,),
+        definition=f"""Of the plans closed in the quarter with goals for this impact's determinants, the share
+        whose closing scores for those determinants add up to more than their start scores (1 to 10 each);
+        and the mean change in score per determinant (closing minus start). Impact {_impact.value}:
+        {_impact.label}.""",
+    )(_improvement_kpi(_impact.value))
+
+
+@kpi(
+    code="early_education_takeup",
+    title="Funded early education take-up among children in supported families",
+    section="impact1",
+    unit="percent",
+    returns=(QUARTERLY,),
+    definition="""Children aged 2, 3 and 4 at the end of the quarter in families supported during it, who are
+    eligible for funded early education (at 2, recorded as eligible; at 3 and 4, every child), and the share of
+    them recorded as having started it by the end of the quarter.""",
+)
+def early_education_takeup(period, districts):
+    families = _supported_families(period).values("pk")
+    rows = []
+    for age in (2, 3, 4):
+        born_after = period.end - relativedelta(years=age + 1)
+        born_by = period.end - relativedelta(years=age)
+        children = Person.objects.filter(
+            family__in=families, kind=Person.Kind.CHILD, date_of_birth__gt=born_after, date_of_birth__lte=born_by
+        )
+        if age == 2:
+            children = children.filter(funded_education_eligible=True)
+        grouped = _by_district(
+            children,
+            "family__district__name",
+            eligible=Count("pk"),
+            taking_up=Count("pk", filter=Q(funded_education_started_on__lte=period.end)),
+        )
+        rows.append(
+            _percent_row(
+                f"Aged {age}",
+                {k: v["taking_up"] for k, v in grouped.items()},
+                {k: v["eligible"] for k, v in grouped.items()},
+                districts,
+            )
+        )
+    return rows
+
+
+@kpi(
+    code="closures_by_reason",
+    title="Plans closed by reason",
+    section="impact2",
+    unit="count",
+    returns=(QUARTERLY,),
+    definition="""Plans whose closure was approved in the quarter, by reason, by the family's district.""",
+)
+def closures_by_reason(period, districts):
+    closed = SupportPlan.objects.filter(_in(period, "closed_at"))
+    return _count_rows(
+        closed,
+        "family__district__name",
+        districts,
+        label_path="closure_reason",
+        labels=SupportPlan.ClosureReason.choices,
+    )
+
+
+@kpi(
+    code="step_ups_and_downs",
+    title="Step-ups, step-downs and re-referrals",
+    section="impact2",
+    unit="count",
+    returns=(QUARTERLY,),
+    definition="""Step-ups to social care: referrals stepped up at triage plus plans closed as stepped up, in
+    the quarter. Step-downs received: referrals received in the quarter from social care or Family Focus.
+    Re-referrals: referrals received in the quarter for a family whose support ended less than 12 months
+    before.""",
+)
+def step_ups_and_downs(period, districts):
+    at_triage = _by_district(
+        TriageDecision.objects.filter(_in(period, "decided_at"), decision=TriageDecision.Decision.STEP_UP),
+        "referral__district__name",
+        n=Count("pk"),
+    )
+    from_plans = _by_district(
+        SupportPlan.objects.filter(_in(period, "closed_at"), closure_reason=SupportPlan.ClosureReason.STEPPED_UP),
+        "family__district__name",
+        n=Count("pk"),
+    )
+    step_ups = {d: at_triage.get(d, {}).get("n", 0) + from_plans.get(d, {}).get("n", 0) for d in districts}
+    received = Referral.objects.filter(_in(period, "received_at"))
+    step_downs = _count_rows(received.filter(source=Source.SOCIAL_CARE), "district__name", districts)[0]
+    rereferrals = _count_rows(received.filter(previous_closure_at__isnull=False), "district__name", districts)[0]
+    step_downs.label, rereferrals.label = "Step-downs received", "Re-referrals within 12 months"
+    return [_count_row("Step-ups to social care", step_ups, districts), step_downs, rereferrals]
+
+
+@kpi(
+    code="sustained_progress",
+    title="Needs-met closures with progress sustained at six months",
+    section="impact2",
+    unit="percent",
+    returns=(QUARTERLY,),
+    definition="""Of the six-month follow-ups of plans closed with needs met that were recorded in the quarter,
+    the share where the family's progress was sustained.""",
+)
+def sustained_progress(period, districts):
+    grouped = _by_district(
+        FollowUp.objects.filter(_in(period, "recorded_at")),
+        "plan__family__district__name",
+        total=Count("pk"),
+        sustained=Count("pk", filter=Q(sustained=True)),
+    )
+    return [
+        _percent_row(
+            "Progress sustained",
+            {k: v["sustained"] for k, v in grouped.items()},
+            {k: v["total"] for k, v in grouped.items()},
+            districts,
+        )
+    ]
+
+
+@kpi(
+    code="parents_into_work_or_learning",
+    title="Parents entering work, training, education or volunteering",
+    section="impact3",
+    unit="count",
+    returns=(QUARTERLY,),
+    definition="""Parents and carers in supported families recorded as starting work, training, education or
+    volunteering in the quarter, by the family's district.""",
+)
+def parents_into_work_or_learning(period, districts):
+    progress = ParentProgress.objects.filter(_in_dates(period, "started_on"))
+    return _count_rows(
+        progress, "person__family__district__name", districts, label_path="kind", labels=ParentProgress.Kind.choices
+    )
+
+
+@kpi(
+    code="targeted_course_outcomes",
+    title="Targeted group courses: completion and parents' ratings",
+    section="groups",
+    unit="percent",
+    returns=(QUARTERLY,),
+    definition="""For targeted courses whose last session fell in the quarter: the share of people enrolled who
+    completed (attended at least two thirds of the sessions held), and the mean change from the pre-course to the
+    post-course self-rating (1 to 10) of confidence in parenting and of wellbeing, over parents rated at both.""",
+)
+def targeted_course_outcomes(period, districts):
+    rows = {r["district"]: r for r in group_selectors.targeted_course_outcomes(start=period.start, end=period.end)}
+    completion = _percent_row(
+        "Completed",
+        {d: r["completed"] for d, r in rows.items()},
+        {d: r["enrolled"] for d, r in rows.items()},
+        districts,
+    )
+    result = [completion]
+    for key, label in (
+        ("mean_confidence_change", "Mean change in confidence"),
+        ("mean_wellbeing_change", "Mean change in wellbeing"),
+    ):
+        values, bases = {}, {}
+        weighted, measured = Decimal(0), 0
+        for name in districts:
+            row = rows.get(name)
+            value = row.get(key) if row else None
+            values[name] = float(value) if value is not None else None
+            bases[name] = row["measured_parents"] if row else 0
+            if value is not None:
+                weighted += Decimal(str(value)) * row["measured_parents"]
+                measured += row["measured_parents"]
+        values[COUNTY] = float((weighted / measured).quantize(Decimal("0.01"))) if measured else None
+        bases[COUNTY] = measured
+        result.append(Row(label, values, bases))
+    return result
+
+
+@kpi(
+    code="reach_high_need",
+    title="Supported families living in the localities of highest need",
+    section="reach",
+    unit="percent",
+    returns=(QUARTERLY,),
+    definition=f"""Of the families supported in the quarter (a plan active at any time in it), the share living
+    in the {HIGH_NEED_LOCALITIES} market towns with the highest Children's Need Index.""",
+)
+def reach_high_need(period, districts):
+    high_need = Locality.objects.filter(is_other=False).order_by("-need_index").values("pk")[:HIGH_NEED_LOCALITIES]
+    grouped = _by_district(
+        Family.objects.filter(pk__in=_supported_families(period).values("pk")),
+        "district__name",
+        total=Count("pk"),
+        high=Count("pk", filter=Q(locality__in=Subquery(high_need))),
+    )
+    return [
+        _percent_row(
+            "In the highest-need localities",
+            {k: v["high"] for k, v in grouped.items()},
+            {k: v["total"] for k, v in grouped.items()},
+            districts,
+        )
+    ]
+
+
+EQUALITY_GROUPS = (
+    ("Gypsy, Roma and Traveller", Q(ethnicity__in=[Ethnicity.GYPSY_IRISH_TRAVELLER, Ethnicity.ROMA])),
+    (
+        "Black, Asian, Mixed and other ethnic groups",
+        ~Q(ethnicity__startswith="white")
+        & ~Q(ethnicity__in=[Ethnicity.NOT_STATED, Ethnicity.GYPSY_IRISH_TRAVELLER, Ethnicity.ROMA]),
+    ),
+    ("White other than British (not GRT)", Q(ethnicity__in=[Ethnicity.WHITE_IRISH, Ethnicity.WHITE_OTHER])),
+    ("English as an additional language", Q(english_additional_language=True)),
+    ("Disability or SEND in the household", Q(disability_in_household=True) | Q(send_in_household=True)),
+    ("Lone parent", Q(lone_parent=True)),
+    ("Teenage parent", Q(teenage_parent=True)),
+)
+
+
+@kpi(
+    code="equality_monitoring",
+    title="Equality monitoring of supported families",
+    section="reach",
+    unit="count",
+    returns=(QUARTERLY,),
+    definition="""Families supported in the quarter, in total and by characteristic: ethnicity of the main
+    carer (ONS 2021 categories, Gypsy, Roma and Traveller families shown separately), English as an additional
+    language, disability or special educational needs in the household, lone and teenage parents.""",
+)
+def equality_monitoring(period, districts):
+    supported = Family.objects.filter(pk__in=_supported_families(period).values("pk"))
+    aggregates = {"total": Count("pk")}
+    aggregates.update({f"g{i}": Count("pk", filter=q) for i, (_, q) in enumerate(EQUALITY_GROUPS)})
+    grouped = _by_district(supported, "district__name", **aggregates)
+    rows = [_count_row("Families supported", {k: v["total"] for k, v in grouped.items()}, districts)]
+    for i, (label, _) in enumerate(EQUALITY_GROUPS):
+        rows.append(_count_row(label, {k: v[f"g{i}"] for k, v in grouped.items()}, districts))
+    return rows
+
+
+@kpi(
+    code="fund_spend_against_budget",
+    title="Family support fund: spend against budget",
+    section="fund",
+    unit="money",
+    returns=(QUARTERLY,),
+    definition="""The financial year's budget from each source, and the money committed to families (approved
+    or paid) from the start of the financial year to the end of the quarter, by source; and the quarter's
+    spend by category (see outputs) and by district.""",
+)
+def fund_spend_against_budget(period, districts):
+    year = period.start.year if period.start.month >= 4 else period.start.year - 1
+    budgets = (
+        Budget.objects.filter(financial_year=year)
+        .values("source__name")
+        .annotate(total=Sum("total_amount"))
+        .order_by("source__priority")
+    )
+    spent = Application.objects.filter(
+        budget__financial_year=year, status__in=Application.HOLDS_MONEY, approved_at__lt=period.end_at
+    )
+    rows = []
+    for budget in budgets:
+        source = budget["source__name"]
+        by_district = {
+            k: v["s"]
+            for k, v in _by_district(
+                spent.filter(budget__source__name=source), "family__district__name", s=Sum("amount")
+            ).items()
+        }
+        row = _money_row(f"{source}: spent this year", by_district, districts)
+        rows.append(Row(f"{source}: budget", {**dict.fromkeys(districts), COUNTY: f"{budget['total']:.2f}"}))
+        rows.append(row)
+    return rows
+
+
+@kpi(
+    code="contract_budget",
+    title="Contract budget: spend by line against the indicative split",
+    section="budget",
+    unit="percent",
+    returns=(QUARTERLY,),
+    definition="""Each budget line's share of the provider's actual spend from the start of the financial year to
+    the end of the quarter (entered by the service admin), beside the indicative split of the contract: front-line
+    delivery at least 60%, management and administration about 20%. County only.""",
+)
+def contract_budget(period, districts):
+    year = period.start.year if period.start.month >= 4 else period.start.year - 1
+    quarter = int(period.label.split("-Q")[1]) if "-Q" in period.label else 4
+    actuals = {
+        row["line__name"]: row["total"]
+        for row in BudgetActual.objects.filter(financial_year=year, quarter__lte=quarter)
+        .values("line__name")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
+    grand = sum(actuals.values(), Decimal(0))
+    rows = []
+    for line in ContractBudgetLine.objects.order_by("position"):
+        share = _percent(actuals.get(line.name, Decimal(0)), grand)
+        values = dict.fromkeys(districts)
+        values[COUNTY] = share
+        rows.append(Row(f"{line.name} (indicative {line.ecfs_indicative_pct}%)", values, {COUNTY: 5 if grand else 0}))
+    return rows

@@ -1,0 +1,152 @@
+"""Generating and submitting returns.
+
+Generation is idempotent: for a period there is at most one draft, and
+generating again refreshes it. Submitted returns never change; generating a
+period that was submitted makes a new version that names the one it replaces.
+Files are written before the row that points to them, in one transaction at the
+end, so a failure leaves no half-written return.
+"""
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from ecfs.audit.services import audit_record
+from ecfs.errors import ApplicationError
+from ecfs.roles import Role, has_role
+
+from .documents import render_csv, render_pdf
+from .figures import compute_figures, figures_json
+from .models import Return, ReturnRequest
+from .periods import Period, parse_period
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _save_file(name: str, data: bytes) -> str:
+    return default_storage.save(name, ContentFile(data))
+
+
+def can_generate(user) -> bool:
+    return has_role(user, Role.MANAGER) or has_role(user, Role.ADMIN)
+
+
+def period_for(kind: str, label: str) -> Period:
+    try:
+        period = parse_period(label)
+    except ValueError as error:
+        raise ApplicationError(str(error)) from None
+    if kind and period.kind != kind:
+        raise ApplicationError(f"{label} is a {period.kind} period, not {kind}.")
+    return period
+
+
+def return_generate(*, period: Period, actor=None) -> Return:
+    figures = compute_figures(period)
+    data = figures_json(figures)
+    csv_bytes = render_csv(figures)
+    existing = Return.objects.filter(kind=period.kind, period=period.label)
+    draft = existing.filter(status=Return.Status.DRAFT).first()
+    version = draft.version if draft else (existing.aggregate(v=Max("version"))["v"] or 0) + 1
+    pdf_bytes = render_pdf(
+        figures, version=version, status=Return.Status.DRAFT, generated_on=f"{timezone.localdate():%-d %B %Y}"
+    )
+    stem = f"returns/{period.kind}-{period.label}-v{version}"
+    pdf_name = _save_file(f"{stem}-{_sha(pdf_bytes)[:12]}.pdf", pdf_bytes)
+    csv_name = _save_file(f"{stem}-{_sha(csv_bytes)[:12]}.csv", csv_bytes)
+    try:
+        with transaction.atomic():
+            rows = list(Return.objects.select_for_update().filter(kind=period.kind, period=period.label))
+            draft = next((r for r in rows if r.status == Return.Status.DRAFT), None)
+            if draft is None:
+                submitted = [r for r in rows if r.status == Return.Status.SUBMITTED]
+                draft = Return(
+                    kind=period.kind,
+                    period=period.label,
+                    period_start=period.start,
+                    period_end=period.end,
+                    version=max((r.version for r in rows), default=0) + 1,
+                    replaces=max(submitted, key=lambda r: r.version) if submitted else None,
+                )
+            elif draft.version != version:
+                raise ApplicationError("Another generation of this return finished first; try again.")
+            old_files = (draft.pdf.name, draft.csv.name) if draft.pk else ()
+            draft.figures = figures
+            draft.figures_sha256 = _sha(data)
+            draft.pdf.name, draft.csv.name = pdf_name, csv_name
+            draft.pdf_sha256, draft.csv_sha256 = _sha(pdf_bytes), _sha(csv_bytes)
+            draft.generated_at = timezone.now()
+            draft.generated_by = actor
+            draft.save()
+            audit_record(
+                actor=actor,
+                action="return.generated",
+                obj=draft,
+                summary=f"{draft.get_kind_display()} return {draft.period} version {draft.version} generated",
+            )
+    except (IntegrityError, ApplicationError):
+        for name in (pdf_name, csv_name):
+            default_storage.delete(name)
+        raise
+    for name in old_files:
+        if name and name not in (pdf_name, csv_name):
+            transaction.on_commit(lambda name=name: default_storage.delete(name))
+    return draft
+
+
+def return_submit(*, a_return: Return, actor) -> Return:
+    """Submit a draft: its PDF is rendered once more as submitted, then it never changes."""
+    if not can_generate(actor):
+        raise ApplicationError("Only team managers and service admins can submit returns.")
+    if a_return.status != Return.Status.DRAFT:
+        raise ApplicationError("This return has already been submitted: generate a correction instead.")
+    pdf_bytes = render_pdf(
+        a_return.figures,
+        version=a_return.version,
+        status=Return.Status.SUBMITTED,
+        generated_on=f"{timezone.localdate():%-d %B %Y}",
+    )
+    pdf_name = _save_file(
+        f"returns/{a_return.kind}-{a_return.period}-v{a_return.version}-{_sha(pdf_bytes)[:12]}.pdf", pdf_bytes
+    )
+    with transaction.atomic():
+        locked = Return.objects.select_for_update().get(pk=a_return.pk)
+        if locked.status != Return.Status.DRAFT or locked.figures_sha256 != a_return.figures_sha256:
+            default_storage.delete(pdf_name)
+            raise ApplicationError("The draft changed while it was being submitted; review it and submit again.")
+        draft_pdf = locked.pdf.name
+        locked.pdf.name = pdf_name
+        locked.pdf_sha256 = _sha(pdf_bytes)
+        locked.status = Return.Status.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.submitted_by = actor
+        locked.save()
+        audit_record(
+            actor=actor,
+            action="return.submitted",
+            obj=locked,
+            summary=f"{locked.get_kind_display()} return {locked.period} version {locked.version} submitted",
+        )
+        transaction.on_commit(lambda: default_storage.delete(draft_pdf))
+    return locked
+
+
+@transaction.atomic
+def return_request(*, kind: str, label: str, actor) -> ReturnRequest:
+    """Ask the worker to generate a return; the page polls the request for progress."""
+    if not can_generate(actor):
+        raise ApplicationError("Only team managers and service admins can generate returns.")
+    period = period_for(kind, label)
+    if period.end >= timezone.localdate():
+        raise ApplicationError(f"{period.title} has not ended yet: returns are for complete periods.")
+    request = ReturnRequest.objects.create(kind=period.kind, period=period.label, requested_by=actor)
+    from .tasks import generate_requested_return
+
+    generate_requested_return.delay_on_commit(request.pk)
+    return request

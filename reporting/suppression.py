@@ -1,0 +1,59 @@
+"""Small-number suppression for anything a commissioner sees.
+
+Counts from 1 to 4 show as ``<5`` (0 stays 0). So that a total cannot be used
+to recover a suppressed cell, a row with exactly one such cell also hides its
+next-smallest cell as ``[c]`` (secondary suppression, the ONS convention).
+Percentages and means built on fewer than 5 show as ``[c]``.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+SMALL = "<5"
+HIDDEN = "[c]"
+
+
+def is_small(value) -> bool:
+    return isinstance(value, int) and 1 <= value <= 4
+
+
+def format_value(value, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "percent":
+        return f"{Decimal(str(value)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+    if unit == "money":
+        return f"£{Decimal(str(value)):,.2f}"
+    if unit == "mean":
+        return f"{Decimal(str(value)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def display_row(cells: dict, *, unit: str, bases: dict | None = None) -> dict:
+    """The display text of each cell in a row of district cells (plus "County")."""
+    shown = {}
+    if unit == "count":
+        small = [key for key, value in cells.items() if key != "County" and is_small(value)]
+        hidden = set(small)
+        if len(small) == 1:
+            others = sorted(
+                (value, key)
+                for key, value in cells.items()
+                if key not in hidden and key != "County" and isinstance(value, int) and value > 0
+            )
+            if others:
+                hidden.add(others[0][1])
+        for key, value in cells.items():
+            if is_small(value):
+                shown[key] = SMALL
+            elif key in hidden:
+                shown[key] = HIDDEN
+            else:
+                shown[key] = format_value(value, unit)
+        return shown
+    for key, value in cells.items():
+        base = (bases or {}).get(key)
+        if base is not None and 0 < base < 5:
+            shown[key] = HIDDEN
+        else:
+            shown[key] = format_value(value, unit)
+    return shown

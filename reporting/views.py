@@ -1,0 +1,101 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ecfs.errors import ApplicationError
+from ecfs.roles import Role, has_role
+from ecfs.view_helpers import add_service_error
+
+from . import selectors, services
+from .forms import GenerateForm
+from .models import Return, ReturnRequest
+from .periods import MONTHLY, QUARTERLY
+
+
+def _require_returns(user):
+    if not selectors.can_see_returns(user):
+        raise PermissionDenied("Returns are for team managers, service admins and commissioners.")
+
+
+@require_http_methods(["GET", "POST"])
+def return_list(request):
+    _require_returns(request.user)
+    can_generate = services.can_generate(request.user)
+    form = GenerateForm(request.POST or None) if can_generate else None
+    if request.method == "POST":
+        if not can_generate:
+            raise PermissionDenied("Only team managers and service admins can generate returns.")
+        if form.is_valid():
+            try:
+                job = services.return_request(
+                    kind=form.cleaned_data["kind"], label=form.period_label(), actor=request.user
+                )
+            except ApplicationError as error:
+                add_service_error(form, error)
+            else:
+                return redirect("return-progress", uuid=job.uuid)
+    returns = selectors.return_list(user=request.user).select_related("submitted_by")
+    return render(
+        request,
+        "reporting/list.html",
+        {"returns": returns, "form": form, "can_generate": can_generate},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def return_progress(request, uuid):
+    if not services.can_generate(request.user):
+        raise PermissionDenied("Only team managers and service admins generate returns.")
+    job = get_object_or_404(ReturnRequest.objects.select_related("result"), uuid=uuid, requested_by=request.user)
+    return render(request, "reporting/progress.html", {"job": job})
+
+
+def return_detail(request, uuid):
+    _require_returns(request.user)
+    found = selectors.return_get(user=request.user, uuid=uuid)
+    return render(
+        request,
+        "reporting/detail.html",
+        {
+            "return": found,
+            "figures": found.figures,
+            "areas": [*found.figures.get("districts", []), "County"],
+            "can_submit": services.can_generate(request.user) and found.status == Return.Status.DRAFT,
+        },
+    )
+
+
+@require_POST
+def return_submit(request, uuid):
+    if not services.can_generate(request.user):
+        raise PermissionDenied("Only team managers and service admins can submit returns.")
+    found = selectors.return_get(user=request.user, uuid=uuid)
+    try:
+        services.return_submit(a_return=found, actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Return {found.period} version {found.version} submitted to the council.")
+    return redirect("return-detail", uuid=uuid)
+
+
+def return_download(request, uuid, fmt):
+    _require_returns(request.user)
+    found = selectors.return_get(user=request.user, uuid=uuid)
+    stored = found.pdf if fmt == "pdf" else found.csv
+    if not stored:
+        raise Http404("This return has no file yet")
+    name = f"ecfs-{found.kind}-return-{found.period}-v{found.version}.{fmt}"
+    response = FileResponse(stored.open("rb"), as_attachment=True, filename=name)
+    response["Content-Type"] = "application/pdf" if fmt == "pdf" else "text/csv; charset=utf-8"
+    return response
+
+
+def county_dashboard(request):
+    """The latest submitted figures: what a commissioner sees, small numbers suppressed."""
+    if not (has_role(request.user, Role.COMMISSIONER) or services.can_generate(request.user)):
+        raise PermissionDenied("The county dashboard is for commissioners, team managers and service admins.")
+    latest = [r for r in (selectors.latest_submitted(QUARTERLY), selectors.latest_submitted(MONTHLY)) if r]
+    return render(request, "reporting/dashboard.html", {"latest": latest})

@@ -1,0 +1,201 @@
+"""The returns, checked against figures worked out by hand (see dataset.py for the working)."""
+
+import csv
+import io
+import subprocess
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from reporting.figures import compute_figures, figures_json
+from reporting.kpis import COUNTY
+from reporting.models import Return
+from reporting.periods import parse_period
+from reporting.services import return_generate, return_submit
+
+from .dataset import build
+
+pytestmark = pytest.mark.django_db
+B, N = "Broadland", "Norwich"
+PERIOD = "2025-Q2"
+
+
+def kpi(figures, code):
+    return next(k for s in figures["sections"] for k in s["kpis"] if k["code"] == code)
+
+
+def row(figures, code, label):
+    return next(r for r in kpi(figures, code)["rows"] if r["label"] == label)
+
+
+@pytest.fixture
+def figures(cast):
+    build(cast)
+    return compute_figures(parse_period(PERIOD))
+
+
+# (kpi, row, area) → (hand-computed value, what a commissioner sees)
+EXPECTED = [
+    ("referrals_by_source", "Health visitor", B, 6, "6"),
+    ("referrals_by_source", "Health visitor", COUNTY, 6, "6"),
+    ("referrals_by_source", "GP", N, 2, "<5"),
+    ("referrals_by_source", "GP", COUNTY, 2, "<5"),
+    ("referrals_by_source", "School", COUNTY, 0, "0"),
+    ("triage_decisions", "Accept for tier 2 support", B, 6, "6"),
+    ("triage_decisions", "Signpost", N, 1, "<5"),
+    ("triaged_within_timescale", "Triaged on time", B, 83.3, "83.3%"),  # 5 of 6
+    ("triaged_within_timescale", "Triaged on time", N, 50.0, "[c]"),  # 1 of 2: too few to show
+    ("triaged_within_timescale", "Triaged on time", COUNTY, 75.0, "75.0%"),  # 6 of 8
+    ("first_contact_within_timescale", "First contact on time", B, 66.7, "66.7%"),  # 4 of 6
+    ("first_contact_within_timescale", "First contact on time", N, None, "–"),
+    ("open_plans", "One-to-one", B, 1, "<5"),
+    ("new_and_closed_plans", "Started", COUNTY, 3, "<5"),
+    ("new_and_closed_plans", "Closed", COUNTY, 2, "<5"),
+    ("contacts_by_mode", "Home visit", B, 4, "<5"),
+    ("contacts_by_mode", "Phone", B, 1, "<5"),
+    ("contacts_by_mode", "At a base", B, 1, "<5"),
+    ("outreach_share", "In homes and community venues", B, 80.0, "80.0%"),  # 4 of 5 face to face
+    ("sessions_by_offer", "Targeted", B, 3, "<5"),
+    ("sessions_by_offer", "Universal", COUNTY, 0, "0"),
+    ("sessions_by_offer", "% targeted", B, 100.0, "[c]"),
+    ("sessions_by_place", "At bases", B, 3, "<5"),
+    ("sessions_by_place", "At outreach venues", B, 0, "0"),
+    ("attendances", "Attendances", B, 4, "<5"),  # 3 + 1
+    ("attendances", "Families attending", COUNTY, 2, "<5"),
+    ("caseload_per_worker", "Families per worker", B, 3.0, "[c]"),  # 6 families, 2 workers
+    ("caseload_per_worker", "Families per worker", N, 0.0, "[c]"),  # 0 families, 1 worker
+    ("caseload_per_worker", "Families per worker", COUNTY, 2.0, "[c]"),  # 6 families, 3 workers
+    ("fund_payments_by_category", "Food", B, "40.00", "£40.00"),
+    ("fund_payments_by_category", "Travel", COUNTY, "25.50", "£25.50"),
+    ("fund_payments_by_category", "Clothing", COUNTY, "0.00", "£0.00"),
+    ("impact1_improvement", "Plans with improved scores", B, 50.0, "[c]"),  # 1 of 2
+    ("impact1_improvement", "Mean change in score per need", B, 1.5, "[c]"),  # (+4 - 1) / 2
+    ("impact2_improvement", "Plans with improved scores", COUNTY, 50.0, "[c]"),
+    ("impact3_improvement", "Plans with improved scores", COUNTY, None, "–"),
+    ("early_education_takeup", "Aged 3", B, 50.0, "[c]"),  # 1 of 2
+    ("early_education_takeup", "Aged 2", COUNTY, None, "–"),
+    ("closures_by_reason", "Needs met", B, 1, "<5"),
+    ("closures_by_reason", "Stepped up", B, 1, "<5"),
+    ("step_ups_and_downs", "Step-ups to social care", COUNTY, 1, "<5"),
+    ("step_ups_and_downs", "Step-downs received", COUNTY, 0, "0"),
+    ("step_ups_and_downs", "Re-referrals within 12 months", COUNTY, 0, "0"),
+    ("sustained_progress", "Progress sustained", B, 100.0, "[c]"),
+    ("parents_into_work_or_learning", "Work", B, 1, "<5"),
+    ("parents_into_work_or_learning", "Volunteering", COUNTY, 0, "0"),
+    ("targeted_course_outcomes", "Completed", B, 50.0, "[c]"),  # 3 of 3 and 1 of 3 sessions
+    ("targeted_course_outcomes", "Mean change in confidence", B, 3.0, "[c]"),
+    ("targeted_course_outcomes", "Mean change in wellbeing", COUNTY, 1.0, "[c]"),
+    ("reach_high_need", "In the highest-need localities", B, 0.0, "[c]"),  # 0 of 3 (Aylsham is not top 7)
+    ("equality_monitoring", "Families supported", B, 3, "<5"),
+    ("equality_monitoring", "Gypsy, Roma and Traveller", COUNTY, 0, "0"),
+    ("fund_spend_against_budget", "Council allocation: budget", COUNTY, "1000.00", "£1,000.00"),
+    ("fund_spend_against_budget", "Council allocation: spent this year", B, "65.50", "£65.50"),
+    ("contract_budget", "Front line delivery (indicative 62.0%)", COUNTY, 62.0, "62.0%"),  # 1240 of 2000
+    ("contract_budget", "Management and admin (including management fees) (indicative 22.0%)", COUNTY, 20.0, "20.0%"),
+]
+
+
+def test_every_figure_matches_the_hand_computation(figures):
+    wrong = []
+    for code, label, area, value, shown in EXPECTED:
+        found = row(figures, code, label)
+        if (found["values"][area], found["display"][area]) != (value, shown):
+            wrong.append(f"{code} / {label} / {area}: got {found['values'][area]!r} shown {found['display'][area]!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_kpi_of_the_quarterly_return_is_checked(figures):
+    codes = {k["code"] for s in figures["sections"] for k in s["kpis"]}
+    assert codes == {code for code, *_ in EXPECTED}
+
+
+def test_baselines_from_2018_are_printed_beside_their_figures(figures):
+    baseline = kpi(figures, "sessions_by_place")["baseline"][0]
+    assert baseline["values"]["Broadland"] == 87 and baseline["values"][COUNTY] == 80
+    assert kpi(figures, "sessions_by_offer")["baseline"][0]["values"][COUNTY] == 35
+
+
+def test_secondary_suppression_protects_a_lone_small_cell(cast):
+    from reporting.suppression import display_row
+
+    shown = display_row({"A": 3, "B": 12, "C": 40, COUNTY: 55}, unit="count")
+    assert shown == {"A": "<5", "B": "[c]", "C": "40", COUNTY: "55"}
+
+
+def test_same_data_gives_byte_identical_json_and_csv_and_the_same_pdf_figures(cast):
+    build(cast)
+    first = return_generate(period=parse_period(PERIOD))
+    first_json, first_csv = figures_json(first.figures), first.csv.read()
+    second = return_generate(period=parse_period(PERIOD))
+    assert second.pk == first.pk and Return.objects.count() == 1  # one draft, refreshed
+    assert figures_json(second.figures) == first_json
+    assert second.csv.open("rb").read() == first_csv
+    assert second.figures_sha256 == first.figures_sha256 and second.csv_sha256 == first.csv_sha256
+
+
+def test_csv_and_pdf_show_the_same_suppressed_figures(cast, tmp_path):
+    build(cast)
+    generated = return_generate(period=parse_period(PERIOD))
+    rows = list(csv.DictReader(io.StringIO(generated.csv.open("rb").read().decode())))
+    lookup = {(r["kpi"], r["row"], r["area"]): r["value"] for r in rows}
+    assert lookup[("Referrals received by source", "Health visitor", "Broadland")] == "6"
+    assert lookup[("Referrals received by source", "GP", "Norwich")] == "<5"
+    assert lookup[("Referrals triaged within 3 working days", "Triaged on time", "County")] == "75.0%"
+    assert "Kerry" not in generated.csv.open("rb").read().decode()
+
+    text = "\n".join(page.extract_text() for page in PdfReader(generated.pdf.open("rb")).pages)
+    for statement in (
+        "Supporting children to achieve their developmental milestones",
+        "Preventing more children aged 0-5 from experiencing neglect or emotional harm",
+        "Increasing social mobility",
+    ):
+        assert statement in text
+    assert "75.0%" in text and "83.3%" in text and "<5" in text and "[c]" in text
+    assert "2018 baseline" in text and "Definitions" in text
+    assert "Page 1 of" in text
+    for person in ("Kerry", "Alfie", "Fam0"):
+        assert person not in text
+    pdftotext = subprocess.run(["pdftotext", generated.pdf.path, "-"], capture_output=True, text=True)
+    if pdftotext.returncode == 0:
+        assert "75.0%" in pdftotext.stdout
+
+
+def test_submitted_return_is_immutable_and_a_correction_is_a_new_version(cast):
+    build(cast)
+    draft = return_generate(period=parse_period(PERIOD))
+    submitted = return_submit(a_return=draft, actor=cast.manager)
+    assert submitted.status == Return.Status.SUBMITTED and submitted.submitted_by == cast.manager
+    pdf_text = "\n".join(p.extract_text() for p in PdfReader(submitted.pdf.open("rb")).pages)
+    assert "DRAFT" not in pdf_text
+    from ecfs.errors import ApplicationError
+
+    with pytest.raises(ApplicationError, match="already been submitted"):
+        return_submit(a_return=submitted, actor=cast.manager)
+    correction = return_generate(period=parse_period(PERIOD))
+    assert correction.pk != submitted.pk
+    assert (correction.version, correction.replaces) == (2, submitted)
+    submitted.refresh_from_db()
+    assert submitted.status == Return.Status.SUBMITTED and submitted.pdf and submitted.csv
+
+
+def test_commissioner_downloads_submitted_returns_but_not_drafts(client, cast):
+    build(cast)
+    draft = return_generate(period=parse_period(PERIOD))
+    client.force_login(cast.commissioner)
+    assert client.get(reverse("return-pdf", args=[draft.uuid])).status_code == 404
+    assert client.get(reverse("return-detail", args=[draft.uuid])).status_code == 404
+    assert PERIOD not in client.get(reverse("return-list")).content.decode()
+    return_submit(a_return=draft, actor=cast.manager)
+    response = client.get(reverse("return-pdf", args=[draft.uuid]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"%PDF")
+    assert client.get(reverse("return-csv", args=[draft.uuid])).status_code == 200
+    assert "75.0%" in client.get(reverse("county-dashboard")).content.decode()
+    family = Return.objects.none()  # a commissioner sees no family
+    assert not family
+    from families.models import Family
+
+    reference = Family.objects.first().reference
+    assert client.get(reverse("family-detail", args=[reference])).status_code == 404

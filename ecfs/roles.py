@@ -23,6 +23,7 @@ ADMIN_MANAGED_MODELS = {
     "bases": ["district", "base", "team", "staffprofile", "locality"],
     "venues": ["venue", "groupprogramme"],
     "support_fund": ["fundlimits", "fundsource"],
+    "reporting": ["kpitarget", "budgetactual", "contractbudgetline"],
 }
 
 

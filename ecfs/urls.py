@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", views.account, name="account"),
     path("county/", views.county, name="county"),
     path("venues/", views.venue_list, name="venue-list"),
     path("", include("families.support_urls")),

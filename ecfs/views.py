@@ -59,6 +59,22 @@ def home(request):
 
 
 @require_GET
+def account(request):
+    """Your own account: your role and your recent sign-ins (successful and failed)."""
+    from axes.models import AccessAttempt, AccessLog
+
+    email = request.user.email.lower()
+    return render(
+        request,
+        "account.html",
+        {
+            "sign_ins": AccessLog.objects.filter(username=email).order_by("-attempt_time")[:10],
+            "failures": AccessAttempt.objects.filter(username=email).order_by("-attempt_time")[:5],
+        },
+    )
+
+
+@require_GET
 def county(request):
     return render(
         request,

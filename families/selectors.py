@@ -63,7 +63,9 @@ def family_detail(*, user, reference: str) -> Family:
     family.referral_list = list(
         family.referrals.select_related("routed_team").prefetch_related("reasons", "decisions__decided_by")
     )
-    family.timeline = list(AuditEvent.objects.filter(family=family).select_related("actor")[:100])
+    family.timeline = list(
+        AuditEvent.objects.filter(family=family).exclude(action="viewed").select_related("actor")[:100]
+    )
     family.plan_list = list(family.plans.select_related("worker").order_by("-created_at"))
     family.contact_list = list(
         family.contacts.select_related("created_by", "venue", "safeguarding_action").order_by("-occurred_at")[:20]
@@ -232,5 +234,6 @@ def duplicate_candidates(*, people: list[dict], postcode: str, limit: int = 10) 
     return ranked[:limit]
 
 
-def family_audit_trail(*, family: Family) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(family=family).select_related("actor")
+def family_access_log(*, family: Family, limit: int = 50) -> list[AuditEvent]:
+    """Who viewed or changed this family, newest first: for its team managers."""
+    return list(AuditEvent.objects.filter(family=family).select_related("actor")[:limit])

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ecfs.audit.services import audit_view
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 from ecfs.view_helpers import add_service_error, require_role
@@ -96,6 +97,7 @@ def plan_new(request, reference):
 
 def plan_detail(request, uuid):
     plan = support_selectors.plan_detail(user=request.user, uuid=uuid)
+    audit_view(actor=request.user, obj=plan, family=plan.family, what="a support plan")
     is_manager = _is_manager_of(request.user, plan.family)
     follow_up = FollowUp.objects.filter(plan=plan).first()
     return render(
@@ -276,6 +278,7 @@ def contact_new(request, reference):
 
 def contact_detail(request, uuid):
     contact = support_selectors.contact_get(user=request.user, uuid=uuid)
+    audit_view(actor=request.user, obj=contact, family=contact.family, what="a contact record")
     return render(
         request,
         "support/contact_detail.html",

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from ecfs.audit.services import audit_view
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 from ecfs.view_helpers import add_service_error
@@ -40,6 +41,7 @@ def family_list(request):
 
 def family_detail(request, reference):
     family = selectors.family_detail(user=request.user, reference=reference)
+    audit_view(actor=request.user, obj=family, family=family, what="the family record")
     is_manager = has_role(request.user, Role.MANAGER) and family.base_id in selectors.managed_base_ids(request.user)
     return render(
         request,
@@ -48,6 +50,7 @@ def family_detail(request, reference):
             "family": family,
             "is_manager": is_manager,
             "open_allocations": [a for a in family.allocation_list if a.ended_at is None],
+            "access_log": selectors.family_access_log(family=family) if is_manager else None,
         },
     )
 

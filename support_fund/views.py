@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ecfs.audit.services import audit_view
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 from ecfs.view_helpers import add_service_error, require_role
@@ -74,6 +75,7 @@ def _detail(request, application, **forms):
 
 def application_detail(request, uuid):
     application = selectors.application_get(user=request.user, uuid=uuid)
+    audit_view(actor=request.user, obj=application, family=application.family, what="a fund application")
     return render(request, "fund/application.html", _detail(request, application))
 
 

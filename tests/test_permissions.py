@@ -37,6 +37,7 @@ MANAGER_ACTION = expect(403, manager=302, other_manager=404, **ANON)
 # name → (method, url args from the scenario, expected status per cast member)
 TABLE = {
     "home": ("get", None, EVERYONE),
+    "account": ("get", None, EVERYONE),
     "county": ("get", None, EVERYONE),
     "venue-list": ("get", None, EVERYONE),
     "healthz": ("get", None, expect(200)),

@@ -22,3 +22,8 @@ def audit_record(
         summary=summary[:300],
         changes=changes or {},
     )
+
+
+def audit_view(*, actor, obj: models.Model, family, what: str) -> AuditEvent:
+    """Record that someone looked at a personal record (DESIGN: who looked at a family's file)."""
+    return audit_record(actor=actor, action="viewed", obj=obj, family=family, summary=f"Viewed {what}")

@@ -1,8 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,6 +8,7 @@ from ecfs.errors import ApplicationError
 from families import services
 from families.models import Contact, FollowUp, OutcomeAssessment, OutcomeScore, SafeguardingAction, SupportPlan
 from referrals.models import Referral
+from tests.helpers import count_queries
 from tests.referrals.factories import allocated_referral
 
 from .factories import active_plan, closed_plan, completed_assessment, draft_plan, home_visit, scores
@@ -274,9 +273,7 @@ def test_worker_week_and_manager_overdue_reviews(client, cast, family):
 
 
 def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
+    return count_queries(client, url)
 
 
 def test_support_pages_keep_a_fixed_number_of_queries(client, cast, family):

@@ -1,13 +1,12 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from families.models import Determinant, Family
 from referrals.models import Referral, TriageDecision
+from tests.helpers import count_queries
 
 from .factories import accepted_referral, allocated_referral, child_dob, received_referral
 
@@ -174,9 +173,7 @@ def test_queue_filters_and_overdue_flag(client, cast):
 
 
 def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
+    return count_queries(client, url)
 
 
 def test_queue_caseload_and_family_pages_run_a_fixed_number_of_queries(client, cast):

@@ -1,11 +1,10 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.helpers import count_queries
 from venues import services
 from venues.models import Attendance, Enrolment, GroupCourse, GroupSession, ParentMeasure
 
@@ -255,11 +254,8 @@ def _grow(cast, the_course, family, count):
         )
 
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
+def _queries(client, url) -> int:
+    return count_queries(client, url)
 
 
 # Every page starts with 4: the session, the user, their role groups, and their staff profile (a worker's team).

@@ -180,9 +180,12 @@ def demo_staff_seed() -> list[DemoLogin]:
     return logins
 
 
-def demo_seed() -> tuple[list[DemoLogin], dict]:
-    """What ``seed_demo`` makes: the staff, then families and referrals in every state for them to work with."""
-    from ecfs.demo_families import demo_families_seed  # here: that module builds on this one
+def demo_seed() -> tuple[list[DemoLogin], dict, dict]:
+    """What ``seed_demo`` makes: the staff, then families and referrals in every state for them to work with,
+    then their support: plans, contacts, group courses, the fund and the returns."""
+    from ecfs.demo_families import demo_families_seed  # here: those modules build on this one
+    from ecfs.demo_support import demo_support_seed
 
     logins = demo_staff_seed()
-    return logins, demo_families_seed()
+    families = demo_families_seed()
+    return logins, families, demo_support_seed()

@@ -184,7 +184,9 @@ class ContactForm(forms.Form):
 
     occurred_on = GovukDateField(label="Date", must_be_past=True)
     time = forms.TimeField(
-        label="Time", widget=forms.TimeInput(format="%H:%M"), error_messages={"invalid": "Enter a time like 14:30"}
+        label="Time",
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+        error_messages={"invalid": "Enter a time like 14:30"},
     )
     duration_minutes = forms.IntegerField(
         label="Duration in minutes",

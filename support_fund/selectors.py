@@ -22,6 +22,9 @@ def application_list(*, user) -> QuerySet[Application]:
     visible = Q(pk__in=[])
     if has_role(user, Role.MANAGER):
         visible |= Q(family__base_id__in=managed_base_ids(user))
+        # A second approval may come from any team manager in the family's district.
+        districts = user.managed_teams.values_list("base__district_id", flat=True)
+        visible |= Q(status=Application.Status.AWAITING_SECOND, family__district_id__in=list(districts))
     if has_role(user, Role.WORKER):
         granted = FamilyUserObjectPermission.objects.filter(
             content_object=OuterRef("family_id"), user=user, permission__codename="view_family"
@@ -80,6 +83,11 @@ class Dashboard:
         return f"{self.year}/{str(self.year + 1)[-2:]}"
 
 
+def _pounds(value) -> Decimal:
+    """Sums to the penny (SQLite returns decimal sums as floats without trailing zeros)."""
+    return Decimal(str(value or 0)).quantize(ZERO)
+
+
 def dashboard(*, year: int) -> Dashboard:
     """Committed, paid and remaining money for a financial year, in SQL sums."""
     budgets = list(Budget.objects.filter(financial_year=year).select_related("source", "district"))
@@ -110,15 +118,19 @@ def dashboard(*, year: int) -> Dashboard:
     totals = Budget.objects.filter(financial_year=year).aggregate(
         total=Sum("total_amount"), committed=Sum("committed_amount"), paid=Sum("paid_amount")
     )
+    for row in [*by_source, *by_category, *by_district]:
+        for key in ("total", "committed", "paid"):
+            if key in row:
+                row[key] = _pounds(row[key])
     return Dashboard(
         year=year,
         budgets=budgets,
         by_source=by_source,
         by_category=by_category,
         by_district=by_district,
-        total=totals["total"] or ZERO,
-        committed=totals["committed"] or ZERO,
-        paid=totals["paid"] or ZERO,
+        total=_pounds(totals["total"]),
+        committed=_pounds(totals["committed"]),
+        paid=_pounds(totals["paid"]),
     )
 
 

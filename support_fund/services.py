@@ -11,7 +11,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import DecimalField, F, Q, Sum
+from django.db.models.functions import Round
 from django.utils import timezone
 
 from ecfs.audit.services import audit_record
@@ -25,6 +26,11 @@ from .models import Application, ApplicationEvent, Budget, BudgetAdjustment, Fun
 Status = Application.Status
 PENNY = Decimal("0.01")
 LARGEST_PAYMENT = Decimal("10000.00")
+
+
+def _pence(expression):
+    """Money arithmetic in the database, rounded to pence (SQLite does decimal sums in floating point)."""
+    return Round(expression, 2, output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
 def financial_year_of(day: date) -> int:
@@ -94,8 +100,11 @@ def budget_adjust(*, budget: Budget, amount, reason: str, actor) -> BudgetAdjust
         raise ValidationError({"amount": "Enter an amount in pounds and pence, not zero"})
     if not reason.strip():
         raise ValidationError({"reason": "Say why the budget is changing"})
-    updated = Budget.objects.filter(pk=budget.pk, committed_amount__lte=F("total_amount") + amount).update(
-        total_amount=F("total_amount") + amount
+    updated = (
+        Budget.objects.filter(pk=budget.pk)
+        .alias(new_total=_pence(F("total_amount") + amount))
+        .filter(committed_amount__lte=F("new_total"))
+        .update(total_amount=_pence(F("total_amount") + amount))
     )
     if not updated:
         budget.refresh_from_db()
@@ -208,10 +217,16 @@ def over_limit_reasons(application: Application) -> list[str]:
     return reasons
 
 
-def _check_decider(application: Application, actor) -> None:
+def _check_decider(application: Application, actor, *, second: bool = False) -> None:
+    """The family's base's manager decides; a second approval may come from any team manager in its district."""
     if application.applicant_id == actor.pk:
         raise ApplicationError("You cannot decide on your own application: another team manager must.")
-    if not (has_role(actor, Role.MANAGER) and application.family.base_id in managed_base_ids(actor)):
+    if not has_role(actor, Role.MANAGER):
+        raise ApplicationError("Only a team manager can decide on fund applications.")
+    if second:
+        if not actor.managed_teams.filter(base__district_id=application.family.district_id).exists():
+            raise ApplicationError("A second approval must come from a team manager in the family's district.")
+    elif application.family.base_id not in managed_base_ids(actor):
         raise ApplicationError("Only a team manager of the family's base can decide on fund applications.")
 
 
@@ -226,9 +241,12 @@ def _commit_money(application: Application) -> Budget:
         .order_by(F("district_id").asc(nulls_last=True), "source__priority", "pk")
     )
     for budget in budgets:
-        charged = Budget.objects.filter(
-            pk=budget.pk, committed_amount__lte=F("total_amount") - application.amount
-        ).update(committed_amount=F("committed_amount") + application.amount)
+        charged = (
+            Budget.objects.filter(pk=budget.pk)
+            .alias(room=_pence(F("total_amount") - F("committed_amount")))
+            .filter(room__gte=application.amount)
+            .update(committed_amount=_pence(F("committed_amount") + application.amount))
+        )
         if charged:
             return budget
     remaining = sum(
@@ -244,7 +262,7 @@ def _commit_money(application: Application) -> Budget:
 @transaction.atomic
 def application_approve(*, application: Application, actor, note: str = "") -> Application:
     application = Application.objects.select_for_update().select_related("family").get(pk=application.pk)
-    _check_decider(application, actor)
+    _check_decider(application, actor, second=application.status == Status.AWAITING_SECOND)
     if application.status not in Application.AWAITING_DECISION:
         raise ApplicationError(
             f"{application.reference} is {application.get_status_display().lower()}, so it cannot be approved."
@@ -312,7 +330,7 @@ def application_record_payment(*, application: Application, paid_on: date, refer
         raise ApplicationError("Only an approved application can be paid.")
     if not (has_role(actor, Role.MANAGER) and application.family.base_id in managed_base_ids(actor)):
         raise ApplicationError("Only a team manager of the family's base can record payments.")
-    Budget.objects.filter(pk=application.budget_id).update(paid_amount=F("paid_amount") + application.amount)
+    Budget.objects.filter(pk=application.budget_id).update(paid_amount=_pence(F("paid_amount") + application.amount))
     application.status = Status.PAID
     application.paid_on = paid_on
     application.payment_reference = reference
@@ -339,7 +357,7 @@ def application_cancel(*, application: Application, actor, reason: str) -> Appli
     old = application.status
     if old == Status.APPROVED:
         Budget.objects.filter(pk=application.budget_id).update(
-            committed_amount=F("committed_amount") - application.amount
+            committed_amount=_pence(F("committed_amount") - application.amount)
         )
     application.status = Status.CANCELLED
     application.cancelled_at = timezone.now()

@@ -54,9 +54,10 @@ def apply(request, reference):
 def _detail(request, application, **forms):
     user = request.user
     manages = has_role(user, Role.MANAGER) and application.family.base_id in managed_base_ids(user)
+    seconds = application.status == Application.Status.AWAITING_SECOND and has_role(user, Role.MANAGER)
     context = {
         "application": application,
-        "can_decide": manages
+        "can_decide": (manages or seconds)
         and application.applicant_id != user.pk
         and application.status in Application.AWAITING_DECISION
         and application.first_approved_by_id != user.pk,

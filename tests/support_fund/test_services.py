@@ -99,6 +99,42 @@ def build_deputy(cast):
     return deputy
 
 
+def test_a_manager_from_another_base_in_the_district_can_give_the_second_approval(cast):
+    from bases.models import Base
+    from ecfs.roles import Role
+    from tests.factories import UserFactory
+
+    family = family_in_support(cast)
+    budget(cast, "1000")
+    big = application(cast, family, amount="300.00")
+    services.application_approve(application=big, actor=cast.manager)
+    other_base = Base.objects.filter(district=family.district).exclude(pk=family.base_id).first()
+    neighbour = UserFactory(role=Role.MANAGER, email="neighbour@example.org")
+    Team.objects.create(name="Neighbouring team", base=other_base, manager=neighbour)
+    assert big in selectors.application_list(user=neighbour)
+    services.application_approve(application=big, actor=neighbour)
+    big.refresh_from_db()
+    assert big.status == Application.Status.APPROVED
+    # A manager elsewhere in the county cannot.
+    small = application(cast, family, amount="10.00")
+    with pytest.raises(ApplicationError, match="family's base"):
+        services.application_approve(application=small, actor=cast.other_manager)
+
+
+def test_pennies_add_up_exactly_on_every_database(cast):
+    family = family_in_support(cast)
+    county = budget(cast, "0.30")
+    FundLimits.objects.update_or_create(pk=1, defaults={"max_per_family_12_months": Decimal("10000.00")})
+    made = [application(cast, family, amount="0.10") for _ in range(3)]
+    for app in made:
+        services.application_approve(application=app, actor=cast.manager)
+        services.application_record_payment(
+            application=app, paid_on=timezone.localdate(), reference=f"P{app.pk}", actor=cast.manager
+        )
+    county.refresh_from_db()
+    assert county.committed_amount == county.paid_amount == county.total_amount == Decimal("0.30")
+
+
 def test_family_twelve_month_limit_counts_earlier_payments(cast):
     family = family_in_support(cast)
     budget(cast, "2000")

@@ -1,0 +1,165 @@
+"""The demo support seed: plans in every state, contacts, group courses, the fund and submitted returns."""
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db.models import F
+from django.utils import timezone
+from pypdf import PdfReader
+
+from ecfs.audit.models import AuditEvent
+from ecfs.demo import demo_seed
+from ecfs.demo_support import DEMO_ALLOCATION, demo_support_seed, demo_support_summary
+from ecfs.errors import ApplicationError
+from families.models import (
+    Contact,
+    FollowUp,
+    OutcomeAssessment,
+    ParentProgress,
+    Person,
+    Review,
+    SafeguardingAction,
+    SupportPlan,
+)
+from reporting.models import BudgetActual, Return
+from reporting.periods import MONTHLY, QUARTERLY, last_complete, period_containing
+from support_fund.models import Application, Budget, BudgetAdjustment
+from support_fund.services import financial_year_of
+from venues.models import Attendance, GroupCourse, GroupSession, ParentMeasure
+
+IMPACTS = (
+    "Supporting children to achieve their developmental milestones",
+    "Preventing more children aged 0-5 from experiencing neglect or emotional harm",
+    "Increasing social mobility",
+)
+
+
+def _snapshot() -> tuple:
+    return tuple(
+        model.objects.count()
+        for model in (
+            SupportPlan,
+            Review,
+            Contact,
+            GroupCourse,
+            GroupSession,
+            Attendance,
+            Application,
+            Budget,
+            BudgetActual,
+            Return,
+            AuditEvent,
+        )
+    )
+
+
+def test_demo_support_covers_every_state_consistently_and_is_idempotent(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    _, _, counts = demo_seed()
+    now = timezone.now()
+    today = timezone.localdate()
+    assert abs(now - datetime.now(UTC)) < timedelta(minutes=1), "the seed's clock is put back"
+    assert counts["created"] is True
+    assert "Demo support: " in demo_support_summary(counts)
+
+    # Plans in every state, closed for every reason, scored at the start and at the close.
+    plans = SupportPlan.objects.all()
+    assert set(plans.values_list("status", flat=True)) == set(SupportPlan.Status.values)
+    closed = plans.filter(status=SupportPlan.Status.CLOSED)
+    assert set(closed.values_list("closure_reason", flat=True)) == set(SupportPlan.ClosureReason.values)
+    assert closed.filter(closure_reason="needs_met").count() > closed.count() / 3
+    assert set(plans.values_list("kind", flat=True)) == set(SupportPlan.Kind.values)
+    started = plans.filter(status__in=["active", "pending_closure", "closed"])
+    assert started.count() > 60
+    for plan in started.prefetch_related("outcome_assessments", "goals"):
+        stages = {a.stage for a in plan.outcome_assessments.all()}
+        assert "start" in stages, plan
+        assert plan.activated_at and plan.activated_at <= now
+        if plan.status != SupportPlan.Status.ACTIVE:
+            assert "close" in stages, plan
+    assert not plans.filter(status=SupportPlan.Status.ACTIVE, activated_at__isnull=True).exists()
+    assert not closed.filter(closed_at__lt=F("activated_at")).exists()
+    assert OutcomeAssessment.objects.filter(stage="review").exists()
+    assert plans.filter(status=SupportPlan.Status.ACTIVE, next_review_due__lt=today).exists(), "overdue reviews"
+    quarters = {period_containing(QUARTERLY, timezone.localdate(p.closed_at)).label for p in closed}
+    assert len(quarters) >= 2, quarters
+    assert last_complete(QUARTERLY, today).label in quarters
+    # Follow-ups of needs-met closures: some recorded (sustained mostly), some still due.
+    assert FollowUp.objects.filter(recorded_at__isnull=False).exists()
+    assert FollowUp.objects.filter(recorded_at__isnull=True).exists()
+    assert ParentProgress.objects.exists()
+    assert Person.objects.filter(funded_education_started_on__isnull=False).exists()
+    assert not Person.objects.filter(funded_education_started_on__gt=today).exists()
+
+    # Contacts, mostly home visits; safeguarding concerns mostly actioned, a few left for the managers.
+    contacts = Contact.objects.all()
+    assert contacts.count() > 300
+    assert contacts.filter(mode="home_visit").count() > contacts.count() / 3
+    assert set(contacts.values_list("mode", flat=True)) == set(Contact.Mode.values)
+    assert not contacts.filter(occurred_at__gt=now).exists()
+    concerns = contacts.filter(safeguarding_concern=True)
+    open_concerns = concerns.filter(safeguarding_action__isnull=True).count()
+    assert 2 <= open_concerns <= 4
+    assert SafeguardingAction.objects.count() > open_concerns
+
+    # Group courses: registers taken on past sessions, walk-ins at universal ones, some cancelled, some to come.
+    sessions = GroupSession.objects.all()
+    assert GroupCourse.objects.count() >= 10
+    assert set(GroupCourse.objects.values_list("offer_type", flat=True)) == set(GroupCourse.OfferType.values)
+    assert sessions.filter(register_taken_at__isnull=False).count() > 50
+    assert sessions.filter(course__offer_type="universal", walk_in_adults__gt=0).exists()
+    assert sessions.filter(status="cancelled").exists()
+    assert sessions.filter(starts_at__gt=now, status="scheduled").exists()
+    assert not sessions.filter(register_taken_at__isnull=False, starts_at__gt=now).exists()
+    assert Attendance.objects.filter(attended=True, enrolment__isnull=False).exists()
+    assert ParentMeasure.objects.filter(stage="pre").exists()
+    assert ParentMeasure.objects.filter(stage="post").exists()
+
+    # The fund: every status, never overspent, charged to the financial year of the approval.
+    applications = Application.objects.all()
+    assert 100 <= applications.count() <= 220
+    assert set(applications.values_list("status", flat=True)) == set(Application.Status.values)
+    assert BudgetAdjustment.objects.filter(reason=DEMO_ALLOCATION).count() == 4
+    for budget in Budget.objects.all():
+        assert budget.committed_amount <= budget.total_amount
+        assert budget.paid_amount <= budget.committed_amount
+    for application in applications.filter(status__in=Application.HOLDS_MONEY).select_related("budget"):
+        assert application.budget.financial_year == financial_year_of(timezone.localdate(application.approved_at))
+    assert not applications.filter(status="paid", paid_on__gt=today).exists()
+
+    # Contract budget actuals and the submitted returns.
+    assert BudgetActual.objects.filter(financial_year=financial_year_of(today) - 1).count() == 4 * 5
+    quarter = last_complete(QUARTERLY, today)
+    submitted = Return.objects.get(kind=QUARTERLY, period=quarter.label, status=Return.Status.SUBMITTED)
+    assert Return.objects.filter(
+        kind=MONTHLY, period=last_complete(MONTHLY, today).label, status=Return.Status.SUBMITTED
+    ).exists()
+    with submitted.pdf.open("rb") as pdf:
+        reader = PdfReader(io.BytesIO(pdf.read()))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert len(reader.pages) >= 5
+    for impact in IMPACTS:
+        assert impact in text, impact
+
+    # Nothing happens in the future.
+    assert not AuditEvent.objects.filter(occurred_at__gt=now).exists()
+
+    # A second run creates nothing.
+    before = _snapshot()
+    again = demo_support_seed()
+    assert _snapshot() == before
+    assert again == counts | {"created": False}
+
+
+def test_demo_support_needs_the_demo_families(db, settings):
+    settings.SECRET_KEY = settings.DEMO_SECRET_KEY
+    with pytest.raises(ApplicationError):
+        demo_support_seed()
+
+
+def test_demo_support_refused_on_a_production_key(settings):
+    settings.SECRET_KEY = "a-real-production-secret-key-" + "x" * 40
+    settings.DEBUG = False
+    with pytest.raises(ApplicationError):
+        demo_support_seed()

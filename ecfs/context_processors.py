@@ -23,6 +23,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
     items += [("County", reverse("county")), ("Venues", reverse("venue-list"))]
     if has_role(user, Role.ADMIN):
         items.append(("Fund budgets", reverse("fund-budgets")))
+        items.append(("Imports", reverse("import-home")))
     if has_role(user, Role.ADMIN) and user.is_staff:
         items.append(("Configuration", reverse("admin:index")))
     return items

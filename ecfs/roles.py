@@ -24,6 +24,7 @@ ADMIN_MANAGED_MODELS = {
     "venues": ["venue", "groupprogramme"],
     "support_fund": ["fundlimits", "fundsource"],
     "reporting": ["kpitarget", "budgetactual", "contractbudgetline"],
+    "imports": ["importbatch"],
 }
 
 

@@ -22,6 +22,8 @@ urlpatterns = [
     path("fund/", include("support_fund.urls")),
     path("groups/", include("venues.urls")),
     path("returns/", include("reporting.urls")),
+    path("directory/", include("venues.directory_urls")),
+    path("imports/", include("imports.urls")),
     path("healthz", views.healthz, name="healthz"),
     # One sign-in page for the whole service, the configuration screens included.
     path(

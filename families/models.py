@@ -536,6 +536,10 @@ class Contact(TimeStampedModel):
             models.Index(fields=["family", "-occurred_at"], name="contact_family_time_idx"),
             models.Index(fields=["occurred_at", "mode"], name="contact_time_mode_idx"),
             models.Index(fields=["created_by", "-occurred_at"], name="contact_worker_time_idx"),
+            # Safeguarding concerns on the manager's landing page.
+            models.Index(
+                fields=["occurred_at"], condition=models.Q(safeguarding_concern=True), name="contact_concern_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,7 +8,8 @@ managers see every family of their teams' bases; nobody else sees any.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from bases.models import StaffProfile
@@ -129,7 +130,15 @@ def worker_caseloads(*, manager) -> QuerySet:
         )
         .select_related("user", "team")
         .annotate(
-            open_families=Count("user__allocations", filter=Q(user__allocations__ended_at__isnull=True), distinct=True)
+            open_families=Coalesce(
+                Subquery(
+                    Allocation.objects.filter(worker=OuterRef("user_id"), ended_at__isnull=True)
+                    .values("worker")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
+            )
         )
         .order_by("open_families", "user__last_name", "user__first_name")
     )

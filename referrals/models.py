@@ -125,11 +125,12 @@ class Referral(TimeStampedModel):
     class Meta:
         ordering = ["-received_at"]
         indexes = [
-            # The triage queue: a team's open referrals by due date.
+            # The triage queue: a team's referrals needing action (see referrals.selectors.NEEDS_ACTION), by due date.
             models.Index(
-                fields=["routed_team", "triage_due"],
-                condition=models.Q(status__in=["received", "accepted"]),
-                name="referral_triage_queue_idx",
+                fields=["routed_team", "triage_due", "received_at", "id"],
+                condition=models.Q(status__in=["received", "accepted"])
+                | models.Q(status="allocated", first_contact_at__isnull=True),
+                name="referral_work_queue_idx",
             ),
             models.Index(fields=["routed_team", "status", "-received_at"], name="referral_team_status_idx"),
             models.Index(fields=["family", "-received_at"], name="referral_family_idx"),

@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
+from bases.models import Team
 from ecfs.roles import Role, has_role
 from families.models import FamilyUserObjectPermission
 from families.selectors import managed_base_ids
@@ -15,6 +16,10 @@ from .models import Referral
 
 Status = Referral.Status
 AWAITING_TRIAGE = (Status.RECEIVED,)
+# Referrals a manager still has to act on: to triage, to allocate, or allocated with no first contact yet.
+NEEDS_ACTION = Q(status__in=[Status.RECEIVED, Status.ACCEPTED]) | Q(
+    status=Status.ALLOCATED, first_contact_at__isnull=True
+)
 AWAITING_ALLOCATION = (Status.ACCEPTED,)
 
 
@@ -23,7 +28,8 @@ def referral_list(*, user) -> QuerySet[Referral]:
         return Referral.objects.none()
     visible = Q(pk__in=[])
     if has_role(user, Role.MANAGER):
-        visible |= Q(routed_team__base_id__in=managed_base_ids(user))
+        teams = Team.objects.filter(base_id__in=managed_base_ids(user)).values_list("pk", flat=True)
+        visible |= Q(routed_team_id__in=list(teams))
     if has_role(user, Role.WORKER):
         granted = FamilyUserObjectPermission.objects.filter(
             content_object=OuterRef("family_id"), user=user, permission__codename="view_family"
@@ -86,7 +92,7 @@ def triage_queue(*, user, filters: QueueFilters, today: date) -> QuerySet[Referr
         "routed_team__base", "district", "family"
     )
     if filters.status == "open":
-        referrals = referrals.filter(status__in=Referral.OPEN_STATUSES)
+        referrals = referrals.filter(NEEDS_ACTION)
     elif filters.status in Status.values:
         referrals = referrals.filter(status=filters.status)
     if filters.district:
@@ -104,9 +110,13 @@ def triage_queue(*, user, filters: QueueFilters, today: date) -> QuerySet[Referr
 
 def manager_overview(*, user, today: date) -> dict:
     """Counts for the manager's landing page, in one query."""
-    return referral_list(user=user).aggregate(
-        awaiting_triage=Count("pk", filter=Q(status__in=AWAITING_TRIAGE)),
-        triage_overdue=Count("pk", filter=triage_overdue_q(today)),
-        awaiting_allocation=Count("pk", filter=Q(status__in=AWAITING_ALLOCATION)),
-        first_contact_overdue=Count("pk", filter=first_contact_overdue_q(today)),
+    return (
+        referral_list(user=user)
+        .filter(NEEDS_ACTION)
+        .aggregate(
+            awaiting_triage=Count("pk", filter=Q(status__in=AWAITING_TRIAGE)),
+            triage_overdue=Count("pk", filter=triage_overdue_q(today)),
+            awaiting_allocation=Count("pk", filter=Q(status__in=AWAITING_ALLOCATION)),
+            first_contact_overdue=Count("pk", filter=first_contact_overdue_q(today)),
+        )
     )

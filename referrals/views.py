@@ -66,7 +66,7 @@ def triage_queue(request):
             "page": page,
             "filters": filters,
             "query": query.urlencode(),
-            "statuses": [("open", "All open")] + Referral.Status.choices,
+            "statuses": [("open", "Needing action")] + Referral.Status.choices,
             "districts": District.objects.order_by("name"),
             "bases": Base.objects.order_by("name"),
             "sources": Source.choices,

@@ -85,26 +85,38 @@ def compute_figures(period: Period, *, with_trend: bool = True) -> dict:
         "sections": sections,
     }
     if with_trend:
-        figures["trend"] = _trend(period)
+        figures["trend"] = _trend(period, figures)
     return figures
 
 
-def _trend(period: Period) -> list[dict]:
-    """The county figure of each KPI's first row over this and the previous periods (oldest first)."""
-    periods = [period.previous(n) for n in range(TREND_PERIODS - 1, 0, -1)] + [period]
+def _first_row_values(figures: dict) -> dict:
+    return {
+        kpi["code"]: kpi["rows"][0]["values"][COUNTY] if kpi["rows"] else None
+        for section in figures["sections"]
+        for kpi in section["kpis"]
+    }
+
+
+def _earlier_figures(period: Period) -> dict:
+    """An earlier period's figures: as submitted to the council when they were, else computed now."""
+    from .models import Return
+
+    submitted = (
+        Return.objects.filter(kind=period.kind, period=period.label, status=Return.Status.SUBMITTED)
+        .order_by("-version")
+        .values_list("figures", flat=True)
+        .first()
+    )
+    return submitted or compute_figures(period, with_trend=False)
+
+
+def _trend(period: Period, current: dict) -> list[dict]:
+    """The county figure of each KPI's first row over the previous periods and this one (oldest first)."""
     series = []
-    for earlier in periods:
-        figures = compute_figures(earlier, with_trend=False)
-        series.append(
-            {
-                "period": earlier.label,
-                "values": {
-                    kpi["code"]: kpi["rows"][0]["values"][COUNTY] if kpi["rows"] else None
-                    for section in figures["sections"]
-                    for kpi in section["kpis"]
-                },
-            }
-        )
+    for n in range(TREND_PERIODS - 1, 0, -1):
+        earlier = period.previous(n)
+        series.append({"period": earlier.label, "values": _first_row_values(_earlier_figures(earlier))})
+    series.append({"period": period.label, "values": _first_row_values(current)})
     return series
 
 

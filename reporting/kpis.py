@@ -539,7 +539,7 @@ for _impact in Impact:
     them recorded as having started it by the end of the quarter.""",
 )
 def early_education_takeup(period, districts):
-    families = _supported_families(period).values("pk")
+    families = list(_supported_families(period).values_list("pk", flat=True))
     rows = []
     for age in (2, 3, 4):
         born_after = period.end - relativedelta(years=age + 1)

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from reporting.models import Return, ReturnRequest
 from tests.families.factories import draft_plan, home_visit
+from tests.integrations.factories import import_scenario
 from tests.referrals.factories import allocated_referral
 from tests.support_fund.factories import application, budget, family_in_support
 from tests.venues.factories import group_scenario
@@ -73,6 +74,13 @@ TABLE = {
     "contact-safeguarding": ("get", "contact", expect(403, manager=200, other_manager=404, **ANON)),
     "my-week": ("get", None, FRONT_LINE),
     "fund-home": ("get", None, FRONT_LINE),
+    "directory-services": ("get", None, expect(200)),
+    "directory-service": ("get", "group_course", expect(200)),
+    "directory-locations": ("get", None, expect(200)),
+    "directory-sessions": ("get", None, expect(200)),
+    "import-home": ("get", None, expect(403, admin=200, **ANON)),
+    "import-review-list": ("get", None, MANAGERS_ONLY),
+    "import-review": ("get", "import_review", expect(403, manager=200, other_manager=404, **ANON)),
     "return-list": ("get", None, RETURN_READERS),
     "county-dashboard": ("get", None, RETURN_READERS),
     "return-detail": ("get", "draft_return", DRAFT_RETURN),
@@ -138,6 +146,7 @@ def scenario(cast):
         "draft_return": (draft.uuid,),
         "return_request": (job.uuid,),
         **group_scenario(cast, referral.family),
+        **import_scenario(cast),
         "application": (fund_application.uuid,),
         "budget": (county.uuid,),
         "referral": (referral.uuid,),

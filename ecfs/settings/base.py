@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "referrals",
     "support_fund",
     "reporting",
+    "imports",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ from referrals.models import Referral, TriageDecision
 from referrals.selectors import with_overdue
 
 
+@pytest.mark.slow
 def test_demo_families_cover_every_state_and_are_consistent_and_idempotent(db):
     demo_staff_seed()
     counts = demo_families_seed()

@@ -54,6 +54,7 @@ def _snapshot() -> tuple:
     )
 
 
+@pytest.mark.slow
 def test_demo_support_covers_every_state_consistently_and_is_idempotent(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     _, _, counts = demo_seed()

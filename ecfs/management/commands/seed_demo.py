@@ -13,7 +13,17 @@ class Command(BaseCommand):
         "there."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            help="instead of the small demo, bulk-load F times county scale (about 50,000 families and a million "
+            "contacts at 'county' or 1; 0.01 is 1%%) for benchmarks: see docs/performance.md",
+        )
+
     def handle(self, *args, **options):
+        if options["scale"]:
+            self._scale(options["scale"])
+            return
         try:
             logins, families, support = demo_seed()
         except ApplicationError as error:
@@ -28,3 +38,17 @@ class Command(BaseCommand):
         self.stdout.write(demo_families_summary(families))
         self.stdout.write(demo_support_summary(support))
         self.stdout.write("")
+
+    def _scale(self, value: str) -> None:
+        from ecfs.demo import refuse_unless_demo_key
+        from ecfs.scale import parse_scale, scale_seed
+
+        try:
+            factor = parse_scale(value)
+            refuse_unless_demo_key()
+        except ValueError:
+            raise CommandError(f"--scale {value}: give a positive number such as 0.01, or 'county'") from None
+        except ApplicationError as error:
+            raise CommandError(error.message) from error
+        counts = scale_seed(factor=factor, stdout=self.stdout)
+        self.stdout.write("Loaded: " + ", ".join(f"{name} {n:,}" for name, n in counts.items()))

@@ -1,0 +1,440 @@
+"""Server-side speed of the key pages, the quarterly return and its PDF, against the current database.
+
+Each page is requested through Django's test client (the whole middleware
+stack, templates included) as a real user of the page's role, picked from the
+data: the worker with the largest open caseload, their team manager, a
+commissioner. Everything runs inside one transaction that is rolled back at the
+end, so a benchmark leaves the database as it found it (the family record's
+"viewed" audit events, the sessions, the return made for the county dashboard).
+
+``python manage.py bench`` prints the table; see docs/performance.md for the
+method, the targets and the results.
+"""
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+
+from bases.models import StaffProfile
+from ecfs.roles import Role, group_name
+from families.models import Allocation, Contact, Family
+from referrals.models import Referral
+
+# The targets (DESIGN and the scale issue): PostgreSQL, 2 cores, county scale.
+TARGET_P95_MS = 150
+TARGET_GROWTH = 1.5
+TARGET_RETURN_S = 10
+TARGET_PDF_S = 10
+TARGET_MEMORY_MB = 500
+API_URL = "/api/families/"
+SLOW_QUERY_MS = 5.0
+
+
+@dataclass
+class PageResult:
+    name: str
+    url: str
+    user: str
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    queries: int | None = None
+    status: int | None = None
+    skipped: str = ""
+    slow_queries: list = field(default_factory=list)
+
+
+@dataclass
+class BenchResult:
+    vendor: str
+    data: dict
+    pages: list[PageResult]
+    period: str = ""
+    figures_s: float | None = None
+    pdf_s: float | None = None
+    pdf_bytes: int = 0
+    peak_mb: float = 0.0
+    repeats: int = 0
+
+    @property
+    def worst_p95(self) -> float:
+        return max((p.p95_ms for p in self.pages if p.p95_ms is not None), default=0.0)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> "BenchResult":
+        raw = json.loads(text)
+        raw["pages"] = [PageResult(**page) for page in raw["pages"]]
+        return cls(**raw)
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile (p95 of 30 samples is the 29th fastest)."""
+    ordered = sorted(values)
+    rank = max(1, round(pct / 100 * len(ordered) + 0.4999))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def _peak_mb() -> float:
+    # Linux reports ru_maxrss in KiB (macOS in bytes).
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 / 1024 if sys.platform == "darwin" else peak / 1024
+
+
+def data_size() -> dict:
+    """What the benchmark ran against: the biggest tables' row counts (estimates on PostgreSQL)."""
+    models = {"families": Family, "referrals": Referral, "contacts": Contact, "allocations": Allocation}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname, reltuples::bigint FROM pg_class WHERE relname = ANY(%s)",
+                [[m._meta.db_table for m in models.values()]],
+            )
+            estimates = dict(cursor.fetchall())
+        if all(estimates.get(m._meta.db_table, -1) >= 0 for m in models.values()):
+            return {name: int(estimates[m._meta.db_table]) for name, m in models.items()}
+    return {name: m.objects.count() for name, m in models.items()}
+
+
+def pick_users() -> dict:
+    """The worker with the largest open caseload, their team manager, a commissioner; the worker's busiest family."""
+    User = get_user_model()
+    top = (
+        Allocation.objects.filter(ended_at__isnull=True, worker__groups__name=group_name(Role.WORKER))
+        .values("worker")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "worker")
+        .first()
+    )
+    if top is None:
+        raise LookupError("No worker has an open caseload: seed some data first (seed_demo --scale 0.01).")
+    worker = User.objects.get(pk=top["worker"])
+    profile = StaffProfile.objects.select_related("team__manager").filter(user=worker).first()
+    manager = profile.team.manager if profile and profile.team else None
+    if manager is None:
+        manager = User.objects.filter(groups__name=group_name(Role.MANAGER)).order_by("pk").first()
+    commissioner = User.objects.filter(groups__name=group_name(Role.COMMISSIONER)).order_by("pk").first()
+    families = Allocation.objects.filter(worker=worker, ended_at__isnull=True).values("family")
+    busiest = (
+        Contact.objects.filter(family__in=families)
+        .values("family__reference")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "family__reference")
+        .first()
+    )
+    reference = (
+        busiest["family__reference"]
+        if busiest
+        else Family.objects.filter(pk__in=families).values_list("reference", flat=True).first()
+    )
+    return {
+        "worker": worker,
+        "caseload": top["n"],
+        "manager": manager,
+        "commissioner": commissioner,
+        "family": reference,
+    }
+
+
+def _client_for(user) -> Client:
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(user)
+    return client
+
+
+def _short_sql(sql: str) -> str:
+    """The query without its column list: ``SELECT … FROM …``, at most 1,500 characters."""
+    head, found, rest = sql.partition(" FROM ")
+    short = f"{head[:60]} … FROM {rest}" if found and head.startswith("SELECT") else sql
+    return short if len(short) <= 1500 else short[:1500] + " …"
+
+
+def _explain(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def bench_page(
+    name: str, url: str, user, *, repeats: int, warmups: int, label: str, explain: bool = False
+) -> PageResult:
+    result = PageResult(name=name, url=url, user=label)
+    if user is None:
+        result.skipped = "skipped: no such user in the data"
+        return result
+    client = _client_for(user)
+    for _ in range(warmups):
+        client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    result.status = response.status_code
+    result.queries = len(captured.captured_queries)
+    slow = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
+    result.slow_queries = [
+        {"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"]}
+        for q in slow[:3]
+        if float(q["time"]) * 1000 >= SLOW_QUERY_MS
+    ]
+    for query in result.slow_queries:
+        if explain and connection.vendor == "postgresql":
+            query["plan"] = _explain(query["sql"])
+        query["sql"] = _short_sql(query["sql"])
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+    result.p50_ms = round(statistics.median(timings), 1)
+    result.p95_ms = round(_percentile(timings, 95), 1)
+    return result
+
+
+def run_bench(*, repeats: int = 30, warmups: int = 3, explain: bool = False, with_return: bool = True) -> BenchResult:
+    """Benchmark the key pages and the quarterly return; leaves the database unchanged."""
+    from reporting.documents import render_pdf
+    from reporting.figures import compute_figures
+    from reporting.models import Return
+    from reporting.periods import QUARTERLY, last_complete
+
+    result = BenchResult(vendor=connection.vendor, data=data_size(), pages=[], repeats=repeats)
+    with transaction.atomic():
+        cast = pick_users()
+        worker, manager, commissioner = cast["worker"], cast["manager"], cast["commissioner"]
+        today = timezone.localdate()
+        period = last_complete(QUARTERLY, today)
+        result.period = period.label
+        figures = None
+        if with_return:
+            started = time.perf_counter()
+            figures = compute_figures(period)
+            result.figures_s = round(time.perf_counter() - started, 2)
+            started = time.perf_counter()
+            pdf = render_pdf(figures, version=1, status="draft", generated_on=today.isoformat())
+            result.pdf_s = round(time.perf_counter() - started, 2)
+            result.pdf_bytes = len(pdf)
+            # The commissioner's dashboard shows the latest submitted return: make one (rolled back below).
+            now = timezone.now()
+            version = Return.objects.filter(kind=QUARTERLY, period=period.label).order_by("-version").first()
+            Return.objects.create(
+                kind=QUARTERLY,
+                period=period.label,
+                period_start=period.start,
+                period_end=period.end,
+                version=(version.version + 1) if version else 1,
+                status=Return.Status.SUBMITTED,
+                figures=figures,
+                generated_at=now,
+                submitted_at=now,
+            )
+        who = {
+            "worker": f"worker ({cast['caseload']} open)",
+            "manager": "their team manager",
+            "commissioner": "a commissioner",
+        }
+        pages = [
+            ("worker caseload", "/families/", worker, who["worker"]),
+            ("family record", f"/families/{cast['family']}/", worker, who["worker"]),
+            ("triage queue", "/referrals/", manager, who["manager"]),
+            ("manager landing page", "/", manager, who["manager"]),
+            ("fund dashboard", "/fund/dashboard/", manager, who["manager"]),
+            ("commissioner dashboard", "/returns/dashboard/", commissioner, who["commissioner"]),
+        ]
+        for name, url, user, label in pages:
+            result.pages.append(
+                bench_page(name, url, user, repeats=repeats, warmups=warmups, label=label, explain=explain)
+            )
+        try:
+            resolve(API_URL)
+        except Resolver404:
+            result.pages.append(PageResult("API family list", API_URL, who["worker"], skipped="skipped: no API yet"))
+        else:
+            result.pages.append(
+                bench_page(
+                    "API family list",
+                    API_URL,
+                    worker,
+                    repeats=repeats,
+                    warmups=warmups,
+                    label=who["worker"],
+                    explain=explain,
+                )
+            )
+        transaction.set_rollback(True)
+    result.peak_mb = round(_peak_mb(), 1)
+    return result
+
+
+# Reporting -------------------------------------------------------------------------------------------------------
+
+
+def _ms(value) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def _flag(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def format_result(result: BenchResult) -> list[str]:
+    data = ", ".join(f"{n:,} {name}" for name, n in result.data.items())
+    lines = [
+        f"Database: {result.vendor}; data: {data}; {result.repeats} timed requests a page",
+        "",
+        f"{'page':<24} {'url':<28} {'as':<22} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}  target",
+    ]
+    for page in result.pages:
+        if page.skipped:
+            lines.append(f"{page.name:<24} {page.url:<28} {page.user:<22} {page.skipped}")
+            continue
+        status = "" if page.status == 200 else f"  (HTTP {page.status})"
+        verdict = _flag(page.p95_ms <= TARGET_P95_MS and page.status == 200)
+        lines.append(
+            f"{page.name:<24} {page.url[:28]:<28} {page.user:<22} {_ms(page.p50_ms):>8} {_ms(page.p95_ms):>8} "
+            f"{page.queries:>8}  {verdict}{status}"
+        )
+    lines.append("")
+    if result.figures_s is not None:
+        lines.append(
+            f"quarterly return figures ({result.period}, compute_figures)   {result.figures_s:8.2f} s  "
+            f"{_flag(result.figures_s <= TARGET_RETURN_S)}"
+        )
+        lines.append(
+            f"quarterly return PDF (render_pdf, {result.pdf_bytes // 1024} KiB)        {result.pdf_s:8.2f} s  "
+            f"{_flag(result.pdf_s <= TARGET_PDF_S)}"
+        )
+    lines.append(
+        f"peak memory (max RSS of this process)              {result.peak_mb:8.1f} MB "
+        f"{_flag(result.peak_mb <= TARGET_MEMORY_MB)}"
+    )
+    return lines
+
+
+def format_slow(result: BenchResult) -> list[str]:
+    lines = []
+    for page in result.pages:
+        for query in page.slow_queries:
+            lines.append(f"-- {page.name}: {query['ms']} ms")
+            lines.append(query["sql"])
+            if query.get("plan"):
+                lines.append(query["plan"])
+            lines.append("")
+    return lines
+
+
+def format_comparison(small: BenchResult, large: BenchResult) -> tuple[list[str], float]:
+    lines = [
+        f"small: {', '.join(f'{n:,} {k}' for k, n in small.data.items())}",
+        f"large: {', '.join(f'{n:,} {k}' for k, n in large.data.items())}",
+        "",
+        f"{'page':<24} {'p95 small':>10} {'p95 large':>10} {'ratio':>7} {'queries':>9}  target",
+    ]
+    worst = 0.0
+    for a, b in zip(small.pages, large.pages, strict=True):
+        if a.skipped or b.skipped:
+            lines.append(f"{a.name:<24} {a.skipped or b.skipped}")
+            continue
+        ratio = b.p95_ms / a.p95_ms if a.p95_ms else float("inf")
+        worst = max(worst, ratio)
+        queries = f"{a.queries}→{b.queries}"
+        ok = ratio <= TARGET_GROWTH and b.queries <= a.queries and b.p95_ms <= TARGET_P95_MS
+        lines.append(f"{a.name:<24} {_ms(a.p95_ms):>10} {_ms(b.p95_ms):>10} {ratio:>7.2f} {queries:>9}  {_flag(ok)}")
+    for label, x, y in (
+        ("return figures s", small.figures_s, large.figures_s),
+        ("return PDF s", small.pdf_s, large.pdf_s),
+    ):
+        if x and y:
+            lines.append(f"{label:<24} {x:>10.2f} {y:>10.2f} {y / x:>7.2f}")
+    lines.append(f"{'peak memory MB':<24} {small.peak_mb:>10.1f} {large.peak_mb:>10.1f}")
+    return lines, worst
+
+
+# --compare-scale: one bench per database, each in its own process ----------------------------------------------
+
+
+def _database_name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def default_compare_urls() -> tuple[str, str]:
+    """``<this server>/ecfs_bench_small`` and ``…/ecfs_bench_county``, from the current DATABASE_URL."""
+    current = os.environ.get("DATABASE_URL", "")
+    if not current.startswith(("postgres://", "postgresql://")):
+        current = "postgres://postgres@127.0.0.1:5432/postgres"
+    return _with_database(current, "ecfs_bench_small"), _with_database(current, "ecfs_bench_county")
+
+
+def _manage(args: list[str], url: str, *, capture: bool) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": url}
+    command = [sys.executable, str(settings.BASE_DIR / "manage.py"), *args]
+    return subprocess.run(  # noqa: S603 — our own manage.py with our own arguments
+        command, env=env, check=True, text=True, capture_output=capture
+    )
+
+
+def database_exists(url: str) -> bool:
+    import psycopg2
+
+    parts = urlsplit(url)
+    admin = psycopg2.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username, password=parts.password, dbname="postgres"
+    )
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [_database_name(url)])
+            return cursor.fetchone() is not None
+    finally:
+        admin.close()
+
+
+def create_and_seed(url: str, factor: float, stdout) -> None:
+    """CREATE DATABASE, migrate, and seed ``factor`` × county scale, in child processes."""
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urlsplit(url)
+    admin = psycopg2.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username, password=parts.password, dbname="postgres"
+    )
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(_database_name(url))))
+    finally:
+        admin.close()
+    stdout.write(f"Created {_database_name(url)}; migrating and seeding {factor:g} × county scale…")
+    _manage(["migrate", "--no-input", "-v", "0"], url, capture=False)
+    _manage(
+        [
+            "shell",
+            "-c",
+            f"import sys; from ecfs.scale import scale_seed; scale_seed(factor={factor!r}, stdout=sys.stdout)",
+        ],
+        url,
+        capture=False,
+    )
+
+
+def bench_in_process(url: str, *, repeats: int, warmups: int) -> BenchResult:
+    done = _manage(["bench", "--json", "--repeats", str(repeats), "--warmups", str(warmups)], url, capture=True)
+    return BenchResult.from_json(done.stdout.strip().splitlines()[-1])

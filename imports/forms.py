@@ -1,0 +1,52 @@
+from django import forms
+
+from .models import ImportReview
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="A .csv file of up to 5 MB in the documented format. It is read, never kept.",
+        error_messages={"required": "Choose the CSV file to import", "empty": "The file is empty"},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("The file must be a CSV file (.csv)")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file must be smaller than 5 MB: split it and import each part")
+        if upload.size == 0:
+            raise forms.ValidationError("The file is empty")
+        return upload
+
+
+class ReviewDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Is this a family the service already holds?",
+        choices=[
+            (ImportReview.Status.SAME_FAMILY, "Yes: it is one of the families listed (nothing is merged)"),
+            (ImportReview.Status.IMPORTED_AS_NEW, "No: import it as a new family"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether this is a family already held"},
+    )
+    family = forms.ChoiceField(
+        label="Which family is it?",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Only when it is a family already held.",
+    )
+    notes = forms.CharField(label="Why", widget=forms.Textarea, error_messages={"required": "Explain the decision"})
+
+    def __init__(self, *args, references: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["family"].choices = [(reference, reference) for reference in references]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == ImportReview.Status.SAME_FAMILY and not cleaned.get("family"):
+            self.add_error("family", "Choose the family this row is")
+        return cleaned

@@ -1,0 +1,89 @@
+"""The county-scale generator at a tiny factor, and the benchmark command over what it makes (fast; any database)."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, F
+
+from ecfs.roles import Role, group_name
+from ecfs.scale import COUNTY, parse_scale, scale_seed
+from families.models import Allocation, Contact, Family, FamilyUserObjectPermission, Person, SupportPlan
+from referrals.models import Referral
+from support_fund.models import Application, Budget
+from venues.models import Attendance, GroupSession
+
+FACTOR = 0.001
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seed once for the module, inside a transaction rolled back at the end (each test nests in it)."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield scale_seed(factor=FACTOR)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _about(actual: int, county: int, *, slack: float = 0.15) -> bool:
+    wanted = round(county * FACTOR)
+    return abs(actual - wanted) <= max(2, slack * wanted)
+
+
+def test_tiny_scale_makes_roughly_the_county_counts_in_every_state(seeded, db):
+    assert _about(Family.objects.count(), COUNTY["families"])
+    assert _about(Person.objects.count(), COUNTY["people"])
+    assert Referral.objects.count() == round(COUNTY["referrals"] * FACTOR)
+    assert _about(SupportPlan.objects.count(), COUNTY["plans"])
+    assert _about(Contact.objects.count(), COUNTY["contacts"], slack=0.01)
+    assert GroupSession.objects.count() == round(COUNTY["sessions"] * FACTOR)
+    assert Attendance.objects.exists()
+    assert Application.objects.count() == round(COUNTY["applications"] * FACTOR)
+    assert seeded["families.Family"] == Family.objects.count()
+
+    assert set(Referral.objects.values_list("status", flat=True)) == set(Referral.Status.values)
+    assert set(SupportPlan.objects.values_list("status", flat=True)) == set(SupportPlan.Status.values)
+    assert set(Application.objects.values_list("status", flat=True)) == set(Application.Status.values)
+
+    # Budgets hold exactly what approved and paid applications hold, and are never overspent.
+    assert not Budget.objects.filter(committed_amount__gt=F("total_amount")).exists()
+    for budget in Budget.objects.annotate(n=Count("applications")).filter(n__gt=0):
+        held = budget.applications.filter(status__in=Application.HOLDS_MONEY)
+        assert budget.committed_amount == sum(a.amount for a in held)
+        assert budget.paid_amount == sum(a.amount for a in held if a.status == Application.Status.PAID)
+
+    # Open allocations and guardian grants agree: one view and one change grant per open allocation.
+    open_allocations = Allocation.objects.filter(ended_at__isnull=True)
+    assert FamilyUserObjectPermission.objects.count() == 2 * open_allocations.count() > 0
+    assert not open_allocations.exclude(family__status=Family.Status.OPEN).exists()
+    assert all(f.reference == f"ECFS-{f.pk:06d}" for f in Family.objects.all()[:20])
+
+
+def test_a_seeded_workers_caseload_loads_and_bench_prints_its_summary(seeded, db, client):
+    worker_id = (
+        Allocation.objects.filter(ended_at__isnull=True, worker__groups__name=group_name(Role.WORKER))
+        .values_list("worker", flat=True)
+        .first()
+    )
+    client.force_login(Allocation.objects.filter(worker_id=worker_id).first().worker)
+    response = client.get("/families/")
+    assert response.status_code == 200
+
+    out = StringIO()
+    call_command("bench", repeats=2, warmups=0, skip_return=True, stdout=out)
+    lines = out.getvalue().strip().splitlines()
+    assert lines[-1].startswith("bench: worst p95 ")
+    assert "worker caseload" in out.getvalue()
+    assert Referral.objects.count() == round(COUNTY["referrals"] * FACTOR), "the benchmark leaves the data as it was"
+
+
+def test_parse_scale():
+    assert parse_scale("county") == 1.0
+    assert parse_scale("0.01") == 0.01
+    with pytest.raises(ValueError):
+        parse_scale("-1")

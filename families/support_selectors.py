@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from .models import (
     Assessment,
@@ -191,6 +192,42 @@ def worker_week(*, user, today: date, days: int = 7) -> list[WeekItem]:
                 "plan-detail",
                 str(follow_up.plan.uuid),
                 follow_up.due_on < today,
+            )
+        )
+    for action in PlanAction.objects.filter(
+        plan__worker=user,
+        plan__status=SupportPlan.Status.ACTIVE,
+        owner=PlanAction.Owner.WORKER,
+        done_on__isnull=True,
+        due_on__lte=horizon,
+    ).select_related("plan__family"):
+        items.append(
+            WeekItem(
+                action.due_on,
+                f"Action: {action.description[:60]}",
+                action.plan.family.reference,
+                "plan-detail",
+                str(action.plan.uuid),
+                action.due_on < today,
+            )
+        )
+    from venues.models import GroupSession
+
+    for session in GroupSession.objects.filter(
+        course__facilitators=user,
+        status=GroupSession.Status.SCHEDULED,
+        starts_at__date__gte=today,
+        starts_at__date__lte=horizon,
+    ).select_related("course__programme", "venue"):
+        items.append(
+            WeekItem(
+                timezone.localdate(session.starts_at),
+                f"Group: {session.course.programme.name} at "
+                f"{session.venue.name}, {timezone.localtime(session.starts_at):%H:%M}",
+                "",
+                "group-session-detail",
+                str(session.uuid),
+                False,
             )
         )
     return sorted(items, key=lambda item: (item.when, item.family_reference))

@@ -355,33 +355,68 @@ def targeted_course_outcomes(*, start: date, end: date) -> list[dict]:
 
     Rows: {"district", "enrolled", "completed", "completion_rate" (0-1 or None), "measured_parents" (both a pre
     and a post measure), "mean_confidence_change", "mean_wellbeing_change" (post minus pre, or None)}.
-    Everyone enrolled counts, including those who left: leaving early is not completing.
+    Everyone enrolled counts, including those who left: leaving early is not completing. All in SQL aggregates.
     """
-    enrolments = with_completion(
-        Enrolment.objects.filter(course__in=targeted_courses_ended(start=start, end=end)).select_related(
-            "course__venue__district"
+    district = "course__venue__district__name"
+    enrolments = with_completion(Enrolment.objects.filter(course__in=targeted_courses_ended(start=start, end=end)))
+    completion = {
+        row[district]: row
+        for row in enrolments.values(district)
+        .annotate(
+            enrolled=Count("pk"),
+            completed=Sum(
+                Case(
+                    When(
+                        Q(sessions_held__gt=0) & Q(_attended_scaled__gte=F("_held_scaled")),
+                        then=Value(1),
+                    ),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            ),
         )
-    ).prefetch_related("measures")
-    rows: dict[str, dict] = {}
-    for enrolment in enrolments:
-        district = enrolment.course.venue.district.name
-        row = rows.setdefault(
-            district, {"district": district, "enrolled": 0, "completed": 0, "_confidence": [], "_wellbeing": []}
+        .order_by()
+    }
+
+    def measure(stage: str, field: str):
+        return Subquery(
+            ParentMeasure.objects.filter(enrolment_id=OuterRef("pk"), stage=stage).values(field)[:1],
+            output_field=IntegerField(),
         )
-        row["enrolled"] += 1
-        row["completed"] += int(enrolment.completed)
-        by_stage = {m.stage: m for m in enrolment.measures.all()}
-        pre, post = by_stage.get(ParentMeasure.Stage.PRE), by_stage.get(ParentMeasure.Stage.POST)
-        if pre and post:
-            row["_confidence"].append(post.confidence - pre.confidence)
-            row["_wellbeing"].append(post.wellbeing - pre.wellbeing)
+
+    measured = (
+        Enrolment.objects.filter(course__in=targeted_courses_ended(start=start, end=end))
+        .annotate(
+            pre_confidence=measure(ParentMeasure.Stage.PRE, "confidence"),
+            post_confidence=measure(ParentMeasure.Stage.POST, "confidence"),
+            pre_wellbeing=measure(ParentMeasure.Stage.PRE, "wellbeing"),
+            post_wellbeing=measure(ParentMeasure.Stage.POST, "wellbeing"),
+        )
+        .filter(pre_confidence__isnull=False, post_confidence__isnull=False)
+    )
+    changes = {
+        row[district]: row
+        for row in measured.values(district)
+        .annotate(
+            parents=Count("pk"),
+            confidence=Sum(F("post_confidence") - F("pre_confidence")),
+            wellbeing=Sum(F("post_wellbeing") - F("pre_wellbeing")),
+        )
+        .order_by()
+    }
     result = []
-    for district in sorted(rows):
-        row = rows[district]
-        confidence, wellbeing = row.pop("_confidence"), row.pop("_wellbeing")
-        row["completion_rate"] = row["completed"] / row["enrolled"] if row["enrolled"] else None
-        row["measured_parents"] = len(confidence)
-        row["mean_confidence_change"] = sum(confidence) / len(confidence) if confidence else None
-        row["mean_wellbeing_change"] = sum(wellbeing) / len(wellbeing) if wellbeing else None
-        result.append(row)
+    for name in sorted(completion):
+        row, change = completion[name], changes.get(name, {})
+        parents = change.get("parents", 0)
+        result.append(
+            {
+                "district": name,
+                "enrolled": row["enrolled"],
+                "completed": row["completed"] or 0,
+                "completion_rate": (row["completed"] or 0) / row["enrolled"] if row["enrolled"] else None,
+                "measured_parents": parents,
+                "mean_confidence_change": change["confidence"] / parents if parents else None,
+                "mean_wellbeing_change": change["wellbeing"] / parents if parents else None,
+            }
+        )
     return result

@@ -262,6 +262,24 @@ def test_closed_needs_met_plan_gets_a_follow_up_recorded_by_the_worker(client, c
     assert FollowUp.objects.get(plan=plan).sustained is True
 
 
+def test_worker_week_shows_upcoming_group_sessions_and_own_actions(client, cast, family):
+    from tests.venues.factories import course
+
+    plan = active_plan(family=family, worker=cast.worker, manager=cast.manager)
+    services.plan_action_add(
+        plan=plan,
+        description="Ring the nursery about a funded place",
+        owner="worker",
+        due_on=timezone.localdate() + timedelta(days=2),
+        actor=cast.worker,
+    )
+    course(cast=cast, start_date=timezone.localdate() + timedelta(days=1))
+    client.force_login(cast.worker)
+    html = client.get(reverse("my-week")).content.decode()
+    assert "Action: Ring the nursery" in html
+    assert "Group: Incredible Years" in html
+
+
 def test_worker_week_and_manager_overdue_reviews(client, cast, family):
     plan = active_plan(family=family, worker=cast.worker, manager=cast.manager)
     SupportPlan.objects.filter(pk=plan.pk).update(next_review_due=timezone.localdate() - timedelta(days=3))

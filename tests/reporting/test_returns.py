@@ -127,7 +127,9 @@ def test_same_data_gives_byte_identical_json_and_csv_and_the_same_pdf_figures(ca
     build(cast)
     first = return_generate(period=parse_period(PERIOD))
     first_json, first_csv = figures_json(first.figures), first.csv.read()
+    first_pdf_text = [page.extract_text() for page in PdfReader(first.pdf.open("rb")).pages]
     second = return_generate(period=parse_period(PERIOD))
+    assert [page.extract_text() for page in PdfReader(second.pdf.open("rb")).pages] == first_pdf_text
     assert second.pk == first.pk and Return.objects.count() == 1  # one draft, refreshed
     assert figures_json(second.figures) == first_json
     assert second.csv.open("rb").read() == first_csv

@@ -22,6 +22,7 @@ urlpatterns = [
     path("fund/", include("support_fund.urls")),
     path("groups/", include("venues.urls")),
     path("returns/", include("reporting.urls")),
+    path("api/", include("ecfs.api.urls")),
     path("directory/", include("venues.directory_urls")),
     path("imports/", include("imports.urls")),
     path("healthz", views.healthz, name="healthz"),

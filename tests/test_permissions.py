@@ -33,6 +33,9 @@ FRONT_LINE_FAMILY_OBJECT = expect(404, worker=200, manager=200, commissioner=403
 COURSE_OBJECT = expect(404, worker=200, colleague=200, manager=200, **ANON)
 RETURN_READERS = expect(403, manager=200, other_manager=200, admin=200, commissioner=200, **ANON)
 DRAFT_RETURN = expect(403, manager=200, other_manager=200, admin=200, commissioner=404, **ANON)
+API_LIST = expect(200, commissioner=403, admin=403, anonymous=403)
+API_FAMILY_OBJECT = expect(404, worker=200, manager=200, anonymous=403)
+API_COURSE_OBJECT = expect(404, worker=200, colleague=200, manager=200, anonymous=403)
 MANAGER_ACTION = expect(403, manager=302, other_manager=404, **ANON)
 
 # name → (method, url args from the scenario, expected status per cast member)
@@ -74,6 +77,28 @@ TABLE = {
     "contact-safeguarding": ("get", "contact", expect(403, manager=200, other_manager=404, **ANON)),
     "my-week": ("get", None, FRONT_LINE),
     "fund-home": ("get", None, FRONT_LINE),
+    "api-schema": ("get", None, expect(200, anonymous=403)),
+    "api-docs": ("get", None, expect(200, anonymous=302)),
+    "api-family-list": ("get", None, API_LIST),
+    "api-person-list": ("get", None, API_LIST),
+    "api-referral-list": ("get", None, API_LIST),
+    "api-plan-list": ("get", None, API_LIST),
+    "api-contact-list": ("get", None, API_LIST),
+    "api-course-list": ("get", None, API_LIST),
+    "api-session-list": ("get", None, API_LIST),
+    "api-fund-application-list": ("get", None, API_LIST),
+    "api-family-detail": ("get", "family", API_FAMILY_OBJECT),
+    "api-person-detail": ("get", "person", API_FAMILY_OBJECT),
+    "api-referral-detail": ("get", "referral", API_FAMILY_OBJECT),
+    "api-plan-detail": ("get", "plan", API_FAMILY_OBJECT),
+    "api-plan-outcomes": ("get", "plan", API_FAMILY_OBJECT),
+    "api-contact-detail": ("get", "contact", API_FAMILY_OBJECT),
+    "api-fund-application-detail": ("get", "application", API_FAMILY_OBJECT),
+    "api-course-detail": ("get", "group_course", API_COURSE_OBJECT),
+    "api-session-detail": ("get", "group_session", API_COURSE_OBJECT),
+    "api-session-register": ("get", "group_session", API_COURSE_OBJECT),
+    "api-partner-referral-list": ("get", None, expect(403)),
+    "api-partner-referral-detail": ("get", "referral", expect(403)),
     "directory-services": ("get", None, expect(200)),
     "directory-service": ("get", "group_course", expect(200)),
     "directory-locations": ("get", None, expect(200)),
@@ -150,6 +175,7 @@ def scenario(cast):
         "application": (fund_application.uuid,),
         "budget": (county.uuid,),
         "referral": (referral.uuid,),
+        "person": (referral.family.members.first().uuid,),
         "family": (referral.family.reference,),
         "plan": (plan.uuid,),
         "contact": (contact.uuid,),

@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "axes",
     "csp",
@@ -47,6 +50,7 @@ INSTALLED_APPS = [
     "support_fund",
     "reporting",
     "imports",
+    "ecfs.api",
 ]
 
 MIDDLEWARE = [
@@ -196,8 +200,41 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "ecfs.api.auth.PartnerTokenAuthentication",
+    ],
+    # Fail closed: a view that declares no permission is refused (ecfs/api/permissions.py).
+    "DEFAULT_PERMISSION_CLASSES": ["ecfs.api.permissions.DenyUnlessDeclared"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "ecfs.api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "ecfs.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "ecfs.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"partner": "60/min"},
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ECFS Case API",
+    "DESCRIPTION": "Case records of the Early Childhood and Family Service, scoped exactly as the pages are. "
+    "See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "OpenClosedEnum": "families.models.Family.Status",
+        "PersonKindEnum": "families.models.Person.Kind",
+        "PlanKindEnum": "families.models.SupportPlan.Kind",
+        "PlanStatusEnum": "families.models.SupportPlan.Status",
+        "ReferralStatusEnum": "referrals.models.Referral.Status",
+        "ApplicationStatusEnum": "support_fund.models.Application.Status",
+        "SessionStatusEnum": "venues.models.GroupSession.Status",
+        "DeterminantEnum": "ecfs.api.fields.DETERMINANT_CODES",
+    },
 }
 
 LOGGING = {

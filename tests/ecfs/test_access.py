@@ -9,6 +9,7 @@ pytestmark = pytest.mark.django_db
 
 PUBLIC_PATHS = {"/sign-in/", "/healthz"}
 PUBLIC_PREFIXES = ("/directory/",)  # the community directory feed: public, no personal data (tested there)
+API_PREFIX = "/api/"  # systems get a JSON 403, not a redirect to a sign-in page (the docs page redirects)
 
 
 def _all_paths(resolver=None, prefix=""):
@@ -22,16 +23,18 @@ def _all_paths(resolver=None, prefix=""):
 
 
 def _fill(route: str) -> str:
-    """A concrete path for a route: placeholders get plausible values."""
+    """A concrete path for a route: placeholders (path converters or regex groups) get plausible values."""
     import re
 
-    route = route.lstrip("^").rstrip("$").replace("\\Z", "").replace("\\", "")
-    route = re.sub(r"<uuid:[^>]+>", "00000000-0000-4000-8000-000000000000", route)
+    a_uuid = "00000000-0000-4000-8000-000000000000"
+    route = route.replace("^", "").replace("$", "").replace("\\Z", "")
+    route = re.sub(r"\\\.\(\?P<format>[^)]*\)/\?", "", route)  # DRF's optional .json suffix
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: a_uuid if "uuid" in m[1] or m[1] == "pk" else "x", route)
+    route = re.sub(r"<uuid:[^>]+>", a_uuid, route)
     route = re.sub(r"<(?:int:)?[^>]*(?:id|pk)>", "1", route)
     route = re.sub(r"<path:[^>]+>", "x", route)
     route = re.sub(r"<[^>]+>", "x", route)
-    route = re.sub(r"\(\?P<[^>]+>[^)]*\)", "1", route)
-    return route
+    return route.replace("\\", "")
 
 
 def test_every_url_except_sign_in_and_healthz_redirects_anonymous_to_sign_in(client):
@@ -40,6 +43,11 @@ def test_every_url_except_sign_in_and_healthz_redirects_anonymous_to_sign_in(cli
     sign_in = reverse("login")
     for path in paths:
         if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
+            continue
+        if path.startswith(API_PREFIX) and path != "/api/docs/":
+            response = client.get(path)
+            assert response.status_code == 403, f"{path} answered an anonymous caller {response.status_code}"
+            assert b"<html" not in response.content.lower(), f"{path} sent an HTML page to a system"
             continue
         response = client.get(path, follow=True)
         assert response.redirect_chain, f"{path} answered an anonymous user without a redirect"

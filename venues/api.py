@@ -1,0 +1,216 @@
+"""The API for group courses, their sessions and registers: seen by the team running the course
+(``venues.selectors.course_list``); registers taken through ``venues.services.register_take``."""
+
+import django_filters
+from django.db.models import Count, Q
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from ecfs.api.filters import IsoDateTimeFilter
+from ecfs.api.views import StaffViewSet
+from families.selectors import family_list
+
+from . import services
+from .models import GroupCourse, GroupSession
+from .selectors import course_list, register_lines, walk_in_families
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$",
+        "example": "10:00:00",
+        "description": "Local time in England (no offset).",
+    }  # fmt: skip
+)
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time: OpenAPI's ``format: time`` would demand a UTC offset, which a course time has not."""
+
+
+class CourseSerializer(serializers.ModelSerializer):
+    start_time = LocalTimeField(read_only=True)
+    programme = serializers.CharField(source="programme.name", read_only=True)
+    venue = serializers.CharField(source="venue.name", read_only=True)
+    team = serializers.CharField(source="team.name", read_only=True)
+    enrolled = serializers.IntegerField(read_only=True, help_text="Open enrolments.")
+    sessions_scheduled = serializers.IntegerField(read_only=True, help_text="Sessions not cancelled.")
+
+    class Meta:
+        model = GroupCourse
+        fields = [
+            "uuid",
+            "programme",
+            "venue",
+            "team",
+            "offer_type",
+            "start_date",
+            "start_time",
+            "duration_minutes",
+            "capacity",
+            "creche",
+            "status",
+            "enrolled",
+            "sessions_scheduled",
+        ]
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    course = serializers.UUIDField(source="course.uuid", read_only=True)
+    programme = serializers.CharField(source="course.programme.name", read_only=True)
+    venue = serializers.CharField(source="venue.name", read_only=True)
+
+    class Meta:
+        model = GroupSession
+        fields = [
+            "uuid",
+            "course",
+            "programme",
+            "number",
+            "starts_at",
+            "duration_minutes",
+            "venue",
+            "status",
+            "cancel_reason",
+            "register_taken_at",
+            "walk_in_adults",
+            "walk_in_children",
+        ]
+
+
+class RegisterLineSerializer(serializers.Serializer):
+    enrolment = serializers.UUIDField(source="enrolment.uuid")
+    person = serializers.CharField(source="enrolment.person.full_name")
+    family = serializers.CharField(source="enrolment.family.reference")
+    attended = serializers.BooleanField(allow_null=True, help_text="Null until a register marks them.")
+
+
+class RegisterSerializer(serializers.Serializer):
+    session = serializers.UUIDField(source="session.uuid")
+    register_taken_at = serializers.DateTimeField(source="session.register_taken_at", allow_null=True)
+    lines = RegisterLineSerializer(many=True)
+    walk_in_adults = serializers.IntegerField(source="session.walk_in_adults")
+    walk_in_children = serializers.IntegerField(source="session.walk_in_children")
+    walk_in_families = serializers.ListField(child=serializers.CharField(), help_text="Family references.")
+
+
+class RegisterInputSerializer(serializers.Serializer):
+    attended = serializers.ListField(
+        child=serializers.UUIDField(),
+        allow_empty=True,
+        max_length=500,
+        help_text="Enrolment uuids of those who came; every other open enrolment is marked absent. Required "
+        "(an empty list marks everyone absent).",
+    )
+    walk_in_adults = serializers.IntegerField(
+        min_value=0, max_value=500, default=0, help_text="Universal sessions only."
+    )
+    walk_in_children = serializers.IntegerField(
+        min_value=0, max_value=500, default=0, help_text="Universal sessions only."
+    )
+    walk_in_families = serializers.ListField(
+        child=serializers.CharField(max_length=12),
+        default=list,
+        max_length=500,
+        help_text="References of known families among the walk-ins (universal sessions only).",
+    )
+
+    def validate_walk_in_families(self, references):
+        visible = {
+            f.reference: f for f in family_list(user=self.context["request"].user).filter(reference__in=references)
+        }
+        if set(references) - set(visible):
+            raise serializers.ValidationError("Name families you work with, by their reference.")
+        return list(visible.values())
+
+
+class CourseFilter(django_filters.FilterSet):
+    offer_type = django_filters.ChoiceFilter(choices=GroupCourse.OfferType.choices)
+    status = django_filters.ChoiceFilter(choices=GroupCourse.Status.choices)
+    starts_after = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")
+
+    class Meta:
+        model = GroupCourse
+        fields = ["offer_type", "status", "starts_after"]
+
+
+class SessionFilter(django_filters.FilterSet):
+    course = django_filters.UUIDFilter(field_name="course__uuid")
+    status = django_filters.ChoiceFilter(choices=GroupSession.Status.choices)
+    starts_after = IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+
+    class Meta:
+        model = GroupSession
+        fields = ["course", "status", "starts_after", "starts_before"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Group courses of the caller's teams"),
+    retrieve=extend_schema(summary="One group course"),
+)
+class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffViewSet):
+    """Group courses: a run of a programme at a venue by a team. Seen by that team's workers and the
+    managers of its base."""
+
+    serializer_class = CourseSerializer
+    filterset_class = CourseFilter
+    lookup_field = "uuid"
+
+    def get_queryset(self):
+        return (
+            course_list(user=self.request.user)
+            .select_related("programme", "venue", "team")
+            .annotate(
+                enrolled=Count("enrolments", filter=Q(enrolments__withdrawn_at__isnull=True), distinct=True),
+                sessions_scheduled=Count(
+                    "sessions", filter=Q(sessions__status=GroupSession.Status.SCHEDULED), distinct=True
+                ),
+            )
+            .order_by("-start_date", "pk")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Sessions of the caller's teams' courses"),
+    retrieve=extend_schema(summary="One session"),
+)
+class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffViewSet):
+    """Sessions of group courses, and their registers."""
+
+    serializer_class = SessionSerializer
+    filterset_class = SessionFilter
+    lookup_field = "uuid"
+
+    def get_queryset(self):
+        return (
+            GroupSession.objects.filter(course__in=course_list(user=self.request.user))
+            .select_related("course__programme", "venue")
+            .order_by("starts_at", "pk")
+        )
+
+    def _register(self, session):
+        return {
+            "session": session,
+            "lines": register_lines(session=session),
+            "walk_in_families": [family.reference for family in walk_in_families(session=session)],
+        }
+
+    @extend_schema(summary="The session's register", responses={200: RegisterSerializer})
+    @action(detail=True, methods=["get"], serializer_class=RegisterSerializer, filterset_class=None)
+    def register(self, request, uuid=None):
+        return Response(self.output(RegisterSerializer, self._register(self.get_object())))
+
+    @extend_schema(
+        summary="Take (or update) the register",
+        description="Calls `venues.services.register_take`: on the day of the session or afterwards.",
+        request=RegisterInputSerializer,
+        responses={200: RegisterSerializer},
+    )
+    @register.mapping.post
+    def take_register(self, request, uuid=None):
+        session = self.get_object()
+        data = self.validated(RegisterInputSerializer)
+        session = services.register_take(session=session, actor=request.user, **data)
+        return Response(self.output(RegisterSerializer, self._register(self.get_queryset().get(pk=session.pk))))

@@ -48,13 +48,14 @@ def split_bar_svg(title: str, left_label: str, left: int, right_label: str, righ
         return ""
     width = WIDTH - 2 * PAD
     split = PAD + width * left / total
+    hatch = "hatch-" + "".join(ch for ch in title.lower() if ch.isalnum())[:40]  # ids must be unique in the PDF
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="60" viewBox="0 0 {WIDTH} 60" role="img" '
         f'aria-label="{escape(title)}">',
-        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        f'<defs><pattern id="{hatch}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#0b0c0c" stroke-width="2"/></pattern></defs>',
         f'<rect x="{PAD}" y="10" width="{split - PAD:.1f}" height="20" fill="#505a5f"/>',
-        f'<rect x="{split:.1f}" y="10" width="{PAD + width - split:.1f}" height="20" fill="url(#hatch)" '
+        f'<rect x="{split:.1f}" y="10" width="{PAD + width - split:.1f}" height="20" fill="url(#{hatch})" '
         'stroke="#0b0c0c"/>',
         f'<text x="{PAD}" y="44" font-size="9">{escape(left_label)} {100 * left / total:.0f}%</text>',
         f'<text x="{WIDTH - PAD}" y="44" font-size="9" text-anchor="end">{escape(right_label)} '

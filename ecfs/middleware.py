@@ -1,3 +1,4 @@
+import secrets
 import time
 
 from django.conf import settings
@@ -5,6 +6,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from .logging import current_request_id
 
 SIGNED_IN_AT = "ecfs_signed_in_at"
 LAST_SEEN = "ecfs_last_seen"
@@ -46,4 +49,21 @@ class PrivateResponseHeadersMiddleware:
             response["Cache-Control"] = "no-store"
             response["Pragma"] = "no-cache"
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class RequestIdMiddleware:
+    """A short correlation id per request: in the logs, on the error page and in ``X-Request-ID``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = secrets.token_hex(6)
+        token = current_request_id.set(request.request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(token)
+        response["X-Request-ID"] = request.request_id
         return response

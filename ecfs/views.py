@@ -1,6 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -114,3 +114,11 @@ def healthz(request):
     if down:
         return JsonResponse({"status": "unavailable", "down": down}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def server_error(request):
+    """The 500 page: generic, with the correlation id to quote to the service desk."""
+    from django.template import loader
+
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({"request_id": getattr(request, "request_id", "")}))

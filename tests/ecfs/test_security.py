@@ -136,3 +136,26 @@ def test_your_account_page_lists_your_recent_sign_ins(client, cast):
     assert _sign_in(client, "worker@example.org", TEST_PASSWORD, address="192.0.2.44").status_code == 302
     html = client.get(reverse("account")).content.decode()
     assert "Your recent sign-ins" in html and "192.0.2.44" in html
+
+
+@pytest.mark.urls("tests.ecfs.error_urls")
+def test_errors_show_a_generic_page_with_a_reference_and_keep_personal_details_out_of_logs(client, cast, caplog):
+    import logging
+
+    from ecfs.logging import RequestIdFilter, ScrubbingFormatter
+
+    client.raise_request_exception = False
+    client.force_login(cast.worker)
+    caplog.handler.addFilter(RequestIdFilter())  # as the project's console handler has it
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = client.get("/broken/")
+    assert response.status_code == 500
+    reference = response["X-Request-ID"]
+    html = response.content.decode()
+    assert "Sorry, there is a problem with the service" in html and reference in html
+    assert "jo.bloggs" not in html and "NR30" not in html
+    record = next(r for r in caplog.records if r.name == "django.request")
+    line = ScrubbingFormatter("[%(request_id)s] %(message)s").format(record)
+    assert reference in line
+    assert "jo.bloggs@example.org" not in line and "NR30 1AB" not in line and "07700 900123" not in line
+    assert "[email]" in line and "[postcode]" in line and "[phone]" in line

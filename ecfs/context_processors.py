@@ -24,6 +24,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
     if has_role(user, Role.ADMIN):
         items.append(("Fund budgets", reverse("fund-budgets")))
         items.append(("Imports", reverse("import-home")))
+        items.append(("Audit", reverse("audit-search")))
     if has_role(user, Role.ADMIN) and user.is_staff:
         items.append(("Configuration", reverse("admin:index")))
     return items

@@ -23,6 +23,7 @@ urlpatterns = [
     path("groups/", include("venues.urls")),
     path("returns/", include("reporting.urls")),
     path("api/", include("ecfs.api.urls")),
+    path("audit/", include("ecfs.audit.urls")),
     path("directory/", include("venues.directory_urls")),
     path("imports/", include("imports.urls")),
     path("healthz", views.healthz, name="healthz"),

@@ -99,6 +99,8 @@ TABLE = {
     "api-session-register": ("get", "group_session", API_COURSE_OBJECT),
     "api-partner-referral-list": ("get", None, expect(403)),
     "api-partner-referral-detail": ("get", "referral", expect(403)),
+    "audit-search": ("get", None, expect(403, admin=200, **ANON)),
+    "audit-export": ("get", None, expect(403, admin=200, **ANON)),
     "directory-services": ("get", None, expect(200)),
     "directory-service": ("get", "group_course", expect(200)),
     "directory-locations": ("get", None, expect(200)),

@@ -628,3 +628,28 @@ class ParentProgress(models.Model):
 
     def __str__(self):
         return f"{self.person}: {self.get_kind_display()}"
+
+
+class PlannedVisit(models.Model):
+    """A visit or call the worker has arranged with the family: what "my week" shows ahead."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="planned_visits")
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="planned_visits")
+    starts_at = models.DateTimeField()
+    mode = models.CharField(max_length=20, choices=Contact.Mode.choices, default=Contact.Mode.HOME_VISIT)
+    notes = models.CharField(max_length=200, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [
+            # My week: a worker's visits ahead.
+            models.Index(
+                fields=["worker", "starts_at"], condition=models.Q(cancelled_at__isnull=True), name="visit_worker_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_mode_display()} with {self.family} at {self.starts_at:%Y-%m-%d %H:%M}"

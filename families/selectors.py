@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from bases.models import StaffProfile
 from ecfs.audit.models import AuditEvent
@@ -72,6 +73,9 @@ def family_detail(*, user, reference: str) -> Family:
         family.contacts.select_related("created_by", "venue", "safeguarding_action").order_by("-occurred_at")[:20]
     )
     family.open_assessment = family.assessments.filter(completed_at__isnull=True).first()
+    family.upcoming_visits = list(
+        family.planned_visits.filter(cancelled_at__isnull=True, starts_at__gte=timezone.now()).select_related("worker")
+    )
     family.completed_assessment = (
         family.assessments.filter(completed_at__isnull=False)
         .prefetch_related("needs")

@@ -323,3 +323,28 @@ class ParentProgressForm(forms.Form):
     def __init__(self, *args, family, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = family.members.filter(kind__in=["parent_carer", "other_adult"])
+
+
+class PlannedVisitForm(forms.Form):
+    on = GovukDateField(label="Date", must_be_future=True)
+    time = forms.TimeField(
+        label="Time",
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+        error_messages={"required": "Enter the time", "invalid": "Enter a time like 14:30"},
+    )
+    mode = forms.ChoiceField(
+        label="How",
+        choices=Contact.Mode.choices,
+        widget=forms.RadioSelect,
+        initial=Contact.Mode.HOME_VISIT,
+        error_messages={"required": "Select how the visit will happen"},
+    )
+    notes = forms.CharField(label="Notes", max_length=200, required=False)
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "starts_at": timezone.make_aware(datetime.combine(data["on"], data["time"])),
+            "mode": data["mode"],
+            "notes": data["notes"],
+        }

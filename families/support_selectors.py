@@ -16,6 +16,7 @@ from .models import (
     OutcomeAssessment,
     OutcomeScore,
     PlanAction,
+    PlannedVisit,
     Review,
     SupportPlan,
 )
@@ -93,6 +94,15 @@ def family_plans(*, family) -> list[SupportPlan]:
             ),
         )
     )
+
+
+def visit_get(*, user, uuid) -> PlannedVisit:
+    visit = (
+        PlannedVisit.objects.filter(family__in=_visible_family_ids(user), uuid=uuid).select_related("family").first()
+    )
+    if visit is None:
+        raise Http404("No such visit")
+    return visit
 
 
 def open_assessment(*, family) -> Assessment | None:
@@ -192,6 +202,20 @@ def worker_week(*, user, today: date, days: int = 7) -> list[WeekItem]:
                 "plan-detail",
                 str(follow_up.plan.uuid),
                 follow_up.due_on < today,
+            )
+        )
+    for visit in PlannedVisit.objects.filter(
+        worker=user, cancelled_at__isnull=True, starts_at__gte=timezone.now(), starts_at__date__lte=horizon
+    ).select_related("family"):
+        items.append(
+            WeekItem(
+                timezone.localdate(visit.starts_at),
+                f"{visit.get_mode_display()} at "
+                f"{timezone.localtime(visit.starts_at):%H:%M}" + (f": {visit.notes}" if visit.notes else ""),
+                visit.family.reference,
+                "family-detail",
+                visit.family.reference,
+                False,
             )
         )
     for action in PlanAction.objects.filter(

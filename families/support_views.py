@@ -21,6 +21,7 @@ from .support_forms import (
     ParentProgressForm,
     PlanActionForm,
     PlanForm,
+    PlannedVisitForm,
     ReturnForm,
     ReviewForm,
     SafeguardingActionForm,
@@ -321,6 +322,34 @@ def parent_progress(request, reference):
         template="support/progress_form.html",
         context={"family": family},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def visit_new(request, reference):
+    require_role(request.user, Role.WORKER, Role.MANAGER)
+    family = selectors.family_get(user=request.user, reference=reference)
+    form = PlannedVisitForm(request.POST or None)
+    return _run(
+        request,
+        form,
+        lambda f: services.visit_plan(family=family, actor=request.user, **f.service_kwargs()),
+        success="Visit planned: it is in your week.",
+        redirect_to=lambda: redirect("family-detail", reference=reference),
+        template="support/visit_form.html",
+        context={"family": family},
+    )
+
+
+@require_POST
+def visit_cancel(request, uuid):
+    visit = support_selectors.visit_get(user=request.user, uuid=uuid)
+    try:
+        services.visit_cancel(visit=visit, actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Planned visit cancelled.")
+    return redirect("family-detail", reference=visit.family.reference)
 
 
 def my_week(request):

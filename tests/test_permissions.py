@@ -64,6 +64,8 @@ TABLE = {
     "plan-new": ("get", "family", FRONT_LINE_FAMILY_OBJECT),
     "contact-new": ("get", "family", FRONT_LINE_FAMILY_OBJECT),
     "parent-progress": ("get", "family", FAMILY_OBJECT),
+    "visit-new": ("get", "family", FRONT_LINE_FAMILY_OBJECT),
+    "visit-cancel": ("post", "visit", expect(404, worker=302, manager=302, **ANON)),
     "plan-detail": ("get", "plan", FAMILY_OBJECT),
     "plan-start-scores": ("get", "plan", FAMILY_OBJECT),
     "plan-submit": ("post", "plan", expect(404, worker=302, manager=302, **ANON)),
@@ -156,6 +158,15 @@ def scenario(cast):
     referral = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker)
     plan = draft_plan(family=referral.family, worker=cast.worker)
     contact = home_visit(family=referral.family, worker=cast.worker, concern=True)
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from families.services import visit_plan
+
+    visit = visit_plan(
+        family=referral.family, actor=cast.worker, starts_at=timezone.now() + timedelta(days=2), mode="home_visit"
+    )
     for_fund = family_in_support(cast)
     county = budget(cast, "100")
     fund_application = application(cast, for_fund)
@@ -181,6 +192,7 @@ def scenario(cast):
         "family": (referral.family.reference,),
         "plan": (plan.uuid,),
         "contact": (contact.uuid,),
+        "visit": (visit.uuid,),
     }
 
 

@@ -1,6 +1,6 @@
 """Writes to families, one module per concern; import the functions from here."""
 
-from .contacts import contact_log, safeguarding_action_record
+from .contacts import contact_log, safeguarding_action_record, visit_cancel, visit_plan
 from .households import (
     WORKER_FAMILY_PERMISSIONS,
     allocation_end,
@@ -65,4 +65,6 @@ __all__ = [
     "plan_submit_for_activation",
     "professional_add",
     "safeguarding_action_record",
+    "visit_cancel",
+    "visit_plan",
 ]

@@ -8,7 +8,7 @@ from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 
-from ..models import ChildSeen, Contact, Family, Person, SafeguardingAction, SupportPlan
+from ..models import ChildSeen, Contact, Family, Person, PlannedVisit, SafeguardingAction, SupportPlan
 from .households import managed_teams
 
 MAX_CONTACT_MINUTES = 12 * 60
@@ -132,3 +132,30 @@ def safeguarding_action_record(*, contact: Contact, action: str, notes: str, act
         summary=f"Safeguarding concern actioned: {recorded.get_action_display().lower()}",
     )
     return recorded
+
+
+@transaction.atomic
+def visit_plan(*, family: Family, actor, starts_at, mode: str, notes: str = "") -> PlannedVisit:
+    """Arrange a visit or call; it shows in the worker's week until it happens or is cancelled."""
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": "The visit must be in the future"})
+    if mode not in Contact.Mode.values:
+        raise ValidationError({"mode": "Select how the visit will happen"})
+    visit = PlannedVisit.objects.create(family=family, worker=actor, starts_at=starts_at, mode=mode, notes=notes)
+    audit_record(
+        actor=actor, action="visit.planned", obj=visit, family=family, summary=f"{visit.get_mode_display()} planned"
+    )
+    return visit
+
+
+@transaction.atomic
+def visit_cancel(*, visit: PlannedVisit, actor) -> PlannedVisit:
+    visit = PlannedVisit.objects.select_for_update().get(pk=visit.pk)
+    if visit.cancelled_at:
+        raise ApplicationError("This visit is already cancelled.")
+    visit.cancelled_at = timezone.now()
+    visit.save(update_fields=["cancelled_at"])
+    audit_record(
+        actor=actor, action="visit.cancelled", obj=visit, family=visit.family, summary="Planned visit cancelled"
+    )
+    return visit

@@ -280,6 +280,40 @@ def test_worker_week_shows_upcoming_group_sessions_and_own_actions(client, cast,
     assert "Group: Incredible Years" in html
 
 
+def test_a_planned_visit_shows_in_my_week_and_can_be_cancelled(client, cast, family):
+    from families.models import PlannedVisit
+
+    client.force_login(cast.worker)
+    day = timezone.localdate() + timedelta(days=3)
+    response = client.post(
+        reverse("visit-new", args=[family.reference]),
+        {**_date("on", day), "time": "10:30", "mode": "home_visit", "notes": "Bring the book bag"},
+    )
+    assert response.status_code == 302
+    assert "Home visit at 10:30: Bring the book bag" in client.get(reverse("my-week")).content.decode()
+    visit = PlannedVisit.objects.get()
+    assert "Bring the book bag" in client.get(reverse("family-detail", args=[family.reference])).content.decode()
+    # Another worker cannot see or cancel it.
+    client.force_login(cast.colleague)
+    assert client.post(reverse("visit-cancel", args=[visit.uuid])).status_code == 404
+    client.force_login(cast.worker)
+    client.post(reverse("visit-cancel", args=[visit.uuid]))
+    assert "Bring the book bag" not in client.get(reverse("my-week")).content.decode()
+
+
+def test_a_visit_in_the_past_cannot_be_planned(client, cast, family):
+    from families.models import PlannedVisit
+
+    client.force_login(cast.worker)
+    day = timezone.localdate() - timedelta(days=1)
+    response = client.post(
+        reverse("visit-new", args=[family.reference]), {**_date("on", day), "time": "10:30", "mode": "home_visit"}
+    )
+    assert response.status_code == 400
+    assert "must be today or in the future" in response.content.decode()
+    assert not PlannedVisit.objects.exists()
+
+
 def test_worker_week_and_manager_overdue_reviews(client, cast, family):
     plan = active_plan(family=family, worker=cast.worker, manager=cast.manager)
     SupportPlan.objects.filter(pk=plan.pk).update(next_review_due=timezone.localdate() - timedelta(days=3))

@@ -4,9 +4,9 @@ import csv
 import datetime
 import io
 import json
+from unittest import mock
 
 import pytest
-from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,9 +21,10 @@ SEARCH = "audit-search"
 EXPORT = "audit-export"
 
 
-def _backdate(event: AuditEvent, when: datetime.datetime) -> None:
-    """Move an event in time for the test (the model refuses updates, so go round it)."""
-    models.QuerySet.update(AuditEvent.objects.filter(pk=event.pk), occurred_at=when)
+def _recorded_at(when: datetime.datetime, **kwargs) -> AuditEvent:
+    """Record an event as if at ``when``: audit rows cannot be moved afterwards (the database refuses it)."""
+    with mock.patch("django.utils.timezone.now", return_value=when):
+        return audit_record(**kwargs)
 
 
 def _at(day: datetime.date, hour=12) -> datetime.datetime:
@@ -35,7 +36,8 @@ def trail(cast):
     """Two families, each with a marked event by a different actor on a different day."""
     family = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker).family
     other = allocated_referral(team=cast.other_team, manager=cast.other_manager, worker=cast.other_worker).family
-    first = audit_record(
+    first = _recorded_at(
+        _at(datetime.date(2024, 3, 10)),
         actor=cast.worker,
         action="test.noted",
         obj=family,
@@ -43,11 +45,14 @@ def trail(cast):
         summary="Noted the first family",
         changes={"note": ["", "first"]},
     )
-    second = audit_record(
-        actor=cast.other_worker, action="test.noted", obj=other, family=other, summary="Noted the second family"
+    second = _recorded_at(
+        _at(datetime.date(2024, 5, 20)),
+        actor=cast.other_worker,
+        action="test.noted",
+        obj=other,
+        family=other,
+        summary="Noted the second family",
     )
-    _backdate(first, _at(datetime.date(2024, 3, 10)))
-    _backdate(second, _at(datetime.date(2024, 5, 20)))
     return {"family": family, "other": other, "first": first, "second": second}
 
 

@@ -1,4 +1,4 @@
-"""Fixtures for the API tests: the API's URLs, a clean throttle cache, partner tokens, a scenario."""
+"""Fixtures for the API tests: a clean throttle cache, partner tokens, a scenario."""
 
 import pytest
 from django.core.cache import cache
@@ -9,11 +9,6 @@ from tests.families.factories import draft_plan, home_visit
 from tests.referrals.factories import allocated_referral
 from tests.support_fund.factories import application, budget, family_in_support
 from tests.venues.factories import group_scenario
-
-
-@pytest.fixture(autouse=True)
-def api_urls(settings):
-    settings.ROOT_URLCONF = "tests.api.urls"
 
 
 @pytest.fixture(autouse=True)

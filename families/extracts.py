@@ -116,6 +116,7 @@ def _families():
         .only(
             "uuid",
             "postcode",
+            "address_withheld",
             "district__name",
             "locality__name",
             "base__name",
@@ -166,7 +167,8 @@ def pseudonymised_extract(*, out, salt: str) -> ExtractResult:
             "pseudo_family_id": pseudonym(salt, family.uuid),
             "district": family.district.name,
             "locality": family.locality.name,
-            "postcode_outward": postcode_outward(family.postcode),
+            # Even the outward code narrows a withheld address down to a few streets: leave it out.
+            "postcode_outward": "" if family.address_withheld else postcode_outward(family.postcode),
             "base": family.base.name,
             **{field: getattr(family, field) for field in HOUSEHOLD_FIELDS},
             "referral_count": family.referral_count,

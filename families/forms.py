@@ -120,3 +120,31 @@ class WorkerChoiceForm(forms.Form):
 
     def clean_worker(self):
         return self.workers[self.cleaned_data["worker"]]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason", "max_length": "The reason must be 300 characters or fewer"},
+    )
+
+
+class RestrictionForm(ReasonForm):
+    named = forms.MultipleChoiceField(
+        label="Who may see this family",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="You and the allocated workers are always included. Everyone else gets 'page not found'.",
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(user.pk): user for user in candidates}
+        self.fields["named"].choices = [
+            (pk, user.get_full_name() or user.email) for pk, user in self.candidates.items()
+        ]
+
+    def clean_named(self):
+        return [self.candidates[pk] for pk in self.cleaned_data["named"]]

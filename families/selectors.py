@@ -39,7 +39,25 @@ def family_visibility_filter(user) -> Q:
             content_object=OuterRef("pk"), user=user, permission__codename="view_family"
         )
         visible |= Q(Exists(granted))
-    return visible
+    return visible & restriction_filter(user)
+
+
+def restriction_filter(user, family_field: str = "") -> Q:
+    """Keep restricted families only for their named users; ``family_field`` names the path to Family."""
+    prefix = f"{family_field}__" if family_field else ""
+    named = Family.restricted_to.through.objects.filter(
+        family_id=OuterRef(f"{family_field}_id" if family_field else "pk"), user_id=user.pk
+    )
+    return Q(**{f"{prefix}restricted": False}) | Q(Exists(named))
+
+
+def address_visible(*, user, family: Family | None) -> bool:
+    """A withheld address shows only to the family's allocated workers and the managers of its base."""
+    if family is None or not family.address_withheld:
+        return True
+    if has_role(user, Role.MANAGER) and family.base_id in managed_base_ids(user):
+        return True
+    return family.allocations.filter(worker_id=user.pk, ended_at__isnull=True).exists()
 
 
 def family_list(*, user) -> QuerySet[Family]:

@@ -10,4 +10,8 @@ urlpatterns = [
     path("<str:reference>/professionals/new/", views.professional_add, name="family-professional-add"),
     path("<str:reference>/reallocate/", views.family_reallocate, name="family-reallocate"),
     path("<str:reference>/co-worker/", views.family_add_co_worker, name="family-co-worker"),
+    path("<str:reference>/restriction/", views.family_restrict, name="family-restrict"),
+    path("<str:reference>/restriction/lift/", views.family_unrestrict, name="family-unrestrict"),
+    path("<str:reference>/address/withheld/", views.family_address_withheld, name="family-address-withheld"),
+    path("<str:reference>/legal-hold/", views.family_legal_hold, name="family-legal-hold"),
 ]

@@ -11,7 +11,8 @@ from ecfs.roles import Role, has_role
 from ecfs.view_helpers import add_service_error
 
 from . import selectors, services
-from .forms import CharacteristicsForm, PersonForm, ProfessionalForm, WorkerChoiceForm
+from .forms import CharacteristicsForm, PersonForm, ProfessionalForm, ReasonForm, RestrictionForm, WorkerChoiceForm
+from .services import protection
 
 FAMILY_PAGE_SIZE = 50
 
@@ -55,7 +56,7 @@ def family_detail(request, reference):
     )
 
 
-def _form_page(request, family, form, template, success_message, save):
+def _form_page(request, family, form, template, success_message, save, **context):
     if request.method == "POST" and form.is_valid():
         try:
             save(form)
@@ -65,7 +66,7 @@ def _form_page(request, family, form, template, success_message, save):
             messages.success(request, success_message)
             return redirect("family-detail", reference=family.reference)
     status = 400 if request.method == "POST" else 200
-    return render(request, template, {"family": family, "form": form}, status=status)
+    return render(request, template, {"family": family, "form": form, **context}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -150,5 +151,89 @@ def family_add_co_worker(request, reference):
         "Co-worker added.",
         lambda f: services.family_add_co_worker(
             family=family, worker=f.cleaned_data["worker"], reason=f.cleaned_data["reason"], actor=request.user
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def family_restrict(request, reference):
+    family = _manager_family(request, reference)
+    candidates = sorted(protection.restriction_candidates(family), key=lambda u: (u.last_name, u.first_name))
+    initial = {"named": [str(pk) for pk in family.restricted_to.values_list("pk", flat=True)]}
+    form = RestrictionForm(request.POST or None, candidates=candidates, initial=initial)
+    return _form_page(
+        request,
+        family,
+        form,
+        "families/restriction_form.html",
+        "The family's record is restricted to the people named.",
+        lambda f: protection.family_restrict(
+            family=family, actor=request.user, named=f.cleaned_data["named"], reason=f.cleaned_data["reason"]
+        ),
+    )
+
+
+def _reason_page(request, family, *, title, hint, button, success_message, save):
+    form = ReasonForm(request.POST or None)
+    form.fields["reason"].help_text = hint
+    return _form_page(
+        request, family, form, "families/reason_form.html", success_message, save, title=title, button=button
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def family_unrestrict(request, reference):
+    family = _manager_family(request, reference)
+    return _reason_page(
+        request,
+        family,
+        title="Lift the restriction",
+        hint="Everyone who works with the family's base will be able to find it again.",
+        button="Lift the restriction",
+        success_message="The restriction is lifted.",
+        save=lambda f: protection.family_unrestrict(family=family, actor=request.user, reason=f.cleaned_data["reason"]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def family_address_withheld(request, reference):
+    family = selectors.family_get(user=request.user, reference=reference)
+    withhold = not family.address_withheld
+    return _reason_page(
+        request,
+        family,
+        title="Withhold the address" if withhold else "Stop withholding the address",
+        hint=(
+            "For example, a parent hiding from a perpetrator. The address will show only to the allocated workers "
+            "and the team manager, and never in a PDF, an export or a partner's API response."
+            if withhold
+            else "Say why the address no longer needs to be withheld."
+        ),
+        button="Withhold the address" if withhold else "Stop withholding",
+        success_message="The address is withheld." if withhold else "The address is no longer withheld.",
+        save=lambda f: protection.address_withhold(
+            family=family, actor=request.user, withheld=withhold, reason=f.cleaned_data["reason"]
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def family_legal_hold(request, reference):
+    family = _manager_family(request, reference)
+    place = not family.legal_hold
+    return _reason_page(
+        request,
+        family,
+        title="Place a legal hold" if place else "Release the legal hold",
+        hint=(
+            "A legal hold stops the retention job anonymising the family's records, for example during a court case "
+            "or a complaint."
+            if place
+            else "The family's records will be anonymised when their retention date has passed."
+        ),
+        button="Place the legal hold" if place else "Release the legal hold",
+        success_message="Legal hold placed." if place else "Legal hold released.",
+        save=lambda f: (protection.legal_hold_place if place else protection.legal_hold_release)(
+            family=family, actor=request.user, reason=f.cleaned_data["reason"]
         ),
     )

@@ -17,6 +17,7 @@ from ecfs.api.services import partner_referral_create
 from ecfs.api.views import ApiViewMixin, StaffViewSet
 from families.models import Person
 from families.rules import validate_person_dates
+from families.selectors import address_visible
 from families.validators import normalise_postcode, validate_uk_postcode
 
 from . import services
@@ -93,6 +94,7 @@ class ReferralSerializer(serializers.ModelSerializer):
             "address_line_2",
             "town",
             "postcode",
+            "address_withheld",
             "district",
             "locality",
             "routed_team",
@@ -104,6 +106,22 @@ class ReferralSerializer(serializers.ModelSerializer):
             "first_contact_at",
             "closed_at",
         ]
+
+    address_withheld = serializers.SerializerMethodField(
+        help_text="True when the family's address is withheld from you: the address fields are then empty."
+    )
+
+    def get_address_withheld(self, referral) -> bool:
+        return not address_visible(user=self.context["request"].user, family=referral.family)
+
+    def to_representation(self, referral):
+        data = super().to_representation(referral)
+        if data["address_withheld"]:
+            data.update(dict.fromkeys(ADDRESS_FIELDS, ""))
+        return data
+
+
+ADDRESS_FIELDS = ("address_line_1", "address_line_2", "town", "postcode")
 
 
 class ReferralStatusSerializer(serializers.ModelSerializer):

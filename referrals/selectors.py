@@ -10,7 +10,7 @@ from django.http import Http404
 from bases.models import Team
 from ecfs.roles import Role, has_role
 from families.models import FamilyUserObjectPermission
-from families.selectors import managed_base_ids
+from families.selectors import managed_base_ids, restriction_filter
 
 from .models import Referral
 
@@ -35,7 +35,7 @@ def referral_list(*, user) -> QuerySet[Referral]:
             content_object=OuterRef("family_id"), user=user, permission__codename="view_family"
         )
         visible |= Q(Exists(granted))
-    return Referral.objects.filter(visible)
+    return Referral.objects.filter(visible & (Q(family__isnull=True) | restriction_filter(user, "family")))
 
 
 def referral_get(*, user, uuid) -> Referral:

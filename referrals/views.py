@@ -9,7 +9,7 @@ from bases.models import Base, District
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 from ecfs.view_helpers import add_service_error, require_role
-from families.selectors import duplicate_candidates, family_list, worker_caseloads
+from families.selectors import address_visible, duplicate_candidates, family_list, worker_caseloads
 
 from . import selectors, services
 from .forms import AllocationForm, DecisionForm, FirstContactForm, ReferralForm
@@ -99,6 +99,7 @@ def _detail_context(request, referral: Referral, *, decision_form=None, contact_
     )
     linkable = [c for c in candidates if c.family.pk in visible_ids]
     return {
+        "address_hidden": not address_visible(user=user, family=referral.family),
         "referral": referral,
         "can_triage": can_triage and bool(allowed),
         "can_allocate": can_triage and referral.status == Referral.Status.ACCEPTED,

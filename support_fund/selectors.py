@@ -9,7 +9,7 @@ from django.http import Http404
 
 from ecfs.roles import Role, has_role
 from families.models import FamilyUserObjectPermission
-from families.selectors import managed_base_ids
+from families.selectors import managed_base_ids, restriction_filter
 
 from .models import Application, Budget
 
@@ -30,7 +30,7 @@ def application_list(*, user) -> QuerySet[Application]:
             content_object=OuterRef("family_id"), user=user, permission__codename="view_family"
         )
         visible |= Q(Exists(granted))
-    return Application.objects.filter(visible)
+    return Application.objects.filter(visible & restriction_filter(user, "family"))
 
 
 def application_get(*, user, uuid) -> Application:

@@ -186,6 +186,9 @@ def allocation_start(*, family: Family, worker, role: str, actor, reason: str = 
         family=family, worker=worker, role=role, started_at=timezone.now(), allocated_by=actor, reason=reason
     )
     _grant(worker, family)
+    if family.restricted:
+        # Allocating a worker to a restricted family is naming them: they could not work with it otherwise.
+        family.restricted_to.add(worker)
     audit_record(
         actor=actor,
         action="family.allocated",

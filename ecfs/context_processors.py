@@ -25,6 +25,8 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("Fund budgets", reverse("fund-budgets")))
         items.append(("Imports", reverse("import-home")))
         items.append(("Audit", reverse("audit-search")))
+        items.append(("Subject access", reverse("subject-access-list")))
+        items.append(("Retention", reverse("privacy-retention")))
     if has_role(user, Role.ADMIN) and user.is_staff:
         items.append(("Configuration", reverse("admin:index")))
     return items

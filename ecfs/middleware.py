@@ -4,14 +4,21 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.http import JsonResponse
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 
+from .accounts.selectors import two_factor_enabled, two_factor_required
+from .accounts.views import with_next
+from .api.errors import error_body
 from .logging import current_request_id
 
 SIGNED_IN_AT = "ecfs_signed_in_at"
 LAST_SEEN = "ecfs_last_seen"
 LAST_SEEN_RESOLUTION = 60  # seconds: write the session at most once a minute for the idle clock
+# Whether a user whose role does not need two-factor had an app when this session was first checked: saves
+# every worker's request a query. An app set up later is asked for at the next sign-in.
+TWO_FACTOR_ENABLED = "ecfs_two_factor_enabled"
 
 
 class SessionLimitsMiddleware:
@@ -34,6 +41,54 @@ class SessionLimitsMiddleware:
             if now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN not in session:
                 session[LAST_SEEN] = now
         return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """A signed-in user who owes a two-factor code reaches only sign-in, sign-out and the two-factor pages.
+
+    Owes a code: their session is not OTP-verified (``django_otp.middleware.OTPMiddleware``) and either their
+    role needs two-factor (``ECFS_MFA_REQUIRED_ROLES``, staff, superusers) or they set up an app. Pages, the
+    admin included, redirect to the code page (or to setting up an app); the API answers 403 in its JSON error
+    shape. Partner systems' token requests carry no signed-in user, so they are not affected.
+    """
+
+    EXEMPT_VIEWS = frozenset({"login", "logout", "healthz", "two-factor-verify", "two-factor-setup"})
+    API_PREFIX = "/api/"
+    API_PAGES = frozenset({"api-docs"})  # the API's HTML docs page redirects like any page
+    MESSAGE = (
+        "Two-factor authentication is required: sign in to ECFS Case in the browser and enter the code "
+        "from your authenticator app."
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        match = request.resolver_match
+        view_name = match.view_name if match is not None else None
+        if view_name in self.EXEMPT_VIEWS:
+            return None
+        required = two_factor_required(user)
+        if required or request.session.get(TWO_FACTOR_ENABLED, True):
+            enabled = two_factor_enabled(user)
+            if not required:
+                request.session[TWO_FACTOR_ENABLED] = enabled
+        else:
+            enabled = False
+        if not (required or enabled):
+            return None
+        if request.path_info.startswith(self.API_PREFIX) and view_name not in self.API_PAGES:
+            return JsonResponse(error_body("two_factor_required", self.MESSAGE), status=403)
+        next_url = (
+            request.get_full_path() if request.method in ("GET", "HEAD") else resolve_url(settings.LOGIN_REDIRECT_URL)
+        )
+        return redirect(with_next("two-factor-verify" if enabled else "two-factor-setup", next_url))
 
 
 class PrivateResponseHeadersMiddleware:

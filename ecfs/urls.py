@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from . import views
+from .accounts import views as account_views
 
 admin.site.site_header = "ECFS Case configuration"
 admin.site.site_title = "ECFS Case"
@@ -13,7 +14,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/code/", account_views.two_factor_verify, name="two-factor-verify"),
     path("account/", views.account, name="account"),
+    path("account/two-factor/", account_views.two_factor_setup, name="two-factor-setup"),
+    path(
+        "account/two-factor/recovery-codes/", account_views.two_factor_recovery_codes, name="two-factor-recovery-codes"
+    ),
     path("county/", views.county, name="county"),
     path("venues/", views.venue_list, name="venue-list"),
     path("", include("families.support_urls")),
@@ -24,6 +30,7 @@ urlpatterns = [
     path("returns/", include("reporting.urls")),
     path("api/", include("ecfs.api.urls")),
     path("audit/", include("ecfs.audit.urls")),
+    path("privacy/", include("ecfs.privacy.urls")),
     path("directory/", include("venues.directory_urls")),
     path("imports/", include("imports.urls")),
     path("healthz", views.healthz, name="healthz"),

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -13,14 +13,23 @@ from referrals import selectors as referral_selectors
 from venues import selectors as venue_selectors
 from venues.models import Venue
 
+from .accounts import selectors as account_selectors
+from .accounts.views import two_factor_redirect
 from .forms import SignInForm
 from .health import components_down
 from .roles import Role, primary_role
 
 
 class SignInView(auth_views.LoginView):
+    """The password; then, for anyone who set up an app or whose role needs it, the two-factor code page."""
+
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        two_factor = two_factor_redirect(form.get_user(), self.get_success_url())
+        return redirect(two_factor) if two_factor else response
 
 
 @require_GET
@@ -60,16 +69,21 @@ def home(request):
 
 @require_GET
 def account(request):
-    """Your own account: your role and your recent sign-ins (successful and failed)."""
+    """Your own account: your role, two-factor authentication and your recent sign-ins (successful and failed)."""
     from axes.models import AccessAttempt, AccessLog
 
-    email = request.user.email.lower()
+    user = request.user
+    email = user.email.lower()
+    enabled = account_selectors.two_factor_enabled(user)
     return render(
         request,
         "account.html",
         {
             "sign_ins": AccessLog.objects.filter(username=email).order_by("-attempt_time")[:10],
             "failures": AccessAttempt.objects.filter(username=email).order_by("-attempt_time")[:5],
+            "two_factor_enabled": enabled,
+            "two_factor_required": account_selectors.two_factor_required(user),
+            "recovery_codes_left": account_selectors.recovery_codes_left(user) if enabled else 0,
         },
     )
 

@@ -94,16 +94,17 @@ class Family(TimeStampedModel):
 
     # A restricted family (a staff member's relative, say) is seen only by the named users among those
     # who could otherwise see it; everyone else gets 404 (families/selectors.py).
-    restricted = models.BooleanField(default=False)
+    # Database defaults too, so the bulk loader's COPY (ecfs/scale.py) need not name these columns.
+    restricted = models.BooleanField(default=False, db_default=False)
     restricted_to = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="restricted_families_named"
     )
     # A withheld address (someone hiding from a perpetrator) is shown only to the allocated workers and the
     # family's managers, and never leaves the system in a PDF, an export or a partner's API response.
-    address_withheld = models.BooleanField(default=False)
+    address_withheld = models.BooleanField(default=False, db_default=False)
     # A legal hold stops the retention job anonymising the family (families/retention.py).
-    legal_hold = models.BooleanField(default=False)
-    legal_hold_reason = models.CharField(max_length=300, blank=True)
+    legal_hold = models.BooleanField(default=False, db_default=False)
+    legal_hold_reason = models.CharField(max_length=300, blank=True, default="", db_default="")
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
     created_by = models.ForeignKey(

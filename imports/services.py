@@ -607,7 +607,7 @@ def _check_file(data: bytes, report: ImportReport, progress: Progress | None) ->
 def _import_row(row: ParsedRow, *, batch: ImportBatch, actor, matched_candidates: bool = False) -> ImportedRecord:
     """One family, referral, allocation and plan, through the services (inside the caller's transaction)."""
     people = [dict(person) for person in row.people]
-    family = family_create(actor=actor, people=people, **row.family_fields)
+    family = family_create(actor=actor, people=people, address_withheld=row.withheld_address, **row.family_fields)
     referral = referral_create(
         actor=actor,
         people=[{k: v for k, v in person.items() if k != "relationship"} for person in people],
@@ -862,6 +862,8 @@ def import_review_decide(
             safeguarding_note=row.safeguarding_note if row else (review.row.get("safeguarding_note") or ""),
             matched_existing=True,
         )
+        if record.withheld_address and not family.address_withheld:
+            Family.objects.filter(pk=family.pk).update(address_withheld=True)
         audit_record(
             actor=actor,
             action="family.import_matched",

@@ -1,15 +1,80 @@
-"""The fixed cast every permission test runs over, and the county's reference data."""
+"""The fixed cast every permission test runs over, the county's reference data, and two-factor sign-in.
 
+Two-factor: ``Client.force_login`` signs in *and* passes two-factor for a user who needs it (a role in
+``ECFS_MFA_REQUIRED_ROLES``, or an app already set up), with a real confirmed TOTP device, as if they had
+entered a code. Tests of two-factor itself opt out with ``@pytest.mark.real_two_factor``.
+"""
+
+import time
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP, hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bases.models import Base, StaffProfile
 from bases.services import reference_data_load
+from ecfs.accounts.selectors import two_factor_enabled, two_factor_required
 from ecfs.roles import Role
 
 from .factories import TeamFactory, UserFactory, staff_member
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "real_two_factor: client.force_login signs in with the password only (no two-factor shortcut)"
+    )
+
+
+def needs_two_factor(user) -> bool:
+    """Whether signing in as ``user`` asks for a code (read from a fresh copy: roles are cached per object)."""
+    fresh = get_user_model().objects.get(pk=user.pk)
+    return two_factor_required(fresh) or two_factor_enabled(fresh)
+
+
+def authenticator_of(user) -> TOTPDevice:
+    """The user's confirmed authenticator app, set up now if they have none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code the app shows now, or the next one if now's was already used (waiting if need be).
+
+    The server accepts a code one step either side of now but never one at or before ``last_t``.
+    """
+    device.refresh_from_db()
+    now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+    step = max(now, device.last_t + 1)
+    if step > now + device.tolerance:
+        time.sleep(device.step - (time.time() - device.t0) % device.step + 0.1)
+        return totp_code(device)
+    return str(hotp(device.bin_key, step, digits=device.digits)).zfill(device.digits)
+
+
+def pass_two_factor(client: Client, user) -> None:
+    """Mark the client's session as having passed two-factor with the user's app (what django_otp.login does)."""
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator_of(user).persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(request, monkeypatch):
+    if request.node.get_closest_marker("real_two_factor"):
+        return
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if needs_two_factor(user):
+            pass_two_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from ecfs.privacy.services import subject_access_create
 from reporting.models import Return, ReturnRequest
 from tests.families.factories import draft_plan, home_visit
 from tests.integrations.factories import import_scenario
@@ -36,12 +37,23 @@ DRAFT_RETURN = expect(403, manager=200, other_manager=200, admin=200, commission
 API_LIST = expect(200, commissioner=403, admin=403, anonymous=403)
 API_FAMILY_OBJECT = expect(404, worker=200, manager=200, anonymous=403)
 API_COURSE_OBJECT = expect(404, worker=200, colleague=200, manager=200, anonymous=403)
+ADMIN_ONLY = expect(403, admin=200, **ANON)
 MANAGER_ACTION = expect(403, manager=302, other_manager=404, **ANON)
 
 # name → (method, url args from the scenario, expected status per cast member)
 TABLE = {
     "home": ("get", None, EVERYONE),
     "account": ("get", None, EVERYONE),
+    # Two-factor (tests/ecfs/test_two_factor.py): force_login here has passed two-factor for the roles that
+    # need it, so the code page sends everyone on; setting up an app is open to all (workers opt in,
+    # others replace theirs); recovery codes need an app, which workers here have not set up.
+    "two-factor-verify": ("get", None, expect(302)),
+    "two-factor-setup": ("get", None, EVERYONE),
+    "two-factor-recovery-codes": (
+        "get",
+        None,
+        expect(200, worker=302, colleague=302, other_worker=302, **ANON),
+    ),
     "county": ("get", None, EVERYONE),
     "venue-list": ("get", None, EVERYONE),
     "healthz": ("get", None, expect(200)),
@@ -64,6 +76,12 @@ TABLE = {
     "family-unrestrict": ("get", "family", MANAGER_OF_FAMILY),
     "family-legal-hold": ("get", "family", MANAGER_OF_FAMILY),
     "family-address-withheld": ("get", "family", FAMILY_OBJECT),
+    "subject-access-list": ("get", None, ADMIN_ONLY),
+    "subject-access-new": ("get", None, ADMIN_ONLY),
+    "subject-access-detail": ("get", "sar", ADMIN_ONLY),
+    "subject-access-bundle": ("get", "sar_bundle", ADMIN_ONLY),
+    "subject-access-release": ("post", "sar", expect(403, admin=302, **ANON)),
+    "privacy-retention": ("get", None, ADMIN_ONLY),
     "family-assessment": ("get", "family", FAMILY_OBJECT),
     "plan-new": ("get", "family", FRONT_LINE_FAMILY_OBJECT),
     "contact-new": ("get", "family", FRONT_LINE_FAMILY_OBJECT),
@@ -184,7 +202,15 @@ def scenario(cast):
         csv=ContentFile(b"section\n", name="draft.csv"),
     )
     job = ReturnRequest.objects.create(kind="monthly", period="2025-08", requested_by=cast.manager)
+    sar = subject_access_create(
+        actor=cast.admin,
+        family_reference=referral.family.reference,
+        requester_name="Kerry Howes",
+        received_on=timezone.localdate(),
+    )
     return {
+        "sar": (sar.uuid,),
+        "sar_bundle": (sar.uuid, "json"),
         "draft_return": (draft.uuid,),
         "return_request": (job.uuid,),
         **group_scenario(cast, referral.family),

@@ -1,8 +1,19 @@
 from django.conf import settings
 from django.db import models
 
+REDACTED_SUMMARY = "Redacted: the family's records were anonymised"
+
 
 class AppendOnlyQuerySet(models.QuerySet):
+    def redact_anonymised_family(self, family) -> int:
+        """The one change allowed: blank the free text of an anonymised family's events, keeping who, when
+        and what. The database guard accepts exactly this change and only once the family is anonymised."""
+        if family.anonymised_at is None:
+            raise PermissionError("Only an anonymised family's audit events can be redacted.")
+        return models.QuerySet.update(
+            self.filter(family=family).exclude(summary=REDACTED_SUMMARY), summary=REDACTED_SUMMARY, changes={}
+        )
+
     def update(self, **kwargs):
         raise PermissionError("Audit events are append-only: they cannot be changed.")
 

@@ -40,9 +40,15 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    # Two-factor authentication: TOTP apps, and single-use recovery codes (before ecfs.accounts, whose admin
+    # unregisters their device screens).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ecfs",
     "ecfs.accounts",
     "ecfs.audit",
+    "ecfs.privacy",
     "bases",
     "venues",
     "families",
@@ -61,12 +67,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has passed two-factor authentication.
+    "django_otp.middleware.OTPMiddleware",
     # Every page needs a signed-in user unless its view says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "ecfs.middleware.SessionLimitsMiddleware",
+    # Roles that must use two-factor (and anyone who set it up) reach nothing else until they enter a code.
+    "ecfs.middleware.TwoFactorRequiredMiddleware",
     "ecfs.middleware.PrivateResponseHeadersMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -156,6 +166,15 @@ AXES_USERNAME_CALLABLE = "ecfs.security.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
+# Two-factor authentication (django-otp): required for these roles (values of ecfs.roles.Role), and for anyone
+# who can reach the configuration screens (is_staff, superusers); offered to everyone else. Wrong codes slow
+# the next attempt down (1, 2, 4, 8 ... seconds); a TOTP code is accepted once only.
+ECFS_MFA_REQUIRED_ROLES = env.list("ECFS_MFA_REQUIRED_ROLES", default=["manager", "commissioner", "admin"])
+OTP_TOTP_ISSUER = "ECFS Case"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # Sessions end after 30 minutes idle, 12 hours at most, and when the browser closes.
 SESSION_IDLE_SECONDS = 30 * 60
 SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
@@ -198,7 +217,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.scheduled_returns",
         "schedule": crontab(hour=6, minute=0),
     },
+    "nightly-retention": {
+        "task": "ecfs.privacy.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
+
+# Retention (ecfs/privacy/retention.py): keep a family's records until the youngest child is this old...
+RETENTION_CHILD_AGE_YEARS = env.int("RETENTION_CHILD_AGE_YEARS", default=25)
+# ...or this many years after the end of the financial year in which the last plan closed, whichever is later.
+RETENTION_YEARS_AFTER_CLOSURE = env.int("RETENTION_YEARS_AFTER_CLOSURE", default=6)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

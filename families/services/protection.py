@@ -1,6 +1,7 @@
 """Protecting a family's record: restriction to named users, a withheld address, a legal hold."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from bases.models import StaffProfile, Team
@@ -22,12 +23,8 @@ def restriction_candidates(family: Family):
 
     teams = Team.objects.filter(base_id=family.base_id)
     staff = StaffProfile.objects.filter(team__in=teams).values("user_id")
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(pk__in=staff)
-        .union(get_user_model().objects.filter(is_active=True, managed_teams__in=teams))
-    )
+    managers = teams.values("manager_id")
+    return get_user_model().objects.filter(Q(pk__in=staff) | Q(pk__in=managers), is_active=True)
 
 
 @transaction.atomic

@@ -2,12 +2,14 @@
 
 Helpers shared by the test modules live here (fixtures live in ``conftest.py``):
 
-- ``sign_in(page, user)`` signs in through the real sign-in form;
+- ``sign_in(page, user)`` signs in through the real sign-in form (and types a real two-factor code when the
+  user's role needs one);
 - ``assert_accessible(page)`` runs axe-core (WCAG 2.0/2.1/2.2 A and AA) and fails on any violation;
 - ``assert_no_horizontal_scroll(page)``;
 - ``screenshot(page, name)`` writes ``docs/screenshots/<name>.png``.
 """
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -33,11 +35,23 @@ _AXE_RUN = """async (tags) => {
 
 
 def sign_in(page: Page, user, *, password: str = TEST_PASSWORD) -> None:
-    """Sign in through the sign-in page, as a person would, and wait for the landing page."""
+    """Sign in through the sign-in page, as a person would, and wait for the landing page.
+
+    A user who needs two-factor gets an authenticator app (a confirmed TOTP device) if they have none, and the
+    code it shows now is typed on the code page, exactly as a person would.
+    """
+    from tests.conftest import authenticator_of, needs_two_factor, totp_code
+
+    device = authenticator_of(user) if needs_two_factor(user) else None
     page.goto("/sign-in/")
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    if device is not None:
+        expect(page.get_by_role("heading", name="Enter the code from your authenticator app")).to_be_visible()
+        page.get_by_label("Code from your authenticator app").fill(totp_code(device))
+        page.get_by_role("button", name="Continue").click()
+        expect(page).not_to_have_url(re.compile(r"/sign-in/"))
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 

@@ -61,11 +61,10 @@ def test_public_paths_answer_anonymous(client, path):
 
 
 def test_sign_in_with_email_in_any_case_lands_on_home(client, cast):
-    response = client.post(
-        reverse("login"), {"username": "MANAGER@Example.org", "password": TEST_PASSWORD}, follow=True
-    )
+    # A worker: team managers go on to the two-factor code (tests/ecfs/test_two_factor.py).
+    response = client.post(reverse("login"), {"username": "WORKER@Example.org", "password": TEST_PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("home")
-    assert b"Your teams" in response.content
+    assert b"Your work" in response.content
 
 
 def test_wrong_password_shows_error_summary_and_signs_nobody_in(client, cast):

@@ -28,10 +28,10 @@ def test_demo_families_cover_every_state_and_are_consistent_and_idempotent(db):
     now = timezone.now()
     assert abs(now - datetime.now(UTC)) < timedelta(minutes=1), "the seed's clock is put back"
 
-    # About twenty referrals per team, in every state, all marked as demo data.
+    # About two dozen referrals per team, in every state, all marked as demo data.
     referrals = Referral.objects.all()
     assert counts["created"] is True
-    assert 280 <= referrals.count() <= 330
+    assert 340 <= referrals.count() <= 400
     assert counts["referrals"] == referrals.count()
     assert counts["families"] == Family.objects.count()
     assert not referrals.exclude(referrer_email__endswith=f"@{DEMO_REFERRER_DOMAIN}").exists()
@@ -72,8 +72,10 @@ def test_demo_families_cover_every_state_and_are_consistent_and_idempotent(db):
     assert len(ethnicities) >= 5
     assert Professional.objects.filter(agency=Professional.Agency.HEALTH_VISITING).exists()
 
-    # Timescales: received over months, some triage and first contacts overdue, nothing in the future.
-    assert referrals.filter(received_at__lt=now - timedelta(days=150)).exists()
+    # Timescales: received over months (back beyond a year), some triage and first contacts overdue, nothing in
+    # the future.
+    assert referrals.filter(received_at__lt=now - timedelta(days=420)).exists()
+    assert referrals.filter(received_at__gt=now - timedelta(days=60), status=Referral.Status.ALLOCATED).exists()
     flagged = with_overdue(referrals, today=today)
     assert flagged.filter(triage_overdue=True).exists()
     assert flagged.filter(status=Referral.Status.RECEIVED, triage_overdue=False).exists()

@@ -2,6 +2,7 @@
 
 import io
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.db.models import F
@@ -22,6 +23,8 @@ from families.models import (
     SafeguardingAction,
     SupportPlan,
 )
+from reporting.figures import compute_figures
+from reporting.kpis import COUNTY
 from reporting.models import BudgetActual, Return
 from reporting.periods import MONTHLY, QUARTERLY, last_complete, period_containing
 from support_fund.models import Application, Budget, BudgetAdjustment
@@ -52,6 +55,43 @@ def _snapshot() -> tuple:
             AuditEvent,
         )
     )
+
+
+def _assert_a_year_of_fund_applications(now, today) -> None:
+    """A year of applications, every month of it, the older ones decided and only the last weeks' waiting."""
+    applications = Application.objects.all()
+    earliest = applications.order_by("created_at").first()
+    assert earliest.created_at <= now - timedelta(days=330), earliest.created_at
+    assert applications.filter(submitted_at__lte=now - timedelta(days=330)).exists()
+    for month in range(12):  # the last twelve months, as 30-day spans back from now
+        made = applications.filter(
+            created_at__gt=now - timedelta(days=30 * (month + 1)), created_at__lte=now - timedelta(days=30 * month)
+        )
+        assert made.count() >= 5, f"{made.count()} applications {30 * month}-{30 * (month + 1)} days ago"
+    # Charged to last year's budgets and this year's, as approved.
+    this_year = financial_year_of(today)
+    years = set(
+        applications.filter(status__in=Application.HOLDS_MONEY).values_list("budget__financial_year", flat=True)
+    )
+    assert years <= {this_year - 1, this_year} and this_year - 1 in years, years
+    assert set(Budget.objects.values_list("financial_year", flat=True)) == {this_year - 1, this_year}
+    # Waiting is recent: drafts and decisions of the last days, payments and second approvals of the last weeks.
+    recent = now - timedelta(days=10)
+    assert not applications.filter(status__in=["draft", "submitted"], created_at__lt=recent).exists()
+    assert not applications.filter(status="awaiting_second", first_approved_at__lt=now - timedelta(days=31)).exists()
+    assert not applications.filter(status="approved", approved_at__lt=now - timedelta(days=31)).exists()
+    # Over a limit, a second manager approved too: another team's manager in the family's district.
+    seconded = applications.filter(needs_second_approval=True, status__in=Application.HOLDS_MONEY)
+    assert seconded.exists()
+    for application in seconded.select_related("approved_by", "first_approved_by", "family"):
+        assert application.approved_by != application.first_approved_by
+        assert application.approved_by.managed_teams.filter(base__district=application.family.district_id).exists()
+    # The returns' fund figures for a month near a year ago.
+    old_month = period_containing(MONTHLY, today - timedelta(days=330))
+    figures = compute_figures(old_month, with_trend=False)
+    fund = {kpi["code"]: kpi for section in figures["sections"] for kpi in section["kpis"]}
+    paid = sum(Decimal(row["values"][COUNTY]) for row in fund["fund_payments_by_category"]["rows"])
+    assert paid > 0, old_month.label
 
 
 @pytest.mark.slow
@@ -119,15 +159,17 @@ def test_demo_support_covers_every_state_consistently_and_is_idempotent(db, sett
 
     # The fund: every status, never overspent, charged to the financial year of the approval.
     applications = Application.objects.all()
-    assert 100 <= applications.count() <= 220
+    assert 180 <= applications.count() <= 360
     assert set(applications.values_list("status", flat=True)) == set(Application.Status.values)
     assert BudgetAdjustment.objects.filter(reason=DEMO_ALLOCATION).count() == 4
     for budget in Budget.objects.all():
+        assert budget.remaining_amount >= 0, budget
         assert budget.committed_amount <= budget.total_amount
         assert budget.paid_amount <= budget.committed_amount
     for application in applications.filter(status__in=Application.HOLDS_MONEY).select_related("budget"):
         assert application.budget.financial_year == financial_year_of(timezone.localdate(application.approved_at))
     assert not applications.filter(status="paid", paid_on__gt=today).exists()
+    _assert_a_year_of_fund_applications(now, today)
 
     # Contract budget actuals and the submitted returns.
     assert BudgetActual.objects.filter(financial_year=financial_year_of(today) - 1).count() == 4 * 5

@@ -43,6 +43,7 @@ def test_a_good_file_imports_every_row_with_previous_ids_and_flags(cast):
     assert family.base == cast.team.base
     assert sorted(family.members.values_list("first_name", flat=True)) == ["Alfie", "Kerry", "Maisie"]
     assert first.withheld_address is True
+    assert family.address_withheld is True  # the family's address is withheld from then on
     assert "no contact order" in first.safeguarding_note
     referral = first.referral
     assert referral.status == Referral.Status.ALLOCATED
@@ -65,6 +66,7 @@ def test_a_good_file_imports_every_row_with_previous_ids_and_flags(cast):
     assert second.family.consent_given is False
     assert second.referral.safe_contact_only is False
     assert second.withheld_address is False
+    assert second.family.address_withheld is False
     assert second.plan.kind == SupportPlan.Kind.GROUP
     assert second.family.members.filter(kind="unborn", last_name="Thurlow").exists()
     assert second.referral.first_contact_at is None
@@ -242,7 +244,7 @@ def test_a_row_that_may_be_a_family_already_held_goes_to_review_not_merged(cast,
 
 
 def test_a_manager_decides_the_row_is_the_family_already_held(cast, held_family):
-    run(csv_bytes([_matching_row(cast)]), cast.admin)
+    run(csv_bytes([_matching_row(cast, withheld_address="yes")]), cast.admin)
     review = ImportReview.objects.get()
 
     record = services.import_review_decide(
@@ -250,6 +252,8 @@ def test_a_manager_decides_the_row_is_the_family_already_held(cast, held_family)
     )
 
     assert record.family == held_family and record.matched_existing
+    held_family.refresh_from_db()
+    assert held_family.address_withheld  # the previous provider's withheld flag carries over
     assert held_family.referrals.count() == 1  # nothing merged into it
     review.refresh_from_db()
     assert review.status == ImportReview.Status.SAME_FAMILY and review.decided_by == cast.manager

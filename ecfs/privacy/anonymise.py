@@ -1,0 +1,136 @@
+"""Anonymising a family's records once they are past their retention date.
+
+Names, contact details, addresses, free text and exact dates of birth go; what the returns count stays:
+the rows themselves, their dates of activity, codes, districts and localities, and each person's month
+and year of birth. Returns' periods end on the last day of a month, so a birth date moved to the 1st of
+its month gives every child the same age at every period end: past returns' figures do not change.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from ecfs.audit.models import AuditEvent
+from ecfs.audit.services import audit_record
+from families.extracts import postcode_outward
+from families.models import (
+    Allocation,
+    Assessment,
+    Contact,
+    Family,
+    FollowUp,
+    Goal,
+    Person,
+    PlanAction,
+    PlannedVisit,
+    Professional,
+    Review,
+    SafeguardingAction,
+    SupportPlan,
+)
+from imports.models import ImportedRecord
+from referrals.models import Referral, ReferralPerson, TriageDecision
+from support_fund.models import Application, ApplicationEvent
+
+from .retention import RetentionDue
+
+ANONYMISED = "Anonymised"
+
+# Model, the path from it to its family, and the values its identifying fields take.
+BLANKED = (
+    (Professional, "family", {"name": ANONYMISED, "organisation": "", "role": "", "phone": "", "email": ""}),
+    (Allocation, "family", {"reason": "", "end_reason": ""}),
+    (Assessment, "family", {"strengths": "", "family_view": "", "child_voice": ""}),
+    (SupportPlan, "family", {"closure_summary": ""}),
+    (Goal, "plan__family", {"description": ANONYMISED}),
+    (PlanAction, "plan__family", {"description": ANONYMISED}),
+    (Review, "plan__family", {"notes": ""}),
+    (FollowUp, "plan__family", {"notes": ""}),
+    (Contact, "family", {"notes": "", "next_steps": ""}),
+    (SafeguardingAction, "contact__family", {"notes": ""}),
+    (PlannedVisit, "family", {"notes": ""}),
+    (
+        Referral,
+        "family",
+        {
+            "referrer_name": ANONYMISED,
+            "referrer_phone": "",
+            "referrer_email": "",
+            "referrer_role": "",
+            "reason_details": "",
+            "best_times": "",
+            "safe_contact_notes": "",
+            "address_line_1": "",
+            "address_line_2": "",
+            "town": "",
+        },
+    ),
+    (TriageDecision, "referral__family", {"notes": ""}),
+    (
+        Application,
+        "family",
+        {"justification": ANONYMISED, "supplier": "", "decision_reason": "", "payment_reference": ""},
+    ),
+    (ApplicationEvent, "application__family", {"note": ""}),
+    (ImportedRecord, "family", {"previous_id": "", "safeguarding_note": ""}),
+)
+
+
+def _month_start(day: date | None) -> date | None:
+    return day.replace(day=1) if day else None
+
+
+def _anonymise_people(queryset) -> None:
+    for person in queryset.only("pk", "date_of_birth", "expected_date"):
+        changes = {
+            "first_name": ANONYMISED,
+            "last_name": "",
+            "date_of_birth": _month_start(person.date_of_birth),
+            "expected_date": _month_start(person.expected_date),
+        }
+        if isinstance(person, Person):
+            changes.update(first_name_key="", last_name_key="")
+        type(person).objects.filter(pk=person.pk).update(**changes)
+
+
+@dataclass(frozen=True)
+class AnonymiseResult:
+    family: str
+    anonymised: bool
+    reason: str = ""
+
+
+@transaction.atomic
+def family_anonymise(*, due: RetentionDue, actor=None) -> AnonymiseResult:
+    """Anonymise one family; safe to run twice, and a legal hold placed meanwhile wins."""
+    family = Family.objects.select_for_update().get(pk=due.family.pk)
+    if family.anonymised_at:
+        return AnonymiseResult(family.reference, False, "already anonymised")
+    if family.legal_hold:
+        return AnonymiseResult(family.reference, False, "on legal hold")
+    if family.status != Family.Status.CLOSED:
+        return AnonymiseResult(family.reference, False, "reopened")
+    for model, path, values in BLANKED:
+        model.objects.filter(**{path: family}).update(**values)
+    for model, path in ((Person, "family"), (ReferralPerson, "referral__family")):
+        _anonymise_people(model.objects.filter(**{path: family}))
+    Referral.objects.filter(family=family).update(postcode=postcode_outward(family.postcode))
+    family.address_line_1 = family.address_line_2 = family.town = ""
+    family.postcode = postcode_outward(family.postcode)
+    family.consent_given_by = ""
+    family.first_language = ""
+    family.restricted_to.clear()
+    family.anonymised_at = timezone.now()
+    family.save()
+    AuditEvent.objects.redact_anonymised_family(family)
+    audit_record(
+        actor=actor,
+        action="family.anonymised",
+        obj=family,
+        family=family,
+        summary=f"Anonymised under the retention rule: kept until {due.keep_until:%d %B %Y} ({due.rule})",
+        changes={"keep_until": due.keep_until.isoformat(), "rule": due.rule},
+    )
+    return AnonymiseResult(family.reference, True)

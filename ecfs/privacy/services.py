@@ -1,0 +1,124 @@
+"""Data protection writes: the retention run, and subject access requests."""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ecfs.audit.services import audit_record
+from ecfs.errors import ApplicationError
+from ecfs.roles import Role, has_role
+from families.models import Family
+
+from .anonymise import AnonymiseResult, family_anonymise
+from .models import SubjectAccessRequest
+from .retention import families_due
+from .subject_access import bundle, bundle_json, bundle_pdf, third_parties
+
+
+def retention_run(*, today: date, actor=None) -> list[AnonymiseResult]:
+    """Anonymise the families past their retention date, each in its own transaction (a dry run is
+    ``families_due`` alone)."""
+    return [family_anonymise(due=item, actor=actor) for item in families_due(today=today)]
+
+
+def _check_admin(actor) -> None:
+    if not (has_role(actor, Role.ADMIN) or actor.is_superuser):
+        raise ApplicationError("Only a service admin can handle subject access requests.")
+
+
+@transaction.atomic
+def subject_access_create(
+    *, actor, family_reference: str, person_name: str = "", requester_name: str, received_on: date
+) -> SubjectAccessRequest:
+    _check_admin(actor)
+    family = Family.objects.filter(reference__iexact=family_reference.strip()).first()
+    if family is None:
+        raise ValidationError({"family_reference": "No family has that reference"})
+    if family.anonymised_at:
+        raise ValidationError({"family_reference": "This family's records have been anonymised: nothing is held"})
+    person = None
+    if person_name.strip():
+        wanted = " ".join(person_name.split()).lower()
+        person = next((p for p in family.members.all() if p.full_name.lower() == wanted), None)
+        if person is None:
+            raise ValidationError({"person_name": f"No one called {person_name.strip()} is in {family.reference}"})
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": "The date received must be today or in the past"})
+    sar = SubjectAccessRequest.objects.create(
+        family=family,
+        person=person,
+        requester_name=requester_name.strip(),
+        received_on=received_on,
+        due_on=received_on + relativedelta(months=1),
+        created_by=actor,
+    )
+    sar.reference = f"SAR-{sar.pk:06d}"
+    sar.save(update_fields=["reference"])
+    audit_record(
+        actor=actor,
+        action="subject_access.received",
+        obj=sar,
+        family=family,
+        summary=f"Subject access request {sar.reference} received, due {sar.due_on:%d %B %Y}",
+    )
+    return sar
+
+
+@transaction.atomic
+def subject_access_redact(*, sar: SubjectAccessRequest, actor, keys: list[str]) -> SubjectAccessRequest:
+    _check_admin(actor)
+    sar = SubjectAccessRequest.objects.select_for_update().get(pk=sar.pk)
+    if sar.status == SubjectAccessRequest.Status.RELEASED:
+        raise ApplicationError("This request has been released: its bundle can no longer change.")
+    known = {party.key for party in third_parties(sar)}
+    unknown = set(keys) - known
+    if unknown:
+        raise ApplicationError("Choose only from the third parties listed.")
+    sar.redacted = sorted(keys)
+    sar.save(update_fields=["redacted", "modified_at"])
+    audit_record(
+        actor=actor,
+        action="subject_access.redactions",
+        obj=sar,
+        family=sar.family,
+        summary=f"Redactions for {sar.reference}: {len(keys)} third part{'y' if len(keys) == 1 else 'ies'}",
+    )
+    return sar
+
+
+@transaction.atomic
+def subject_access_release(*, sar: SubjectAccessRequest, actor) -> SubjectAccessRequest:
+    _check_admin(actor)
+    sar = SubjectAccessRequest.objects.select_for_update().get(pk=sar.pk)
+    if sar.status == SubjectAccessRequest.Status.RELEASED:
+        raise ApplicationError("This request has already been released.")
+    sar.status = SubjectAccessRequest.Status.RELEASED
+    sar.released_at = timezone.now()
+    sar.released_by = actor
+    sar.save(update_fields=["status", "released_at", "released_by", "modified_at"])
+    audit_record(
+        actor=actor,
+        action="subject_access.released",
+        obj=sar,
+        family=sar.family,
+        summary=f"Subject access bundle {sar.reference} released to {sar.requester_name}",
+    )
+    return sar
+
+
+def subject_access_download(*, sar: SubjectAccessRequest, actor, kind: str) -> bytes:
+    """The bundle as PDF or JSON; every download is audited, since it holds the whole file."""
+    _check_admin(actor)
+    data = bundle(sar)
+    content = bundle_pdf(data) if kind == "pdf" else bundle_json(data)
+    audit_record(
+        actor=actor,
+        action="subject_access.downloaded",
+        obj=sar,
+        family=sar.family,
+        summary=f"Subject access bundle {sar.reference} downloaded as {kind.upper()}",
+    )
+    return content

@@ -1,0 +1,27 @@
+"""The nightly retention job."""
+
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+from .services import retention_run
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=6,
+    acks_late=True,
+)
+def apply_retention() -> dict:
+    """Nightly at 02:30: anonymise every family past its retention date. Idempotent: a family already
+    anonymised, or put on legal hold in the meantime, is left alone."""
+    results = retention_run(today=timezone.localdate())
+    done = [r.family for r in results if r.anonymised]
+    logger.info("retention: %s families anonymised", len(done))
+    return {"anonymised": done}

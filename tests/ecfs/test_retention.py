@@ -1,0 +1,190 @@
+"""Retention with legal hold (issue #7, item 6): the rule, the nightly job, the dry run, the audit."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.utils import InternalError
+from django.utils import timezone
+
+from ecfs.audit.models import REDACTED_SUMMARY, AuditEvent
+from ecfs.privacy import tasks
+from ecfs.privacy.retention import families_due, financial_year_end, keep_until
+from ecfs.privacy.services import retention_run
+from families.models import Contact, Family, Person, Professional
+from families.services import professional_add, protection
+from referrals.models import Referral, ReferralPerson
+from reporting.figures import compute_figures
+from reporting.periods import QUARTERLY, period_containing
+from tests.families.factories import active_plan, closed_plan, home_visit
+from tests.referrals.factories import allocated_referral
+
+pytestmark = pytest.mark.django_db
+
+# Every plan below closes today (November 2026): the closure rule keeps them to 31 March 2033.
+CLOSURE_RULE_DATE = date(2033, 3, 31)
+
+
+def _family(cast, surname, *, close=True, children_born=None):
+    referral = allocated_referral(
+        team=cast.team,
+        manager=cast.manager,
+        worker=cast.worker,
+        people=[
+            {"kind": "parent_carer", "first_name": "Jo", "last_name": surname, "date_of_birth": date(1995, 5, 17)},
+            {"kind": "child", "first_name": "Sam", "last_name": surname, "date_of_birth": date(2024, 3, 10)},
+        ],
+    )
+    family = referral.family
+    professional_add(family=family, actor=cast.worker, agency="health_visiting", name="Nina Health", phone="01603 1")
+    home_visit(family=family, worker=cast.worker, concern=False, notes=f"Saw {surname} family at home.")
+    if children_born:
+        family.members.filter(kind="child").update(date_of_birth=children_born)
+    if close:
+        closed_plan(family=family, worker=cast.worker, manager=cast.manager)
+    else:
+        active_plan(family=family, worker=cast.worker, manager=cast.manager)
+    family.refresh_from_db()
+    return family
+
+
+@pytest.fixture
+def families(cast):
+    return {
+        # Children grown up (youngest 25 in 2027): the closure rule decides, 31 March 2033.
+        "closure_rule": _family(cast, "Adams", children_born=date(2002, 6, 1)),
+        # Youngest child born 10 March 2024: kept until 10 March 2049.
+        "child_rule": _family(cast, "Baker"),
+        # Like the first, but on legal hold.
+        "held": _family(cast, "Clarke", children_born=date(2002, 6, 1)),
+        # Still supported: never due.
+        "open": _family(cast, "Dixon", close=False, children_born=date(2002, 6, 1)),
+    }
+
+
+def test_the_default_rule_takes_the_later_of_the_two_dates():
+    assert financial_year_end(date(2026, 11, 23)) == date(2027, 3, 31)
+    assert financial_year_end(date(2027, 3, 31)) == date(2027, 3, 31)
+    assert financial_year_end(date(2027, 4, 1)) == date(2028, 3, 31)
+    assert keep_until(youngest_born=date(2024, 3, 10), last_closed=date(2026, 11, 23)) == (
+        date(2049, 3, 10),
+        "the youngest child's 25th birthday",
+    )
+    assert keep_until(youngest_born=date(2002, 6, 1), last_closed=date(2026, 11, 23)) == (
+        CLOSURE_RULE_DATE,
+        "6 years after the financial year the last plan closed",
+    )
+
+
+def test_the_rule_is_configurable(settings):
+    settings.RETENTION_YEARS_AFTER_CLOSURE = 10
+    assert keep_until(youngest_born=None, last_closed=date(2026, 11, 23))[0] == date(2037, 3, 31)
+
+
+def test_retention_anonymises_exactly_the_families_past_their_date(cast, families):
+    protection.legal_hold_place(family=families["held"], actor=cast.manager, reason="Complaint 2026/41")
+    quarter = period_containing(QUARTERLY, timezone.localdate())
+    before = compute_figures(quarter, with_trend=False)
+
+    # On the last day of retention nothing goes; the day after, only the family under the closure rule.
+    assert retention_run(today=CLOSURE_RULE_DATE) == []
+    results = retention_run(today=date(2033, 4, 1))
+    assert [(r.family, r.anonymised) for r in results] == [(families["closure_rule"].reference, True)]
+    for key, family in families.items():
+        family.refresh_from_db()
+        assert bool(family.anonymised_at) == (key == "closure_rule"), key
+
+    gone = families["closure_rule"]
+    assert gone.address_line_1 == "" and gone.town == "" and gone.postcode == gone.postcode.split()[0]
+    people = list(Person.objects.filter(family=gone))
+    assert {p.first_name for p in people} == {"Anonymised"} and {p.last_name for p in people} == {""}
+    assert {p.date_of_birth for p in people} == {date(1995, 5, 1), date(2002, 6, 1)}  # month and year kept
+    assert set(ReferralPerson.objects.filter(referral__family=gone).values_list("last_name", flat=True)) == {""}
+    assert set(Contact.objects.filter(family=gone).values_list("notes", flat=True)) == {""}
+    assert set(Professional.objects.filter(family=gone).values_list("phone", "name")) == {("", "Anonymised")}
+    referral = Referral.objects.get(family=gone)
+    assert referral.referrer_name == "Anonymised" and referral.address_line_1 == ""
+    # The other families keep everything.
+    assert Person.objects.filter(family=families["held"], last_name="Clarke").count() == 2
+    assert Contact.objects.filter(family=families["child_rule"], notes__contains="Baker").exists()
+
+    # The counts the returns need are kept: the quarter's figures are the same as before.
+    assert compute_figures(quarter, with_trend=False)["sections"] == before["sections"]
+
+    # Audited, with the free text of the family's earlier events redacted and who/when/what kept.
+    events = AuditEvent.objects.filter(family=gone)
+    assert events.filter(action="family.anonymised").count() == 1
+    assert not events.filter(summary__icontains="Adams").exists()
+    assert events.filter(action="viewed").exists() or events.filter(summary=REDACTED_SUMMARY).exists()
+    assert AuditEvent.objects.filter(family=families["held"]).exclude(summary=REDACTED_SUMMARY).exists()
+
+    # Idempotent: a second run changes nothing and audits nothing more.
+    count = AuditEvent.objects.count()
+    assert retention_run(today=date(2033, 4, 1)) == []
+    assert AuditEvent.objects.count() == count
+
+
+def test_the_hold_is_released_and_the_family_goes_the_next_night(cast, families):
+    protection.legal_hold_place(family=families["held"], actor=cast.manager, reason="Court case")
+    retention_run(today=date(2033, 4, 1))
+    protection.legal_hold_release(family=families["held"], actor=cast.manager, reason="Case closed")
+    assert [r.family for r in retention_run(today=date(2033, 4, 2))] == [families["held"].reference]
+
+
+def test_a_dry_run_lists_what_would_go_and_changes_nothing(cast, families, capsys):
+    count = AuditEvent.objects.count()
+    call_command("apply_retention", "--dry-run", "--today", "2049-03-11")
+    out = capsys.readouterr().out
+    for key in ("closure_rule", "child_rule", "held"):
+        assert families[key].reference in out
+    assert families["open"].reference not in out
+    assert "3 families would be anonymised (dry run: nothing changed)." in out
+    assert not Family.objects.filter(anonymised_at__isnull=False).exists()
+    assert AuditEvent.objects.count() == count
+
+
+def test_the_command_refuses_a_bad_date(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--today must be a date"):
+        call_command("apply_retention", "--today", "next week")
+
+
+def test_the_nightly_job_runs_and_is_idempotent(cast, families, monkeypatch):
+    monkeypatch.setattr(tasks.timezone, "localdate", lambda: date(2049, 3, 11))
+    protection.legal_hold_place(family=families["held"], actor=cast.manager, reason="Court case")
+    result = tasks.apply_retention.delay().get()
+    assert sorted(result["anonymised"]) == sorted(
+        [families["closure_rule"].reference, families["child_rule"].reference]
+    )
+    assert tasks.apply_retention.delay().get() == {"anonymised": []}
+    assert families_due(today=date(2049, 3, 11)) == []
+
+
+def test_a_legal_hold_on_an_anonymised_family_is_refused(cast, families):
+    retention_run(today=date(2033, 4, 1))
+    from ecfs.errors import ApplicationError
+
+    with pytest.raises(ApplicationError, match="already been anonymised"):
+        protection.legal_hold_place(family=families["closure_rule"], actor=cast.manager, reason="Too late")
+
+
+def test_the_database_still_refuses_any_other_change_to_audit_rows(cast, families, on_postgres):
+    retention_run(today=date(2033, 4, 1))
+    gone, kept = families["closure_rule"], families["child_rule"]
+    event = AuditEvent.objects.filter(family=gone).first()
+    kept_event = AuditEvent.objects.filter(family=kept).first()
+    attempts = [
+        ("UPDATE audit_auditevent SET action = 'x' WHERE id = %s", [event.pk]),
+        ("UPDATE audit_auditevent SET summary = 'edited' WHERE id = %s", [event.pk]),
+        ("UPDATE audit_auditevent SET occurred_at = now() WHERE id = %s", [event.pk]),
+        ("DELETE FROM audit_auditevent WHERE id = %s", [event.pk]),
+        # Redacting the events of a family that is not anonymised is refused too.
+        ("UPDATE audit_auditevent SET summary = %s, changes = '{}' WHERE id = %s", [REDACTED_SUMMARY, kept_event.pk]),
+    ]
+    for sql, params in attempts:
+        with pytest.raises(InternalError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.redact_anonymised_family(kept)

@@ -1,0 +1,183 @@
+"""Subject access requests (issue #7, item 5): tracked with a due date, a PDF and JSON bundle, redaction."""
+
+import io
+import json
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from ecfs.audit.models import AuditEvent
+from ecfs.errors import ApplicationError
+from ecfs.privacy import services
+from ecfs.privacy.models import SubjectAccessRequest
+from families.services import professional_add, protection
+from tests.families.factories import home_visit
+from tests.referrals.factories import allocated_referral
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def family(cast, client):
+    family = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker).family
+    professional_add(
+        family=family,
+        actor=cast.worker,
+        agency="health_visiting",
+        name="Nina Hale",
+        phone="01603 555123",
+        email="nina.hale@nhs.example",
+    )
+    home_visit(family=family, worker=cast.worker, notes="Nina Hale joined the visit; Alfie is walking now.")
+    client.force_login(cast.worker)
+    client.get(reverse("family-detail", args=[family.reference]))  # a view, for the access log
+    client.logout()
+    return family
+
+
+def _new_request(client, family, **overrides):
+    data = {
+        "family_reference": family.reference,
+        "person_name": "",
+        "requester_name": "Kerry Howes",
+        "received_on_day": "31",
+        "received_on_month": "10",
+        "received_on_year": "2026",
+    }
+    data.update(overrides)
+    return client.post(reverse("subject-access-new"), data)
+
+
+def _pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_an_admin_records_a_request_due_one_calendar_month_later(client, cast, family):
+    client.force_login(cast.admin)
+    response = _new_request(client, family)
+    assert response.status_code == 302
+    sar = SubjectAccessRequest.objects.get()
+    assert sar.reference == f"SAR-{sar.pk:06d}"
+    assert (sar.received_on, sar.due_on) == (date(2026, 10, 31), date(2026, 11, 30))
+    assert AuditEvent.objects.filter(family=family, action="subject_access.received").exists()
+    page = client.get(reverse("subject-access-list")).content.decode()
+    assert sar.reference in page and "30 Nov 2026" in page
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"family_reference": "ECFS-999999"}, "No family has that reference"),
+        ({"family_reference": ""}, "Enter the family&#x27;s reference"),
+        ({"person_name": "Nobody Here"}, "No one called Nobody Here is in"),
+        ({"requester_name": ""}, "Enter who made the request"),
+        ({"received_on_year": "2099"}, "must be today or in the past"),
+        ({"received_on_month": "13"}, "must be a real date"),
+    ],
+)
+def test_bad_requests_are_refused_with_a_message_and_nothing_saved(client, cast, family, overrides, message):
+    client.force_login(cast.admin)
+    response = _new_request(client, family, **overrides)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not SubjectAccessRequest.objects.exists()
+
+
+def test_the_bundle_holds_everything_about_the_family_as_json_and_pdf(client, cast, family):
+    client.force_login(cast.admin)
+    _new_request(client, family)
+    sar = SubjectAccessRequest.objects.get()
+    response = client.get(reverse("subject-access-bundle", args=[sar.uuid, "json"]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    data = json.loads(response.content)
+    titles = [section["title"] for section in data["sections"]]
+    assert titles[:4] == ["The family", "People in the family", "The team around the family", "Referrals"]
+    text = response.content.decode()
+    for expected in ("Kerry", "Alfie", "Alfie is walking now", "Nina Hale", family.postcode, "Mandy Robinson"):
+        assert expected in text, expected
+    access = next(s for s in data["sections"] if s["title"] == "Who accessed or changed these records")
+    assert any(row["Who"] == "Mandy Robinson" and row["What"] == "Viewed the family record" for row in access["rows"])
+
+    response = client.get(reverse("subject-access-bundle", args=[sar.uuid, "pdf"]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    pdf = _pdf_text(response.content)
+    assert "Information we hold" in pdf and "Alfie is walking now" in pdf and sar.reference in pdf
+    downloads = AuditEvent.objects.filter(family=family, action="subject_access.downloaded")
+    assert downloads.count() == 2
+
+
+def test_third_parties_are_redacted_everywhere_they_appear(client, cast, family):
+    client.force_login(cast.admin)
+    _new_request(client, family, person_name="alfie howes")
+    sar = SubjectAccessRequest.objects.get()
+    assert sar.person.first_name == "Alfie"
+    page = client.get(reverse("subject-access-detail", args=[sar.uuid])).content.decode()
+    assert "Nina Hale (Health visiting)" in page and "Kerry Howes (parent or carer)" in page
+
+    professional = family.professionals.get()
+    parent = family.members.get(first_name="Kerry")
+    keys = [f"professional:{professional.uuid}", f"person:{parent.uuid}"]
+    response = client.post(reverse("subject-access-detail", args=[sar.uuid]), {"redacted": keys})
+    assert response.status_code == 302
+    text = client.get(reverse("subject-access-bundle", args=[sar.uuid, "json"])).content.decode()
+    for gone in ("Nina Hale", "01603 555123", "nina.hale@nhs.example", "Kerry Howes"):
+        assert gone not in text, gone
+    assert "[redacted] joined the visit; Alfie is walking now." in text
+    pdf = _pdf_text(client.get(reverse("subject-access-bundle", args=[sar.uuid, "pdf"])).content)
+    assert "Nina Hale" not in pdf and "[redacted]" in pdf
+
+    response = client.post(reverse("subject-access-detail", args=[sar.uuid]), {"redacted": ["professional:nobody"]})
+    assert response.status_code == 400
+    assert SubjectAccessRequest.objects.get().redacted == sorted(keys)
+
+
+def test_a_withheld_address_never_reaches_the_bundle(client, cast, family):
+    protection.address_withhold(family=family, actor=cast.worker, withheld=True, reason="Refuge")
+    client.force_login(cast.admin)
+    _new_request(client, family)
+    sar = SubjectAccessRequest.objects.get()
+    text = client.get(reverse("subject-access-bundle", args=[sar.uuid, "json"])).content.decode()
+    pdf = _pdf_text(client.get(reverse("subject-access-bundle", args=[sar.uuid, "pdf"])).content)
+    for output in (text, pdf):
+        assert family.postcode not in output and family.address_line_1 not in output
+        assert "Withheld" in output
+
+
+def test_release_is_recorded_once_and_freezes_the_redactions(client, cast, family):
+    client.force_login(cast.admin)
+    _new_request(client, family)
+    sar = SubjectAccessRequest.objects.get()
+    assert client.post(reverse("subject-access-release", args=[sar.uuid])).status_code == 302
+    sar.refresh_from_db()
+    assert sar.status == "released" and sar.released_by == cast.admin
+    with pytest.raises(ApplicationError, match="already been released"):
+        services.subject_access_release(sar=sar, actor=cast.admin)
+    with pytest.raises(ApplicationError, match="can no longer change"):
+        services.subject_access_redact(sar=sar, actor=cast.admin, keys=[])
+    with pytest.raises(ApplicationError, match="Only a service admin"):
+        services.subject_access_create(
+            actor=cast.manager, family_reference=family.reference, requester_name="x", received_on=date(2026, 11, 1)
+        )
+
+
+def test_the_retention_page_lists_due_families_and_places_holds(client, cast, family):
+    client.force_login(cast.admin)
+    page = client.get(reverse("privacy-retention")).content.decode()
+    assert "No family is past its retention date." in page
+    response = client.post(
+        reverse("privacy-retention"),
+        {"family_reference": family.reference, "reason": "ICO complaint", "action": "place"},
+    )
+    assert response.status_code == 302
+    family.refresh_from_db()
+    assert family.legal_hold
+    assert "ICO complaint" in client.get(reverse("privacy-retention")).content.decode()
+    response = client.post(reverse("privacy-retention"), {"family_reference": "ECFS-999999", "reason": "x"})
+    assert response.status_code == 400 and "No family has that reference" in response.content.decode()
+    response = client.post(
+        reverse("privacy-retention"), {"family_reference": family.reference, "reason": "Done", "action": "release"}
+    )
+    family.refresh_from_db()
+    assert response.status_code == 302 and not family.legal_hold

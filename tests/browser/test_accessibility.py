@@ -5,9 +5,13 @@ with an error, the county and venue pages, and the forms and lists around a fami
 Every page of a role is checked before the test fails, so one run lists all the violations.
 """
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import Page, expect
 
+from ecfs.privacy.services import subject_access_create
+from families.services import professional_add
 from tests.families.factories import home_visit
 from tests.referrals.factories import accepted_referral
 from tests.support_fund.factories import application, budget, family_in_support
@@ -92,6 +96,9 @@ def test_worker_and_manager_pages(tab, cast):
             f"/families/{ref}/",
             f"/families/{ref}/reallocate/",
             f"/families/{ref}/co-worker/",
+            f"/families/{ref}/restriction/",
+            f"/families/{ref}/address/withheld/",
+            f"/families/{ref}/legal-hold/",
             f"/referrals/{accepted.uuid}/",
             "/referrals/?status=received&overdue=1",
             f"/plans/{plan.uuid}/",
@@ -102,9 +109,46 @@ def test_worker_and_manager_pages(tab, cast):
 
 
 def test_commissioner_and_admin_pages(tab, cast):
+    family = family_in_support(cast)
+    professional_add(family=family, actor=cast.worker, agency="health_visiting", name="Nina Hale")
+    sar = subject_access_create(
+        actor=cast.admin, family_reference=family.reference, requester_name="Kerry", received_on=date(2026, 11, 2)
+    )
     sign_in(tab, cast.commissioner)
     reports = sweep(tab, ["/", "/county/", "/venues/"])
     sign_out(tab)
     sign_in(tab, cast.admin)
-    reports += sweep(tab, ["/", "/fund/budgets/"])
+    reports += sweep(
+        tab,
+        [
+            "/",
+            "/fund/budgets/",
+            "/privacy/subject-access/",
+            "/privacy/subject-access/new/",
+            f"/privacy/subject-access/{sar.uuid}/",
+            "/privacy/retention/",
+        ],
+    )
     assert_no_reports(reports)
+
+
+def test_an_admin_records_a_subject_access_request_with_the_keyboard_and_mouse(tab, cast):
+    family = family_in_support(cast)
+    sign_in(tab, cast.admin)
+    tab.goto("/privacy/subject-access/new/")
+    tab.get_by_role("button", name="Record the request").click()
+    summary = tab.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Enter the family's reference")
+    assert_accessible(tab)
+    tab.get_by_label("Family reference").fill(family.reference)
+    tab.get_by_label("Who made the request").fill("Kerry Howes")
+    tab.get_by_label("Day").fill("2")
+    tab.get_by_label("Month").fill("11")
+    tab.get_by_label("Year").fill("2026")
+    tab.get_by_role("button", name="Record the request").click()
+    expect(tab.get_by_role("heading", level=1)).to_contain_text("SAR-")
+    expect(tab.locator(".govuk-summary-list")).to_contain_text("2 December 2026")
+    with tab.expect_download() as download_info:
+        tab.get_by_role("link", name="Download the bundle as a PDF").click()
+    assert download_info.value.suggested_filename.endswith(".pdf")

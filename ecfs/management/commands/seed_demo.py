@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ecfs.demo import DEMO_PASSWORD, demo_seed
 from ecfs.demo_families import demo_families_summary
+from ecfs.demo_privacy import demo_privacy_seed, demo_privacy_summary
 from ecfs.demo_support import demo_support_summary
 from ecfs.errors import ApplicationError
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             return
         try:
             logins, families, support = demo_seed()
+            privacy = demo_privacy_seed()
         except ApplicationError as error:
             raise CommandError(error.message) from error
         width = max(len(login.email) for login in logins)
@@ -34,9 +36,15 @@ class Command(BaseCommand):
         self.stdout.write(f"{'Role':<24} {'Email':<{width}}  {'Name':<22} Where")
         for login in logins:
             self.stdout.write(f"{login.role:<24} {login.email:<{width}}  {login.name:<22} {login.where}")
+        self.stdout.write(
+            "Team managers, commissioners and the service admin set up an authenticator app at their first sign-in "
+            "(any TOTP app: scan the QR code or type the key) and are shown 10 recovery codes. Workers are not asked "
+            "unless they turn it on at 'Your account'."
+        )
         self.stdout.write("")
         self.stdout.write(demo_families_summary(families))
         self.stdout.write(demo_support_summary(support))
+        self.stdout.write(demo_privacy_summary(privacy))
         self.stdout.write("")
 
     def _scale(self, value: str) -> None:

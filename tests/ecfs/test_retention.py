@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.utils import InternalError
+from django.urls import reverse
 from django.utils import timezone
 
 from ecfs.audit.models import REDACTED_SUMMARY, AuditEvent
@@ -82,7 +83,7 @@ def test_the_rule_is_configurable(settings):
     assert keep_until(youngest_born=None, last_closed=date(2026, 11, 23))[0] == date(2037, 3, 31)
 
 
-def test_retention_anonymises_exactly_the_families_past_their_date(cast, families):
+def test_retention_anonymises_exactly_the_families_past_their_date(client, cast, families):
     protection.legal_hold_place(family=families["held"], actor=cast.manager, reason="Complaint 2026/41")
     quarter = period_containing(QUARTERLY, timezone.localdate())
     before = compute_figures(quarter, with_trend=False)
@@ -108,6 +109,11 @@ def test_retention_anonymises_exactly_the_families_past_their_date(cast, familie
     # The other families keep everything.
     assert Person.objects.filter(family=families["held"], last_name="Clarke").count() == 2
     assert Contact.objects.filter(family=families["child_rule"], notes__contains="Baker").exists()
+
+    # The family page says so, to the manager who can still find it.
+    client.force_login(cast.manager)
+    page = client.get(reverse("family-detail", args=[gone.reference])).content.decode()
+    assert "Anonymised" in page and "Adams" not in page
 
     # The counts the returns need are kept: the quarter's figures are the same as before.
     assert compute_figures(quarter, with_trend=False)["sections"] == before["sections"]

@@ -1,7 +1,8 @@
 """Demo families and referrals in every state, for the demo staff to work with.
 
-About twenty referrals per base team, spread over the localities in proportion
-to their children under 5, each worked through the real services (intake,
+About two dozen referrals per base team over the last seventeen months, spread
+over the localities in proportion to their children under 5 (the last few
+weeks' still in the work queues), each worked through the real services (intake,
 triage, allocation, first contact, household details, the team around the
 family) so that every record is consistent and audited.
 
@@ -43,8 +44,11 @@ from referrals import services as referral_services
 from referrals.models import Referral, Source, TriageDecision
 
 DEMO_REFERRER_DOMAIN = f"demo.{DEMO_EMAIL_DOMAIN}"
-REFERRALS_PER_TEAM = 20
-HISTORY_DAYS = 240  # about eight months of referrals
+REFERRALS_PER_TEAM = 22
+# About seventeen months of referrals: families referred in the months before the last twelve are in support at
+# their start, so that through the twelve months there are about as many plans running (and fund applications
+# made) each month.
+HISTORY_DAYS = 520
 REREFERRALS = 6
 CO_WORKED_FAMILIES = 12
 REALLOCATED_FAMILIES = 4
@@ -54,19 +58,20 @@ Reason = TriageDecision.Reason
 Kind = Person.Kind
 Agency = Professional.Agency
 
-# What happens to each referral, as shares of a team's referrals.
+# What happens to each referral, as shares of a team's referrals. The first five are about the last few weeks
+# (work queues); the rest are spread over the whole history.
 STORY_SHARES = {
-    "received_fresh": 5.5,
-    "received_overdue": 4.5,
-    "accepted": 8,
-    "allocated": 40,
-    "allocated_not_yet_due": 5,
-    "allocated_contact_overdue": 5,
-    "signposted": 11,
-    "stepped_up": 5,
-    "no_further_action": 8,
-    "duplicate": 3,
-    "withdrawn": 5,
+    "received_fresh": 5,
+    "received_overdue": 4.1,
+    "accepted": 7.25,
+    "allocated_not_yet_due": 4.55,
+    "allocated_contact_overdue": 4.55,
+    "allocated": 41.4,
+    "signposted": 11.4,
+    "stepped_up": 5.2,
+    "no_further_action": 8.3,
+    "duplicate": 3.1,
+    "withdrawn": 5.15,
 }
 
 # Names -------------------------------------------------------------------------------------------

@@ -2,10 +2,14 @@
 
 Builds on the demo families and referrals (``ecfs.demo_families``): every family that has had its first
 contact gets a whole-family assessment and a plan (one-to-one for most, group for some), contacts over the
-months since, and, while its plan is active, applications to the family support fund. Some teams run group
-courses at the county's reference venues, with registers and parents' ratings. The fund has budgets for this
-financial year and the last; the contract budget has actuals for every complete quarter; and the last
-complete quarter's and month's returns are generated and submitted, so commissioners have something to read.
+months since, and, while its plan is active, applications to the family support fund: a year and more of
+them, more in the winter, in every state (the waiting ones recent, the older ones decided, paid or cancelled;
+over a limit, a second team manager in the district approves too). Some teams run group courses at the
+county's reference venues, with registers and parents' ratings. The fund has budgets for this financial year,
+the last and any year before that the applications go back to, and each approval is charged to its own
+year's (none overspent: the service refuses that); the contract budget has actuals for every
+complete quarter; and the last complete quarter's and month's returns are generated and submitted, so
+commissioners have something to read.
 
 Everything goes through the real services, each step with the clock set to the moment it happened
 (``_clock``), in time order across families, courses and the fund, so that what a service checks (an active
@@ -56,12 +60,13 @@ from reporting import services as return_services
 from reporting.models import BudgetActual, ContractBudgetLine, Return
 from reporting.periods import MONTHLY, QUARTERLY, last_complete, period_containing
 from support_fund import services as fund_services
-from support_fund.models import Application, BudgetAdjustment, FundSource
+from support_fund.models import Application, BudgetAdjustment, FundLimits, FundSource
 from venues import services as venue_services
 from venues.models import GroupCourse, GroupProgramme, GroupSession, Venue
 
 DEMO_ALLOCATION = "Demo allocation"
-# The fund's budgets: (source, last year's amount, this year's amount). The charity's appeal is spent first.
+# The fund's budgets: (source, last year's amount (and any year before), this year's amount). The charity's
+# appeal is spent first.
 FUND_BUDGETS = (("Council allocation", 184_000, 188_000), ("Charity appeal fund", 9_000, 7_500))
 
 Status = SupportPlan.Status
@@ -262,6 +267,9 @@ CLOSURE_WEIGHTS = {
     Closure.STEPPED_UP: 8,
     Closure.OTHER: 6,
 }
+# How long one-to-one plans run, in days (shortest, longest, most often): ended as planned, or early when the
+# family step away or up.
+PLAN_DAYS = {"planned": (42, 220, 85), "quick": (21, 120, 45)}
 # The closing score's change from the start score, by reason.
 CLOSING_DELTA = {
     Closure.NEEDS_MET: (2, 5),
@@ -511,6 +519,20 @@ FUND_DELIVERY = {
     Application.Category.HOUSING: (Application.Delivery.SUPPLIER, "The family's landlord (rent account)"),
     Application.Category.OTHER: (Application.Delivery.SUPPLIER, "Local appliance repair shop"),
 }
+# How many applications come in each month, against the year's average: more in the winter (heating, coats,
+# Christmas) and the summer holidays, fewer in the spring.
+FUND_SEASON = {1: 1.3, 2: 1.2, 3: 1.05, 4: 0.85, 5: 0.85, 6: 0.9, 7: 1.0, 8: 1.15, 9: 1.0, 10: 1.05, 11: 1.2, 12: 1.35}
+WINTER_MONTHS = (11, 12, 1, 2, 3)
+# What is asked for more in some months: (months, how many times as often).
+FUND_CATEGORY_SEASONS = {
+    Application.Category.ENERGY: (WINTER_MONTHS, 2.2),
+    Application.Category.CLOTHING: ((9, 10, 11, 12, 1), 1.6),
+    Application.Category.FOOD: ((7, 8, 12), 1.4),
+}
+FUND_SUMMER_JUSTIFICATIONS = {
+    Application.Category.ENERGY: "Prepayment meter top-up: the family ran out of credit and cannot cook or wash.",
+    Application.Category.CLOTHING: "Shoes and clothes for the children, who have outgrown theirs.",
+}
 LARGE_ITEM = (
     Application.Delivery.SUPPLIER,
     "Norfolk furniture reuse project",
@@ -520,6 +542,11 @@ DECLINE_REASONS = (
     "Other help is available first: the household support fund through the district council.",
     "This is covered by the family's benefits; worker to help with a budgeting plan instead.",
     "Not linked to the plan's goals: please say how this helps the family towards them.",
+)
+SECOND_DECLINE_REASONS = (
+    "The second approver did not agree: the family have had help from the fund several times this year. Worker to "
+    "make a budgeting plan with them and apply to the district council's household support fund.",
+    "The second approver did not agree: a cheaper second-hand item is available through the reuse project.",
 )
 CANCEL_NOTES = (
     "The family found the item second-hand through a neighbour.",
@@ -655,6 +682,7 @@ class _Seeder:
         self.courses: list[CourseSpec] = []
         self.payment_numbers = iter(range(104_201, 1_000_000))
         self.reasons_used: Counter = Counter()
+        self.waiting: Counter = Counter()  # plans left waiting on someone lately, so every state is there any day
 
     # Time ----------------------------------------------------------------------------------------------
 
@@ -753,10 +781,14 @@ class _Seeder:
     # Budgets -------------------------------------------------------------------------------------------
 
     def plan_budgets(self) -> None:
+        """This financial year's budgets and the last's, and any year before that the families' support began in."""
         this_year = fund_services.financial_year_of(self.today)
+        first_contact = min(timezone.localdate(story.contacted) for story in self.stories)
+        first_year = min(this_year - 1, fund_services.financial_year_of(first_contact))
         for source_name, last_year_amount, this_year_amount in FUND_BUDGETS:
             source = FundSource.objects.get(name=source_name)
-            for year, amount in ((this_year - 1, last_year_amount), (this_year, this_year_amount)):
+            for year in range(first_year, this_year + 1):
+                amount = this_year_amount if year == this_year else last_year_amount
                 moment = min(self._moment(date(year, 4, 1), 9 * 60, 10 * 60), self.horizon - timedelta(hours=1))
                 self._at(
                     moment,
@@ -945,7 +977,10 @@ class _Seeder:
         low, high = {"improving": (1, 5), "flat": (0, 0), "worse": (-2, -1)}[trajectory]
         for code in story.goals:
             story.deltas[code] = rng.randint(low, high)
-        draft_only = (self.now - created).days < 4 or (age < 40 and rng.random() < 0.3)
+        lately = created > self.now - timedelta(days=30)
+        first = lately and story.course is None and not self.waiting["draft"]  # a draft whatever the day
+        draft_only = (self.now - created).days < 4 or first or (age < 40 and rng.random() < 0.3)
+        self.waiting["draft"] += draft_only
         if draft_only and rng.random() < 0.5:
             return  # a draft without its start scores yet
         scored = max(self._later(created, rng.choice((0, 1))), self._soon(last))
@@ -959,7 +994,11 @@ class _Seeder:
         approved = self._later(submitted, rng.choice((1, 1, 2, 3, 4)))
         if story.course is not None:
             approved = min(approved, self._soon(submitted) + timedelta(days=2))
-        if not self._past(approved) or (age < 35 and rng.random() < 0.35):
+        lately = submitted > self.now - timedelta(days=45)
+        first = lately and story.course is None and not self.waiting["activation"]  # one waiting whatever the day
+        waits = not self._past(approved) or first or (age < 35 and rng.random() < 0.35)
+        self.waiting["activation"] += waits
+        if waits:
             return  # awaiting approval to start
         story.activated = approved
         self._at(approved, self._do_approve, story)
@@ -979,20 +1018,13 @@ class _Seeder:
         else:
             if active_days < 30:
                 return
-            if active_days > 160 and rng.random() < 0.75:  # a short piece of work, long enough ago to follow up
-                reason, low, high = Closure.NEEDS_MET, 28, 40
-            else:
-                chance = 0.2 + 0.6 * min(1, max(0, active_days - 45) / 90)
-                if rng.random() >= chance:
-                    return
-                reason = self._closure_reason(story)
-                quick = reason in (Closure.DECLINED, Closure.MOVED_AWAY, Closure.STEPPED_UP, Closure.OTHER)
-                low = 21 if quick else 56
-                high = min(active_days - 3, 200)
-                if high < low + 2:
-                    return
-            # Most plans run three or four months.
-            days = round(rng.triangular(low, high, min(high, low + 45)))
+            # How long this plan runs, whenever it started: most three or four months, a few most of a year;
+            # ended early when the family step away or up. Plans that have not run that long yet are active.
+            reason = self._closure_reason(story)
+            quick = reason in (Closure.DECLINED, Closure.MOVED_AWAY, Closure.STEPPED_UP, Closure.OTHER)
+            days = round(rng.triangular(*PLAN_DAYS["quick" if quick else "planned"]))
+            if days > active_days - 3:
+                return
             earliest = story.activated + timedelta(days=days)
         requested = self._moment(timezone.localtime(earliest).date())
         if not self._past(requested):
@@ -1000,7 +1032,11 @@ class _Seeder:
         story.closure_requested = requested
         story.closure_reason = reason
         approved = self._later(requested, rng.choice((0, 1, 1, 2, 3, 5)))
-        if rng.random() < 0.08 or not self._past(approved):
+        lately = requested > self.now - timedelta(days=30)
+        first = requested > self.now - timedelta(days=45) and not self.waiting["closure"]  # one whatever the day
+        waits = not self._past(approved) or first or (lately and rng.random() < 0.3)
+        self.waiting["closure"] += waits
+        if waits:
             self._at(requested, self._do_request_closure, story)  # awaiting approval to close
             return
         story.closed = approved
@@ -1032,7 +1068,7 @@ class _Seeder:
         previous = dict(story.start_scores)
         span = max(1.0, ((story.closure_requested or self.now) - story.activated).days)
         last = story.activated
-        for k in (1, 2, 3):
+        for k in range(1, 6):  # the reviews due while the plan ran, up to five
             due = timezone.localtime(story.activated).date() + timedelta(weeks=interval * k)
             if overdue and due >= self.today - timedelta(days=40):
                 break
@@ -1087,7 +1123,7 @@ class _Seeder:
         days = (end - story.contacted).days
         first = story.contacted + timedelta(minutes=rng.randint(1, 20))
         moments = [first] if first < end else []
-        wanted = max(1, min(10, 2 + days // 18 + rng.randint(-1, 2)))
+        wanted = max(1, min(9, 2 + days // 18 + rng.randint(-1, 2)))
         for _ in range(wanted - 1):
             if days < 3:
                 break
@@ -1268,9 +1304,16 @@ class _Seeder:
     # The fund ------------------------------------------------------------------------------------------
 
     def plan_fund(self) -> None:
+        """A year and more of applications, made while each family's plan is active, decided in time order.
+
+        Drawn first for every family (more in the winter), then decided in the order the managers decide
+        them, so that the limits the service applies at a decision (one payment; a family's money in the last
+        12 months) are known here as they will be there: over a limit, another team manager in the district
+        approves too a few days later, or has not yet for the last weeks' applications.
+        """
         rng = self.rng
-        totals = defaultdict(Decimal)
-        drafts = 0
+        limits = FundLimits.objects.first() or FundLimits()  # the defaults until an admin sets them
+        apps = []
         for story in self.stories:
             window = story.active_window(self.horizon)
             if window is None:
@@ -1279,61 +1322,142 @@ class _Seeder:
             days = (end - start).days - 2
             if days < 3:
                 continue
-            n = min(4, int(days / 55 + rng.random()))
-            moments = sorted(self._between(start + timedelta(days=1), end - timedelta(hours=6)) for _ in range(n))
-            for moment in moments:
-                if not (start < moment < end) or not self._past(moment):
+            day = timezone.localtime(start).date() + timedelta(days=1)
+            expected = sum(FUND_SEASON[(day + timedelta(days=d)).month] for d in range(days)) / 58
+            n = min(5, int(expected + rng.random()))
+            # Spread over the plan, one in each n-th of it: a family seldom asks twice in a week.
+            first, span = start + timedelta(days=1), end - start - timedelta(days=1, hours=6)
+            moments = [self._fund_moment(first + span * i / n, first + span * (i + 1) / n) for i in range(n)]
+            apps += [self._fund_application(story, m) for m in moments if start < m < end and self._past(m)]
+
+        apps.sort(key=lambda a: a["moment"])
+        last, before_last = (apps[-1], apps[-2]) if len(apps) > 1 else (None, None)
+        decided = []
+        for app in apps:
+            if (self.now - app["moment"]).days <= 8 or (
+                (app is last or app is before_last) and app["moment"] > self.now - timedelta(days=30)
+            ):
+                # Not decided yet: the latest a draft, the one before awaiting a decision, others either.
+                draft = app is last or (app is not before_last and rng.random() < 0.3)
+                self._at(app["moment"], self._do_apply, app, not draft)
+                continue
+            self._at(app["moment"], self._do_apply, app, True)
+            app["decided"] = self._later(app["moment"], rng.choice((0, 1, 1, 2, 3)))
+            app["roll"] = rng.random()
+            if self._past(app["decided"]):
+                decided.append(app)
+        decided.sort(key=lambda a: a["decided"])
+        self._large_item_lately(decided, limits)
+
+        held = defaultdict(list)  # by family: the approved applications, holding money from approval to any cancelling
+        awaiting = unpaid = 0
+        for app in decided:
+            story, roll, moment = app["story"], app["roll"], app["decided"]
+            spent = sum(
+                (
+                    a["amount"]
+                    for a in held[story.family.pk]
+                    if moment - timedelta(days=365) <= a["held_from"] <= moment
+                    and (a["held_until"] is None or a["held_until"] > moment)
+                ),
+                Decimal("0.00"),
+            )
+            amount = app["amount"]
+            over = amount > limits.max_per_payment or spent + amount > limits.max_per_family_12_months
+            if roll < 0.06 or (over and roll < 0.12):
+                self._at(moment, self._do_decline, app, rng.choice(DECLINE_REASONS))
+                continue
+            self._at(moment, self._do_approve_fund, app)
+            approved = moment
+            if over:  # a second approval, by another team manager in the family's district
+                second = self._later(moment, rng.choice((1, 1, 2, 3, 5, 8)))
+                seconder = self._seconder(story)
+                lately = moment > self.now - timedelta(days=21)
+                if seconder is None or not self._past(second) or (lately and (not awaiting or rng.random() < 0.4)):
+                    awaiting += 1
                     continue
-                categories = list(FUND_CATEGORIES)
-                category = rng.choices(categories, [FUND_CATEGORIES[c][0] for c in categories])[0]
-                _, low, high = FUND_CATEGORIES[category]
-                amount = Decimal(rng.randint(low, high) // 5 * 5 or 5)
-                if rng.random() < 0.3:
-                    # Whole pounds or 50p: SQLite sums the budget's money as binary floats (F() on REAL
-                    # columns), and pennies like 0.99 can then trip budget_paid_within_committed by 1e-12.
-                    amount += Decimal("0.50")
-                delivery, supplier = FUND_DELIVERY[category]
-                justification = FUND_JUSTIFICATIONS[category]
-                if rng.random() < 0.04:  # a large item: over the limit for one payment
-                    category, (delivery, supplier, justification) = Application.Category.ESSENTIALS, LARGE_ITEM
-                    amount = Decimal(rng.randint(52, 90) * 5)
-                app = {
-                    "story": story,
-                    "moment": moment,
-                    "category": category,
-                    "amount": amount,
-                    "delivery": delivery,
-                    "supplier": supplier.format(town=story.family.town),
-                    "justification": self._text(justification, story),
-                }
-                age = (self.now - moment).days
-                over = amount > 250 or totals[story.family.pk] + amount > 500
-                if age <= 8:  # not decided yet: a draft (the first, then some) or awaiting a decision
-                    draft = not drafts or rng.random() < 0.35
-                    drafts += draft
-                    self._at(moment, self._do_apply, app, not draft)
+                if rng.random() < 0.12:  # the second manager said no; the family's manager records it
+                    self._at(second, self._do_decline, app, rng.choice(SECOND_DECLINE_REASONS))
                     continue
-                self._at(moment, self._do_apply, app, True)
-                decided = self._later(moment, rng.choice((0, 1, 1, 2, 3)))
-                if not self._past(decided):
-                    continue
-                roll = rng.random()
-                if roll < 0.06 or (over and roll < 0.12):
-                    self._at(decided, self._do_decline, app, rng.choice(DECLINE_REASONS))
-                    continue
-                self._at(decided, self._do_approve_fund, app)
-                if over:
-                    continue  # awaiting a second approval: no other manager can decide at the family's base
-                totals[story.family.pk] += amount
-                if roll < 0.15:
-                    cancelled = self._later(decided, rng.randint(1, 5))
-                    if self._past(cancelled):
-                        totals[story.family.pk] -= amount
-                        self._at(cancelled, self._do_cancel_fund, app, rng.choice(CANCEL_NOTES))
-                    continue
-                paid = self._later(decided, rng.randint(1, 8))
-                if self._past(paid) and not (age <= 21 and roll < 0.55):
-                    self._at(paid, self._do_pay, app)
+                approved = self._at(second, self._do_approve_fund, app, seconder)
+            app["held_from"], app["held_until"] = approved, None
+            held[story.family.pk].append(app)
+            if roll < 0.15:
+                cancelled = self._later(approved, rng.randint(1, 5))
+                if self._past(cancelled):
+                    app["held_until"] = cancelled
+                    self._at(cancelled, self._do_cancel_fund, app, rng.choice(CANCEL_NOTES))
+                continue
+            paid = self._later(approved, rng.randint(1, 8))
+            if self._past(paid) and not ((self.now - approved).days <= 21 and (not unpaid or roll < 0.55)):
+                self._at(paid, self._do_pay, app)
+            else:
+                unpaid += 1
+
+    def _fund_moment(self, start: datetime, end: datetime) -> datetime:
+        """A moment between ``start`` and ``end``, more likely in the busier months."""
+        busiest = max(FUND_SEASON.values())
+        for _ in range(8):
+            moment = self._between(start, end)
+            if self.rng.random() * busiest < FUND_SEASON[timezone.localtime(moment).month]:
+                return moment
+        return moment
+
+    def _fund_application(self, story: Story, moment: datetime) -> dict:
+        rng = self.rng
+        month = timezone.localtime(moment).month
+        categories = list(FUND_CATEGORIES)
+        weights = []
+        for category in categories:
+            months, factor = FUND_CATEGORY_SEASONS.get(category, ((), 1))
+            weights.append(FUND_CATEGORIES[category][0] * (factor if month in months else 1))
+        category = rng.choices(categories, weights)[0]
+        _, low, high = FUND_CATEGORIES[category]
+        amount = Decimal(rng.randint(low, high) // 5 * 5 or 5)
+        if rng.random() < 0.3:
+            # Whole pounds or 50p: SQLite sums the budget's money as binary floats (F() on REAL
+            # columns), and pennies like 0.99 can then trip budget_paid_within_committed by 1e-12.
+            amount += Decimal("0.50")
+        delivery, supplier = FUND_DELIVERY[category]
+        justification = FUND_JUSTIFICATIONS[category]
+        if category in FUND_CATEGORY_SEASONS and month not in WINTER_MONTHS:
+            justification = FUND_SUMMER_JUSTIFICATIONS.get(category, justification)
+        app = {"story": story, "moment": moment, "category": category, "amount": amount}
+        if rng.random() < 0.04:  # a large item: over the limit for one payment
+            self._make_large_item(app)
+            return app
+        app.update(
+            delivery=delivery,
+            supplier=supplier.format(town=story.family.town),
+            justification=self._text(justification, story),
+        )
+        return app
+
+    def _make_large_item(self, app: dict) -> None:
+        delivery, supplier, justification = LARGE_ITEM
+        app.update(
+            category=Application.Category.ESSENTIALS,
+            amount=Decimal(self.rng.randint(52, 90) * 5),
+            delivery=delivery,
+            supplier=supplier,
+            justification=self._text(justification, app["story"]),
+        )
+
+    def _large_item_lately(self, decided: list[dict], limits: FundLimits) -> None:
+        """Something over the limit for one payment among the last three weeks' decisions, so there is one
+        awaiting a second approval whatever the day."""
+        approvable = [a for a in decided if a["decided"] > self.now - timedelta(days=21) and a["roll"] >= 0.12]
+        if approvable and not any(a["amount"] > limits.max_per_payment for a in approvable):
+            self._make_large_item(approvable[-1])
+
+    def _seconder(self, story: Story):
+        """Another team manager in the family's district, for a second approval."""
+        district = story.team.base.district_id
+        others = sorted(
+            (t.manager for t in self.teams.values() if t.base.district_id == district and t.manager != story.manager),
+            key=lambda manager: manager.email,
+        )
+        return self.rng.choice(others) if others else None
 
     # Running ---------------------------------------------------------------------------------------------
 
@@ -1538,7 +1662,7 @@ class _Seeder:
         plan = story.plan
         app["row"] = fund_services.application_create(
             family=story.family,
-            actor=story.current_lead,
+            actor=story.current_lead,  # who can see the family now: the families were seeded to today first
             category=app["category"],
             amount=app["amount"],
             justification=app["justification"],
@@ -1551,8 +1675,8 @@ class _Seeder:
     def _do_decline(self, app: dict, reason: str) -> None:
         fund_services.application_decline(application=app["row"], actor=app["story"].manager, reason=reason)
 
-    def _do_approve_fund(self, app: dict) -> None:
-        app["row"] = fund_services.application_approve(application=app["row"], actor=app["story"].manager)
+    def _do_approve_fund(self, app: dict, actor=None) -> None:
+        app["row"] = fund_services.application_approve(application=app["row"], actor=actor or app["story"].manager)
 
     def _do_cancel_fund(self, app: dict, reason: str) -> None:
         fund_services.application_cancel(application=app["row"], actor=app["story"].manager, reason=reason)

@@ -789,7 +789,10 @@ class _Seeder:
             source = FundSource.objects.get(name=source_name)
             for year in range(first_year, this_year + 1):
                 amount = this_year_amount if year == this_year else last_year_amount
-                moment = min(self._moment(date(year, 4, 1), 9 * 60, 10 * 60), self.horizon - timedelta(hours=1))
+                day = date(year, 3, 31)  # set up before the year starts, so every approval in it finds them
+                while not is_working_day(day):
+                    day -= timedelta(days=1)
+                moment = min(self._moment(day, 16 * 60, 17 * 60), self.horizon - timedelta(hours=1))
                 self._at(
                     moment,
                     fund_services.budget_create,

@@ -3,10 +3,13 @@
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, F
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ecfs import bench
+from ecfs.bench import BenchResult
 from ecfs.roles import Role, group_name
 from ecfs.scale import COUNTY, parse_scale, scale_seed
 from families.models import Allocation, Contact, Family, FamilyUserObjectPermission, Person, SupportPlan
@@ -15,6 +18,23 @@ from support_fund.models import Application, Budget
 from venues.models import Attendance, GroupSession
 
 FACTOR = 0.001
+# Every page `manage.py bench` measures, in its order (docs/performance.md).
+BENCH_PAGES = [
+    "worker caseload",
+    "family record",
+    "family search",
+    "support plan",
+    "My week",
+    "session register",
+    "triage queue",
+    "manager landing page",
+    "fund applications",
+    "fund dashboard",
+    "returns list",
+    "commissioner dashboard",
+    "API family list",
+    "API referral list",
+]
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +98,37 @@ def test_a_seeded_workers_caseload_loads_and_bench_prints_its_summary(seeded, db
     call_command("bench", repeats=2, warmups=0, skip_return=True, stdout=out)
     lines = out.getvalue().strip().splitlines()
     assert lines[-1].startswith("bench: worst p95 ")
-    assert "worker caseload" in out.getvalue()
+    assert f"over {len(BENCH_PAGES)} pages" in lines[-1]
+    assert "FAILED" not in out.getvalue()
     assert Referral.objects.count() == round(COUNTY["referrals"] * FACTOR), "the benchmark leaves the data as it was"
+    assert not TOTPDevice.objects.exists(), "the authenticator apps the bench set up are rolled back"
+
+
+@pytest.mark.real_two_factor
+def test_bench_measures_every_page_as_its_user_and_each_answers_200(seeded, db):
+    out = StringIO()
+    call_command("bench", repeats=1, warmups=0, skip_return=True, json=True, stdout=out)
+    result = BenchResult.from_json(out.getvalue().strip().splitlines()[-1])
+    assert [page.name for page in result.pages] == BENCH_PAGES
+    assert {page.name: page.status for page in result.pages} == dict.fromkeys(BENCH_PAGES, 200)
+    assert all(page.p95_ms is not None and not page.skipped for page in result.pages)
+    assert result.worst_p95 == max(page.p95_ms for page in result.pages)
+    assert result.failures == []
+
+
+@pytest.mark.real_two_factor
+def test_bench_fails_naming_the_pages_that_redirect_to_the_code_page(seeded, db, monkeypatch):
+    monkeypatch.setattr(bench, "sign_in", lambda client, user: client.force_login(user))  # password only
+    out = StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("bench", repeats=1, warmups=0, skip_return=True, stdout=out)
+    message = str(failed.value)
+    assert "did not answer 200" in message
+    assert "triage queue (/referrals/): HTTP 302" in message
+    assert "commissioner dashboard (/returns/dashboard/): HTTP 302" in message
+    assert "API referral list (/api/referrals/): HTTP 403" in message
+    assert "worker caseload" not in message
+    assert "FAILED: HTTP 302, not 200" in out.getvalue()
 
 
 def test_parse_scale():

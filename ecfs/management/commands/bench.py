@@ -46,6 +46,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if options["json"]:
             self.stdout.write(result.to_json())
+            self.fail_unless_every_page_answered(result.failures)
             return
         for line in bench.format_result(result):
             self.stdout.write(line)
@@ -54,8 +55,17 @@ class Command(BaseCommand):
                 self.stdout.write(line)
         self.stdout.write("")
         self.stdout.write(
-            f"bench: worst p95 {result.worst_p95:.1f} ms, worst growth ratio n/a (run --compare-scale for it)"
+            f"bench: worst p95 {result.worst_p95:.1f} ms over {len(result.pages)} pages, "
+            "worst growth ratio n/a (run --compare-scale for it)"
         )
+        self.fail_unless_every_page_answered(result.failures)
+
+    def fail_unless_every_page_answered(self, failures: list[str]) -> None:
+        """A page measured as a redirect or an error page is not a measurement: exit non-zero, naming it."""
+        if failures:
+            raise CommandError(
+                f"bench: {len(failures)} page(s) did not answer 200 as their user:\n  " + "\n  ".join(failures)
+            )
 
     def compare(self, options):
         default_small, default_large = bench.default_compare_urls()
@@ -68,7 +78,10 @@ class Command(BaseCommand):
                     raise CommandError(f"{url} does not exist: create and seed it, or add --seed-missing.")
                 bench.create_and_seed(url, factors[key], self.stdout)
             self.stdout.write(f"Benchmarking the {key} database ({bench._database_name(url)})…")
-            results[key] = bench.bench_in_process(url, repeats=options["repeats"], warmups=options["warmups"])
+            try:
+                results[key] = bench.bench_in_process(url, repeats=options["repeats"], warmups=options["warmups"])
+            except RuntimeError as error:
+                raise CommandError(str(error)) from error
         for key in ("small", "large"):
             self.stdout.write("")
             self.stdout.write(f"== {key} ==")
@@ -80,4 +93,10 @@ class Command(BaseCommand):
         for line in lines:
             self.stdout.write(line)
         self.stdout.write("")
-        self.stdout.write(f"bench: worst p95 {results['large'].worst_p95:.1f} ms, worst growth ratio {worst:.2f}")
+        self.stdout.write(
+            f"bench: worst p95 {results['large'].worst_p95:.1f} ms over {len(results['large'].pages)} pages, "
+            f"worst growth ratio {worst:.2f}"
+        )
+        self.fail_unless_every_page_answered(
+            [f"{key} database: {failure}" for key in ("small", "large") for failure in results[key].failures]
+        )

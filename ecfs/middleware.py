@@ -1,3 +1,4 @@
+import logging
 import secrets
 import time
 
@@ -10,8 +11,10 @@ from django.urls import reverse
 
 from .accounts.selectors import two_factor_enabled, two_factor_required
 from .accounts.views import with_next
-from .api.errors import error_body
+from .api.errors import NON_FIELD, error_body, is_api_request
 from .logging import current_request_id
+
+logger = logging.getLogger(__name__)
 
 SIGNED_IN_AT = "ecfs_signed_in_at"
 LAST_SEEN = "ecfs_last_seen"
@@ -122,3 +125,54 @@ class RequestIdMiddleware:
             current_request_id.reset(token)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+NUL = "\x00"
+NUL_SHOWN = "\\0"  # how a parameter's name with a null character in it is shown back
+
+
+class RefuseNullCharactersMiddleware:
+    """Answer 400 to a request with a null character (``%00``) in its address, query string or form fields.
+
+    PostgreSQL cannot store or compare text holding one, so any view that searched or saved it would fail
+    with a 500. No real input has one, so it is refused here, once for every page and endpoint: the 400 page
+    says what to put right, and the API answers ``{"error": {"code": "invalid", ..., "fields": {...}}}`` naming
+    the parameters. Form bodies are read only for POST (as Django and the CSRF check do); JSON bodies are
+    the API serializers' job (their text fields refuse null characters).
+    """
+
+    PAGE_MESSAGE = (
+        "The web address or the form contained a null character, which cannot be saved or searched for: "
+        "remove it and try again."
+    )
+    API_MESSAGE = "The request contains a null character (\\0), which cannot be saved or searched for."
+    FIELD_MESSAGE = "Remove the null character (\\0) from this value."
+    PATH_MESSAGE = "Remove the null character (\\0) from the web address."
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        fields = self.fields_with_null_characters(request)
+        if fields:
+            from .views import bad_request
+
+            logger.info("request refused: null character in %s", ", ".join(sorted(fields)))
+            message = self.API_MESSAGE if is_api_request(request) else self.PAGE_MESSAGE
+            return bad_request(request, message=message, fields=fields)
+        return self.get_response(request)
+
+    @classmethod
+    def fields_with_null_characters(cls, request) -> dict[str, list[str]]:
+        fields: dict[str, list[str]] = {}
+        if NUL in request.path_info:
+            fields[NON_FIELD] = [cls.PATH_MESSAGE]
+        sources = [request.GET]
+        if request.method == "POST":
+            sources += [request.POST, request.FILES]
+        for source in sources:
+            for name, values in source.lists():
+                values = [getattr(value, "name", value) or "" for value in values]  # uploads: their file names
+                if NUL in name or any(NUL in value for value in values):
+                    fields[name.replace(NUL, NUL_SHOWN)] = [cls.FIELD_MESSAGE]
+        return fields

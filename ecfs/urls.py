@@ -42,4 +42,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "ecfs.views.bad_request"
+handler404 = "ecfs.views.page_not_found"
 handler500 = "ecfs.views.server_error"

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -15,6 +16,7 @@ from venues.models import Venue
 
 from .accounts import selectors as account_selectors
 from .accounts.views import two_factor_redirect
+from .api.errors import NOT_FOUND_MESSAGE, error_body, is_api_request
 from .forms import SignInForm
 from .health import components_down
 from .roles import Role, primary_role
@@ -136,3 +138,19 @@ def server_error(request):
 
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render({"request_id": getattr(request, "request_id", "")}))
+
+
+def bad_request(request, exception=None, *, message: str = "", fields: dict | None = None):
+    """The 400 answer (``handler400``, and the null-character guard): a page saying what to put right, or the
+    API's JSON error shape under /api/. The exception's own text is for the log, not the page."""
+    if is_api_request(request):
+        body = error_body("invalid", message or "The request could not be read.", fields)
+        return JsonResponse(body, status=400)
+    return render(request, "400.html", {"message": message}, status=400)
+
+
+def page_not_found(request, exception=None):
+    """The 404 answer (``handler404``): under /api/ the JSON error shape, whatever the address; else the page."""
+    if is_api_request(request):
+        return JsonResponse(error_body("not_found", NOT_FOUND_MESSAGE), status=404)
+    return defaults.page_not_found(request, exception)

@@ -9,6 +9,7 @@ constraint backs it in the database.
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, F, Q, Sum
@@ -26,6 +27,7 @@ from .models import Application, ApplicationEvent, Budget, BudgetAdjustment, Fun
 Status = Application.Status
 PENNY = Decimal("0.01")
 LARGEST_PAYMENT = Decimal("10000.00")
+LARGEST_BUDGET = Decimal("9999999999.99")  # what Budget.total_amount (12 digits, 2 of them pence) holds
 
 
 def _pence(expression):
@@ -96,18 +98,25 @@ def budget_adjust(*, budget: Budget, amount, reason: str, actor) -> BudgetAdjust
         amount = Decimal(str(amount))
     except InvalidOperation:
         raise ValidationError({"amount": "Enter an amount in pounds and pence"}) from None
-    if amount == 0 or amount != amount.quantize(PENNY):
+    if not amount.is_finite() or amount == 0 or amount != amount.quantize(PENNY):
         raise ValidationError({"amount": "Enter an amount in pounds and pence, not zero"})
+    limit = settings.ECFS_FUND_MAX_ADJUSTMENT
+    if abs(amount) > limit:
+        # Almost certainly a typo (1e9 for 1000); a real change this big is entered in several steps.
+        what = "The amount" if amount > 0 else "The amount taken away"
+        raise ValidationError({"amount": f"{what} must be £{limit:,.2f} or less"})
     if not reason.strip():
         raise ValidationError({"reason": "Say why the budget is changing"})
     updated = (
         Budget.objects.filter(pk=budget.pk)
         .alias(new_total=_pence(F("total_amount") + amount))
-        .filter(committed_amount__lte=F("new_total"))
+        .filter(committed_amount__lte=F("new_total"), new_total__lte=LARGEST_BUDGET)
         .update(total_amount=_pence(F("total_amount") + amount))
     )
     if not updated:
         budget.refresh_from_db()
+        if budget.total_amount + amount > LARGEST_BUDGET:
+            raise ValidationError({"amount": f"A budget cannot hold more than £{LARGEST_BUDGET:,.2f}"})
         raise ApplicationError(
             f"The budget cannot go below the £{budget.committed_amount} already committed to families."
         )

@@ -5,7 +5,9 @@
 - a serializer's or a service's ``ValidationError`` → 400 ``invalid``, with messages per field
 - ``ApplicationError`` (a rule refused the change in the record's current state) → 409 ``conflict``
 - not signed in, a bad token, no permission, a CSRF failure → 403
-- ``Http404``, or an object outside what the caller may see → 404 ``not_found``
+- ``Http404``, or an object outside what the caller may see → 404 ``not_found``; so does an address under
+  /api/ that matches no endpoint (``ecfs.views.page_not_found``)
+- a null character anywhere in the request → 400 ``invalid`` (``ecfs.middleware.RefuseNullCharactersMiddleware``)
 - too many requests → 429 ``throttled`` with ``Retry-After``
 """
 
@@ -26,6 +28,13 @@ logger = logging.getLogger(__name__)
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY  # "non_field_errors"
 INVALID_MESSAGE = "Check the highlighted fields and try again."
+API_PREFIX = "/api/"
+NOT_FOUND_MESSAGE = "No API endpoint or record at this address."
+
+
+def is_api_request(request) -> bool:
+    """Whether the request is for the API, which answers every error in its JSON shape (never an HTML page)."""
+    return request.path_info.startswith(API_PREFIX)
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:

@@ -6,11 +6,13 @@ switch it to PostgreSQL, a Redis cache and a real Celery worker and beat.
 """
 
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     # Roles that must use two-factor (and anyone who set it up) reach nothing else until they enter a code.
     "ecfs.middleware.TwoFactorRequiredMiddleware",
     "ecfs.middleware.PrivateResponseHeadersMiddleware",
+    # A null character in the address or a form field: 400 before any view (PostgreSQL cannot hold one).
+    "ecfs.middleware.RefuseNullCharactersMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -227,6 +231,17 @@ CELERY_BEAT_SCHEDULE = {
 RETENTION_CHILD_AGE_YEARS = env.int("RETENTION_CHILD_AGE_YEARS", default=25)
 # ...or this many years after the end of the financial year in which the last plan closed, whichever is later.
 RETENTION_YEARS_AFTER_CLOSURE = env.int("RETENTION_YEARS_AFTER_CLOSURE", default=6)
+
+# Family support fund: the most one budget change (or a new budget) may add or take away, in pounds. A bigger
+# figure is refused as a likely typo (1e9 for 1000); a real one is entered in several changes.
+try:
+    ECFS_FUND_MAX_ADJUSTMENT = Decimal(env.str("ECFS_FUND_MAX_ADJUSTMENT", default="1000000"))
+    if not Decimal("0.01") <= ECFS_FUND_MAX_ADJUSTMENT <= Decimal("9999999999.99"):
+        raise InvalidOperation
+except InvalidOperation:
+    raise ImproperlyConfigured(
+        "ECFS_FUND_MAX_ADJUSTMENT must be an amount in pounds between 0.01 and 9999999999.99, e.g. 1000000"
+    ) from None
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1354,6 +1354,7 @@ class _Seeder:
 
         held = defaultdict(list)  # by family: the approved applications, holding money from approval to any cancelling
         awaiting = unpaid = 0
+        payments = []
         for app in decided:
             story, roll, moment = app["story"], app["roll"], app["decided"]
             spent = sum(
@@ -1393,9 +1394,14 @@ class _Seeder:
                 continue
             paid = self._later(approved, rng.randint(1, 8))
             if self._past(paid) and not ((self.now - approved).days <= 21 and (not unpaid or roll < 0.55)):
-                self._at(paid, self._do_pay, app)
+                payments.append((approved, paid, app))
             else:
                 unpaid += 1
+        if not unpaid and payments:
+            # Every state whatever the day: when no recent approval happened to be left unpaid, the latest waits.
+            payments.remove(max(payments, key=lambda payment: payment[0]))
+        for _, paid, app in payments:
+            self._at(paid, self._do_pay, app)
 
     def _fund_moment(self, start: datetime, end: datetime) -> datetime:
         """A moment between ``start`` and ``end``, more likely in the busier months."""

@@ -6,9 +6,13 @@ entered a code. Tests of two-factor itself opt out with ``@pytest.mark.real_two_
 """
 
 import time
+from datetime import date, datetime
+from datetime import time as clock_time
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
@@ -24,10 +28,34 @@ from ecfs.roles import Role
 from .factories import TeamFactory, UserFactory, staff_member
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        metavar="YYYY-MM-DD",
+        help="run as if today were this day: the clock starts at 10:00 London time on it and ticks from there",
+    )
+
+
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "real_two_factor: client.force_login signs in with the password only (no two-factor shortcut)"
     )
+    day = config.getoption("--clock")
+    if day:
+        start = datetime.combine(date.fromisoformat(day), clock_time(10), tzinfo=ZoneInfo("Europe/London"))
+        config.clock_traveller = time_machine.travel(start, tick=True)
+        config.clock_traveller.start()
+
+
+def pytest_unconfigure(config):
+    traveller = getattr(config, "clock_traveller", None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config):
+    day = config.getoption("--clock")
+    return f"clock: today is {day} (time-machine)" if day else None
 
 
 def needs_two_factor(user) -> bool:

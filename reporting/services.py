@@ -8,6 +8,7 @@ end, so a failure leaves no half-written return.
 """
 
 import hashlib
+import logging
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -23,6 +24,8 @@ from .documents import render_csv, render_pdf
 from .figures import compute_figures, figures_json
 from .models import Return, ReturnRequest
 from .periods import Period, parse_period
+
+logger = logging.getLogger(__name__)
 
 
 def _sha(data: bytes) -> str:
@@ -47,7 +50,13 @@ def period_for(kind: str, label: str) -> Period:
     return period
 
 
+def _draft_of(period: Period) -> Return | None:
+    return Return.objects.filter(kind=period.kind, period=period.label, status=Return.Status.DRAFT).first()
+
+
 def return_generate(*, period: Period, actor=None) -> Return:
+    """The period's draft, created or refreshed with today's figures. Safe to run twice at once: both get the
+    one draft."""
     figures = compute_figures(period)
     data = figures_json(figures)
     csv_bytes = render_csv(figures)
@@ -90,10 +99,17 @@ def return_generate(*, period: Period, actor=None) -> Return:
                 obj=draft,
                 summary=f"{draft.get_kind_display()} return {draft.period} version {draft.version} generated",
             )
-    except (IntegrityError, ApplicationError):
+    except (IntegrityError, ApplicationError) as error:
         for name in (pdf_name, csv_name):
             default_storage.delete(name)
-        raise
+        # A new period (or a correction) has no row to lock yet, so two jobs can both get to the insert: the
+        # unique constraints make the second wait for the first to commit, then refuse it. The first job's
+        # draft, figured at the same moment, is the answer for both.
+        winner = _draft_of(period) if isinstance(error, IntegrityError) else None
+        if winner is None:
+            raise
+        logger.info("return %s %s: another job created the draft first; using it", period.kind, period.label)
+        return winner
     for name in old_files:
         if name and name not in (pdf_name, csv_name):
             transaction.on_commit(lambda name=name: default_storage.delete(name))

@@ -265,6 +265,46 @@ def duplicate_candidates(*, people: list[dict], postcode: str, limit: int = 10) 
     return ranked[:limit]
 
 
+@dataclass(frozen=True)
+class CandidateRow:
+    """A possible match as ``user`` may see it: a restricted record they are not named on shows no reference."""
+
+    reference: str | None
+    person: str
+    matched_on: tuple[str, ...]
+    held_by: str
+    linkable: bool
+
+
+RESTRICTED_MATCH = "A record you cannot see matches: ask the team manager"
+
+
+def duplicate_candidate_rows(*, user, candidates: list[DuplicateCandidate]) -> list[CandidateRow]:
+    """The possible-matches table: names for families the user may see; a reference for another base's family
+    (to ask its manager about); nothing that identifies a restricted record the user is not named on."""
+    visible = set(family_list(user=user).filter(pk__in=[c.family.pk for c in candidates]).values_list("pk", flat=True))
+    own_bases = set(managed_base_ids(user)) if has_role(user, Role.MANAGER) else set()
+    rows = []
+    for candidate in candidates:
+        family = candidate.family
+        base = f"{family.base.name} (your base)" if family.base_id in own_bases else family.base.name
+        if family.pk in visible:
+            rows.append(CandidateRow(family.reference, candidate.person.full_name, candidate.matched_on, base, True))
+        elif family.restricted:
+            rows.append(CandidateRow(None, RESTRICTED_MATCH, candidate.matched_on, base, False))
+        else:
+            rows.append(
+                CandidateRow(
+                    family.reference,
+                    "Held by another base",
+                    candidate.matched_on,
+                    f"{base} — ask their team manager",
+                    False,
+                )
+            )
+    return rows
+
+
 def family_access_log(*, family: Family, limit: int = 50) -> list[AuditEvent]:
     """Who viewed or changed this family, newest first: for its team managers."""
     return list(AuditEvent.objects.filter(family=family).select_related("actor")[:limit])

@@ -20,7 +20,7 @@ from .models import (
     Review,
     SupportPlan,
 )
-from .selectors import family_visibility_filter, managed_base_ids
+from .selectors import family_visibility_filter
 
 
 def plan_list(*, user) -> QuerySet[SupportPlan]:
@@ -118,7 +118,7 @@ def open_safeguarding_concerns(*, manager) -> QuerySet[Contact]:
         Contact.objects.filter(
             safeguarding_concern=True,
             safeguarding_action__isnull=True,
-            family__base_id__in=managed_base_ids(manager),
+            family__in=_visible_family_ids(manager),
         )
         .select_related("family", "created_by")
         .order_by("occurred_at")
@@ -129,7 +129,7 @@ def plans_awaiting_approval(*, manager) -> QuerySet[SupportPlan]:
     return (
         SupportPlan.objects.filter(
             status__in=[SupportPlan.Status.PENDING_ACTIVATION, SupportPlan.Status.PENDING_CLOSURE],
-            family__base_id__in=managed_base_ids(manager),
+            family__in=_visible_family_ids(manager),
         )
         .select_related("family", "worker")
         .order_by("modified_at")
@@ -141,7 +141,7 @@ def reviews_overdue(*, manager, today: date) -> QuerySet[SupportPlan]:
         SupportPlan.objects.filter(
             status=SupportPlan.Status.ACTIVE,
             next_review_due__lt=today,
-            family__base_id__in=managed_base_ids(manager),
+            family__in=_visible_family_ids(manager),
         )
         .select_related("family", "worker")
         .order_by("next_review_due")
@@ -161,9 +161,11 @@ class WeekItem:
 def worker_week(*, user, today: date, days: int = 7) -> list[WeekItem]:
     """My reviews, assessments and follow-ups due in the next week, and anything overdue."""
     horizon = today + timedelta(days=days)
+    # By the families the user works with now: a family reallocated away leaves the former worker's week at once.
+    families = _visible_family_ids(user)
     items = []
     for plan in SupportPlan.objects.filter(
-        worker=user, status=SupportPlan.Status.ACTIVE, next_review_due__lte=horizon
+        worker=user, family__in=families, status=SupportPlan.Status.ACTIVE, next_review_due__lte=horizon
     ).select_related("family"):
         items.append(
             WeekItem(
@@ -178,6 +180,7 @@ def worker_week(*, user, today: date, days: int = 7) -> list[WeekItem]:
     for assessment in Assessment.objects.filter(
         family__allocations__worker=user,
         family__allocations__ended_at__isnull=True,
+        family__in=families,
         completed_at__isnull=True,
         due_on__lte=horizon,
     ).select_related("family"):
@@ -192,7 +195,7 @@ def worker_week(*, user, today: date, days: int = 7) -> list[WeekItem]:
             )
         )
     for follow_up in FollowUp.objects.filter(
-        plan__worker=user, recorded_at__isnull=True, due_on__lte=horizon
+        plan__worker=user, plan__family__in=families, recorded_at__isnull=True, due_on__lte=horizon
     ).select_related("plan__family"):
         items.append(
             WeekItem(
@@ -205,7 +208,11 @@ def worker_week(*, user, today: date, days: int = 7) -> list[WeekItem]:
             )
         )
     for visit in PlannedVisit.objects.filter(
-        worker=user, cancelled_at__isnull=True, starts_at__gte=timezone.now(), starts_at__date__lte=horizon
+        worker=user,
+        family__in=families,
+        cancelled_at__isnull=True,
+        starts_at__gte=timezone.now(),
+        starts_at__date__lte=horizon,
     ).select_related("family"):
         items.append(
             WeekItem(
@@ -220,6 +227,7 @@ def worker_week(*, user, today: date, days: int = 7) -> list[WeekItem]:
         )
     for action in PlanAction.objects.filter(
         plan__worker=user,
+        plan__family__in=families,
         plan__status=SupportPlan.Status.ACTIVE,
         owner=PlanAction.Owner.WORKER,
         done_on__isnull=True,

@@ -30,7 +30,7 @@ from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 from families.models import Determinant, Family, Person, SupportPlan
 from families.rules import name_key, validate_person_dates
-from families.selectors import duplicate_candidates
+from families.selectors import duplicate_candidates, restriction_filter
 from families.services import (
     assessment_complete,
     assessment_start,
@@ -848,7 +848,7 @@ def import_review_decide(
         raise ApplicationError("This record has already been imported.")
     now = timezone.now()
     if decision == ImportReview.Status.SAME_FAMILY:
-        if family is None or not review.candidates.filter(pk=family.pk).exists():
+        if family is None or not review.candidates.filter(restriction_filter(actor), pk=family.pk).exists():
             raise ValidationError({"family": "Choose the family this row is"})
         checker = _RowChecker(review.line_number, review.row, _Lookups([review.row]), timezone.localdate())
         row = checker.check()

@@ -94,10 +94,13 @@ def review_detail(request, uuid):
     visible = set(family_list(user=request.user).filter(pk__in=[c.pk for c in candidates]).values_list("pk", flat=True))
     for candidate in candidates:
         candidate.visible = candidate.pk in visible
+        # A restricted record the manager is not named on: never its reference, and it cannot be chosen.
+        candidate.hidden = candidate.restricted and not candidate.visible
         candidate.matched_on = ", ".join(review.matched_on.get(candidate.reference, []))
-    form = ReviewDecisionForm(request.POST or None, references=[c.reference for c in candidates])
+    linkable = [c for c in candidates if not c.hidden]
+    form = ReviewDecisionForm(request.POST or None, references=[c.reference for c in linkable])
     if request.method == "POST" and review.is_pending and form.is_valid():
-        family = next((c for c in candidates if c.reference == form.cleaned_data.get("family")), None)
+        family = next((c for c in linkable if c.reference == form.cleaned_data.get("family")), None)
         try:
             record = services.import_review_decide(
                 review=review,

@@ -9,7 +9,7 @@ from bases.models import Base, District
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 from ecfs.view_helpers import add_service_error, require_role
-from families.selectors import address_visible, duplicate_candidates, family_list, worker_caseloads
+from families.selectors import address_visible, duplicate_candidate_rows, duplicate_candidates, worker_caseloads
 
 from . import selectors, services
 from .forms import AllocationForm, DecisionForm, FirstContactForm, ReferralForm
@@ -94,17 +94,15 @@ def _detail_context(request, referral: Referral, *, decision_form=None, contact_
             for p in referral.people.all()
         ]
         candidates = duplicate_candidates(people=people, postcode=referral.postcode)
-    visible_ids = set(
-        family_list(user=user).filter(pk__in=[c.family.pk for c in candidates]).values_list("pk", flat=True)
-    )
-    linkable = [c for c in candidates if c.family.pk in visible_ids]
+    rows = duplicate_candidate_rows(user=user, candidates=candidates)
+    linkable = [c for c, row in zip(candidates, rows, strict=True) if row.linkable]
     return {
         "address_hidden": not address_visible(user=user, family=referral.family),
         "referral": referral,
         "can_triage": can_triage and bool(allowed),
         "can_allocate": can_triage and referral.status == Referral.Status.ACCEPTED,
-        "candidates": candidates,
-        "linkable_references": {c.family.reference for c in linkable},
+        "candidates": rows,
+        "linkable": linkable,
         "decision_form": decision_form or DecisionForm(allowed_decisions=allowed, candidates=linkable),
         "contact_form": contact_form or FirstContactForm(),
         "can_record_first_contact": referral.family_id
@@ -125,11 +123,10 @@ def referral_decide(request, uuid):
     context = _detail_context(request, referral)
     if not context["can_triage"]:
         raise PermissionDenied("You cannot make decisions on this referral.")
-    candidates = [c for c in context["candidates"] if c.family.reference in context["linkable_references"]]
     form = DecisionForm(
         request.POST,
         allowed_decisions=services.ALLOWED_DECISIONS.get(referral.status, set()),
-        candidates=candidates,
+        candidates=context["linkable"],
     )
     if form.is_valid():
         try:

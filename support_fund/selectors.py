@@ -56,7 +56,8 @@ def decision_queue(*, manager) -> QuerySet[Application]:
 
 
 def my_applications(*, user) -> QuerySet[Application]:
-    return Application.objects.filter(applicant=user).select_related("family").order_by("-created_at")[:50]
+    """What I applied for, for the families I work with now (not those reallocated away since)."""
+    return application_list(user=user).filter(applicant=user).select_related("family").order_by("-created_at")[:50]
 
 
 def can_see_dashboard(user) -> bool:

@@ -37,6 +37,9 @@ DRAFT_RETURN = expect(403, manager=200, other_manager=200, admin=200, commission
 API_LIST = expect(200, commissioner=403, admin=403, anonymous=403)
 API_FAMILY_OBJECT = expect(404, worker=200, manager=200, anonymous=403)
 API_COURSE_OBJECT = expect(404, worker=200, colleague=200, manager=200, anonymous=403)
+# Registers and measures name the people enrolled: the course's facilitator (worker) and the base's manager only.
+COURSE_REGISTER = expect(404, worker=200, colleague=403, manager=200, **ANON)
+API_COURSE_REGISTER = expect(404, worker=200, colleague=403, manager=200, anonymous=403)
 ADMIN_ONLY = expect(403, admin=200, **ANON)
 MANAGER_ACTION = expect(403, manager=302, other_manager=404, **ANON)
 
@@ -120,7 +123,7 @@ TABLE = {
     "api-fund-application-detail": ("get", "application", API_FAMILY_OBJECT),
     "api-course-detail": ("get", "group_course", API_COURSE_OBJECT),
     "api-session-detail": ("get", "group_session", API_COURSE_OBJECT),
-    "api-session-register": ("get", "group_session", API_COURSE_OBJECT),
+    "api-session-register": ("get", "group_session", API_COURSE_REGISTER),
     "api-partner-referral-list": ("get", None, expect(403)),
     "api-partner-referral-detail": ("get", "referral", expect(403)),
     "audit-search": ("get", None, expect(403, admin=200, **ANON)),
@@ -145,8 +148,8 @@ TABLE = {
     "group-course-detail": ("get", "group_course", COURSE_OBJECT),
     "group-course-enrol": ("get", "group_course", COURSE_OBJECT),
     "group-session-detail": ("get", "group_session", COURSE_OBJECT),
-    "group-session-register": ("get", "group_session", COURSE_OBJECT),
-    "group-enrolment-measures": ("get", "group_enrolment", COURSE_OBJECT),
+    "group-session-register": ("get", "group_session", COURSE_REGISTER),
+    "group-enrolment-measures": ("get", "group_enrolment", COURSE_REGISTER),
     "fund-apply": ("get", "family", FRONT_LINE_FAMILY_OBJECT),
     "fund-application": ("get", "application", FAMILY_OBJECT),
     "fund-decide": ("post", "application", expect(403, manager=400, other_manager=404, **ANON)),

@@ -183,9 +183,7 @@ class RegisterForm(forms.Form):
 
     def __init__(self, *args, lines, universal, families_lookup, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attended"].choices = [
-            (str(line.enrolment.uuid), line.enrolment.person.full_name) for line in lines
-        ]
+        self.fields["attended"].choices = [(str(line.enrolment.uuid), line.enrolment.shown_name) for line in lines]
         if not lines:
             del self.fields["attended"]
         if not universal:

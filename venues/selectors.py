@@ -123,12 +123,60 @@ def session_get(*, user, uuid) -> GroupSession:
 def enrolment_get(*, user, uuid) -> Enrolment:
     enrolment = (
         Enrolment.objects.filter(course__in=course_list(user=user), uuid=uuid)
-        .select_related("course__programme", "course__venue", "person", "family")
+        .select_related("course__programme", "course__venue", "course__team", "person", "family")
         .first()
     )
     if enrolment is None:
         raise Http404("No such enrolment")
     return enrolment
+
+
+# Who is enrolled, as each user may see it ------------------------------------------------------------------
+
+RESTRICTED_FAMILY_LABEL = "A family with a restricted record"
+
+
+def takes_register(*, user, course: GroupCourse, facilitators: list | None = None) -> bool:
+    """The course's facilitators and the team managers of its base take the register, so they see who is enrolled.
+
+    Other staff of the team see only counts (and the people of families they work with). ``facilitators``: the
+    course's, when already loaded."""
+    if facilitators is not None and user in facilitators:
+        return True
+    if has_role(user, Role.MANAGER) and course.team.base_id in managed_base_ids(user):
+        return True
+    return facilitators is None and course.facilitators.filter(pk=user.pk).exists()
+
+
+def label_enrolled(*, user, items: list, names_visible: bool) -> list:
+    """Label enrolments or walk-in attendances (anything with ``family`` and maybe ``person``) for ``user``.
+
+    Sets ``shown_name``, ``shown_reference`` ("" when not shown) and ``family_visible`` (link to the family) on
+    each, and returns those the user may see at all: everyone when ``names_visible``, else only the families the
+    user works with. A restricted family the user is not named on shows as ``RESTRICTED_FAMILY_LABEL`` with no
+    name and no reference. Two queries, whatever the number of items.
+    """
+    family_ids = {item.family_id for item in items}
+    visible = set(family_list(user=user).filter(pk__in=family_ids).values_list("pk", flat=True))
+    named = set(
+        Family.restricted_to.through.objects.filter(family_id__in=family_ids, user_id=user.pk).values_list(
+            "family_id", flat=True
+        )
+    )
+    shown = []
+    for item in items:
+        family = item.family
+        item.family_visible = family.pk in visible
+        if family.restricted and family.pk not in named:
+            item.shown_name, item.shown_reference, item.family_visible = RESTRICTED_FAMILY_LABEL, "", False
+        elif names_visible or item.family_visible:
+            person = getattr(item, "person", None)
+            item.shown_name = person.full_name if person is not None else family.reference
+            item.shown_reference = family.reference
+        else:
+            continue
+        shown.append(item)
+    return shown
 
 
 def enrollable_family_get(*, user, reference: str) -> Family | None:
@@ -214,6 +262,10 @@ def course_detail(*, user, uuid) -> GroupCourse:
         enrolment.post = by_stage.get(ParentMeasure.Stage.POST)
     course.open_enrolment_count = sum(1 for e in course.enrolment_list if e.withdrawn_at is None)
     course.places_left = max(course.capacity - course.open_enrolment_count, 0)
+    course.takes_register = takes_register(user=user, course=course, facilitators=course.facilitator_list)
+    enrolled = len(course.enrolment_list)
+    course.enrolment_list = label_enrolled(user=user, items=course.enrolment_list, names_visible=course.takes_register)
+    course.unnamed_enrolment_count = enrolled - len(course.enrolment_list)
     return course
 
 
@@ -223,24 +275,23 @@ class RegisterLine:
     attended: bool | None  # None: no register taken for them yet
 
 
-def register_lines(*, session: GroupSession) -> list[RegisterLine]:
-    """Everyone enrolled (and not withdrawn), with what an earlier register said (two queries)."""
+def register_lines(*, session: GroupSession, user) -> list[RegisterLine]:
+    """Everyone enrolled (and not withdrawn), with what an earlier register said, labelled for ``user`` (who
+    takes the register: see ``takes_register``). Four queries."""
     marks = dict(session.attendances.filter(enrolment__isnull=False).values_list("enrolment_id", "attended"))
-    enrolments = (
+    enrolments = list(
         session.course.enrolments.filter(withdrawn_at__isnull=True)
         .select_related("person", "family")
         .order_by("person__last_name", "person__first_name", "pk")
     )
+    enrolments = label_enrolled(user=user, items=enrolments, names_visible=True)
     return [RegisterLine(enrolment=e, attended=marks.get(e.pk)) for e in enrolments]
 
 
-def walk_in_families(*, session: GroupSession) -> list[Family]:
-    return [
-        a.family
-        for a in session.attendances.filter(enrolment__isnull=True, attended=True)
-        .select_related("family")
-        .order_by("family__reference")
-    ]
+def walk_in_families(*, session: GroupSession, user) -> list[Family]:
+    """The known families among the walk-ins that ``user`` works with (others are kept, never shown)."""
+    walk_ins = session.attendances.filter(enrolment__isnull=True, attended=True)
+    return list(family_list(user=user).filter(pk__in=walk_ins.values("family_id")).order_by("reference"))
 
 
 # The returns --------------------------------------------------------------------------------------

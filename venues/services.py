@@ -16,7 +16,7 @@ from families.models import Family, Person, SupportPlan
 from families.selectors import family_list
 
 from .models import Attendance, Enrolment, GroupCourse, GroupProgramme, GroupSession, ParentMeasure, Venue
-from .selectors import can_run_courses_for, course_list
+from .selectors import can_run_courses_for, course_list, takes_register
 
 SCORE_RANGE = range(1, 11)
 GROUP_PLAN_STATUSES = (SupportPlan.Status.DRAFT, SupportPlan.Status.PENDING_ACTIVATION, SupportPlan.Status.ACTIVE)
@@ -41,6 +41,16 @@ def _check_course_staff(actor, course: GroupCourse) -> None:
     """Only staff who can see the course change it (callers hold a course fetched through the scoped selector)."""
     if not course_list(user=actor).filter(pk=course.pk).exists():
         raise ApplicationError("Only the team running this course can change it.")
+
+
+def _check_takes_register(actor, course: GroupCourse) -> None:
+    """Registers and parents' measures name the people enrolled: facilitators and the base's managers only."""
+    _check_course_staff(actor, course)
+    if not takes_register(user=actor, course=course):
+        raise ApplicationError(TAKES_REGISTER_ONLY)
+
+
+TAKES_REGISTER_ONLY = "Only the course's facilitators and the base's team managers take the register."
 
 
 # Courses and sessions ----------------------------------------------------------------------------
@@ -260,7 +270,7 @@ def register_take(
     """
     session = _locked_session(session)
     course = session.course
-    _check_course_staff(actor, course)
+    _check_takes_register(actor, course)
     if session.is_cancelled:
         raise ApplicationError("This session was cancelled, so no register can be taken.")
     if timezone.localdate(session.starts_at) > timezone.localdate():
@@ -318,7 +328,11 @@ def register_take(
 
     if course.is_universal:
         walk_ins = {a.family_id: a for a in session.attendances.filter(enrolment__isnull=True)}
-        wanted = {f.pk for f in walk_in_families}
+        # Families named by a colleague that the actor does not work with stay as they were: never shown, kept.
+        wanted = {f.pk for f in walk_in_families} | (
+            {family_id for family_id, row in walk_ins.items() if row.attended}
+            - set(family_list(user=actor).filter(pk__in=walk_ins).values_list("pk", flat=True))
+        )
         for family_id in wanted - set(walk_ins):
             to_create.append(
                 Attendance(session=session, family_id=family_id, attended=True, recorded_at=now, recorded_by=actor)
@@ -388,7 +402,7 @@ def parent_measure_record(*, enrolment: Enrolment, stage: str, confidence: int, 
         .select_related("course__programme", "person", "family")
         .get(pk=enrolment.pk)
     )
-    _check_course_staff(actor, enrolment.course)
+    _check_takes_register(actor, enrolment.course)
     if not enrolment.course.is_targeted:
         raise ApplicationError("Pre- and post-course measures are only recorded on targeted courses.")
     if enrolment.person.kind not in MEASURED_KINDS:

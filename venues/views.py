@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -170,7 +170,9 @@ def _families_lookup(user):
 def session_register(request, uuid):
     session = selectors.session_get(user=request.user, uuid=uuid)
     course = session.course
-    lines = selectors.register_lines(session=session)
+    if not selectors.takes_register(user=request.user, course=course):
+        raise PermissionDenied(services.TAKES_REGISTER_ONLY)
+    lines = selectors.register_lines(session=session, user=request.user)
     too_early = timezone.localdate(session.starts_at) > timezone.localdate()
     initial = {
         "attended": [str(line.enrolment.uuid) for line in lines if line.attended],
@@ -178,7 +180,9 @@ def session_register(request, uuid):
         "walk_in_children": session.walk_in_children,
     }
     if course.is_universal and session.register_taken_at:
-        initial["walk_in_families"] = ", ".join(f.reference for f in selectors.walk_in_families(session=session))
+        initial["walk_in_families"] = ", ".join(
+            f.reference for f in selectors.walk_in_families(session=session, user=request.user)
+        )
     form = RegisterForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
@@ -215,6 +219,9 @@ def session_register(request, uuid):
 @require_http_methods(["GET", "POST"])
 def enrolment_measures(request, uuid):
     enrolment = selectors.enrolment_get(user=request.user, uuid=uuid)
+    if not selectors.takes_register(user=request.user, course=enrolment.course):
+        raise PermissionDenied(services.TAKES_REGISTER_ONLY)
+    selectors.label_enrolled(user=request.user, items=[enrolment], names_visible=True)
     measures = list(enrolment.measures.order_by("stage").select_related("recorded_by"))
     form = ParentMeasureForm(request.POST or None)
     if (
@@ -225,7 +232,7 @@ def enrolment_measures(request, uuid):
             lambda data: services.parent_measure_record(enrolment=enrolment, actor=request.user, **data),
         )
     ):
-        messages.success(request, f"Measures saved for {enrolment.person.full_name}.")
+        messages.success(request, f"Measures saved for {enrolment.shown_name}.")
         return redirect("group-course-detail", enrolment.course.uuid)
     status = 400 if request.method == "POST" else 200
     return render(

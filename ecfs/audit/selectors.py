@@ -30,3 +30,34 @@ def audit_event_search(*, filters: dict) -> QuerySet[AuditEvent]:
     if filters.get("date_to"):
         events = events.filter(occurred_at__lt=_start_of(filters["date_to"] + datetime.timedelta(days=1)))
     return events
+
+
+WITHHELD_SUMMARY = "Details withheld: only staff who may see this family's record see them"
+# Records about families and the people in them: their summaries and changes can hold names, addresses and
+# free-text reasons, so they show only to someone who may see the family.
+CASE_RECORD_APPS = ("families.", "referrals.", "imports.", "privacy.")
+CASE_RECORD_TYPES = {
+    "api.partnerreferral",
+    "support_fund.application",
+    "support_fund.applicationevent",
+    "venues.attendance",
+    "venues.enrolment",
+    "venues.parentmeasure",
+}
+
+
+def is_case_record(event: AuditEvent) -> bool:
+    return (
+        event.family_id is not None
+        or event.object_type.startswith(CASE_RECORD_APPS)
+        or (event.object_type in CASE_RECORD_TYPES)
+    )
+
+
+def shown_to(event: AuditEvent, *, visible_family_ids: set[int]) -> tuple[str, dict]:
+    """The event's summary and changes as a viewer sees them: in full for what is not a case record or is
+    about a family they may see; otherwise ``WITHHELD_SUMMARY`` and no changes (who, when, what and which
+    record stay)."""
+    if is_case_record(event) and event.family_id not in visible_family_ids:
+        return WITHHELD_SUMMARY, {}
+    return event.summary, event.changes

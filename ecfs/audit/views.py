@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ecfs.roles import Role
 from ecfs.view_helpers import require_role
+from families.selectors import family_list
 
 from . import selectors
 from .forms import AuditSearchForm
@@ -37,6 +38,11 @@ def _form_of(request) -> AuditSearchForm:
     return AuditSearchForm(request.GET if names else None)
 
 
+def _visible_family_ids(user) -> set[int]:
+    """The families whose audit details the viewer may read: those they may see as a manager or worker."""
+    return set(family_list(user=user).values_list("pk", flat=True))
+
+
 def audit_search(request):
     require_role(request.user, Role.ADMIN)
     form = _form_of(request)
@@ -48,6 +54,9 @@ def audit_search(request):
     else:
         events = selectors.audit_event_search(filters=filters)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    visible = _visible_family_ids(request.user)
+    for event in page:
+        event.shown_summary, _ = selectors.shown_to(event, visible_family_ids=visible)
     return render(
         request,
         "audit/search.html",
@@ -73,10 +82,11 @@ class _Echo:
         return value
 
 
-def _rows(events):
+def _rows(events, visible_family_ids: set[int]):
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_HEADER)
     for event in events.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+        summary, changes = selectors.shown_to(event, visible_family_ids=visible_family_ids)
         yield writer.writerow(
             (
                 timezone.localtime(event.occurred_at).isoformat(),
@@ -85,8 +95,8 @@ def _rows(events):
                 _safe_cell(event.object_type),
                 _safe_cell(event.object_id),
                 _safe_cell(event.family.reference if event.family else ""),
-                _safe_cell(event.summary),
-                json.dumps(event.changes, cls=DjangoJSONEncoder, sort_keys=True),
+                _safe_cell(summary),
+                json.dumps(changes, cls=DjangoJSONEncoder, sort_keys=True),
             )
         )
 
@@ -108,7 +118,9 @@ def audit_export(request):
     # The export is the trail as it stood when asked for: not its own record of being exported.
     events = selectors.audit_event_search(filters=filters).exclude(pk=exported.pk)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(_rows(events), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        _rows(events, _visible_family_ids(request.user)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="audit-trail-{stamp}.csv"'
     response["Cache-Control"] = "no-store"
     return response

@@ -24,6 +24,9 @@ COURSE_OBJECT = expect(404, worker=200, colleague=200, manager=200, anonymous=40
 CREATE = expect(400, commissioner=403, admin=403, anonymous=403)
 FAMILY_OBJECT_WRITE = expect(404, worker=400, manager=400, anonymous=403)
 COURSE_OBJECT_WRITE = expect(404, worker=400, colleague=400, manager=400, anonymous=403)
+# A register names the people enrolled: the course's facilitator (worker) and the base's manager only.
+REGISTER = expect(404, worker=200, colleague=403, manager=200, anonymous=403)
+REGISTER_WRITE = expect(404, worker=400, colleague=403, manager=400, anonymous=403)
 PARTNER_ONLY = expect(403)
 
 # name → (method, url args from the scenario, expected status per cast member); also printed in docs/api.md
@@ -45,7 +48,7 @@ TABLE = {
     "api-course-detail": ("get", "group_course", COURSE_OBJECT),
     "api-session-list": ("get", None, LIST),
     "api-session-detail": ("get", "group_session", COURSE_OBJECT),
-    "api-session-register": ("get", "group_session", COURSE_OBJECT),
+    "api-session-register": ("get", "group_session", REGISTER),
     "api-fund-application-list": ("get", None, LIST),
     "api-fund-application-detail": ("get", "application", FAMILY_OBJECT),
     "api-partner-referral-list": ("get", None, PARTNER_ONLY),
@@ -58,7 +61,7 @@ WRITES = {
     "api-plan-list": ("post", None, CREATE),
     "api-plan-outcomes": ("post", "plan", FAMILY_OBJECT_WRITE),
     "api-contact-list": ("post", None, CREATE),
-    "api-session-register": ("post", "group_session", COURSE_OBJECT_WRITE),
+    "api-session-register": ("post", "group_session", REGISTER_WRITE),
     "api-fund-application-list": ("post", None, CREATE),
     "api-partner-referral-list": ("post", None, PARTNER_ONLY),
 }

@@ -9,12 +9,14 @@ end, so a failure leaves no half-written return.
 
 import hashlib
 import logging
+from functools import partial
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from kombu.exceptions import OperationalError as QueueUnavailable
 
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
@@ -162,7 +164,26 @@ def return_request(*, kind: str, label: str, actor) -> ReturnRequest:
     if period.end >= timezone.localdate():
         raise ApplicationError(f"{period.title} has not ended yet: returns are for complete periods.")
     request = ReturnRequest.objects.create(kind=period.kind, period=period.label, requested_by=actor)
+    transaction.on_commit(partial(_return_request_enqueue, request.pk))
+    return request
+
+
+QUEUE_UNAVAILABLE = (
+    "The job queue is not available at the moment, so the return was not started. Try again in a few minutes; "
+    "if it keeps happening, tell the service desk."
+)
+
+
+def _return_request_enqueue(request_id: int) -> None:
+    """After the commit, hand the request to the worker. If the queue (Redis) cannot take it, the request fails
+    with a message on its progress page: the page does not answer 500, and no request waits for a job that
+    was never queued."""
     from .tasks import generate_requested_return
 
-    generate_requested_return.delay_on_commit(request.pk)
-    return request
+    try:
+        generate_requested_return.delay(request_id)
+    except QueueUnavailable:
+        logger.warning("return request %s not queued: the broker is unavailable", request_id, exc_info=True)
+        ReturnRequest.objects.filter(pk=request_id, state=ReturnRequest.State.QUEUED).update(
+            state=ReturnRequest.State.FAILED, error=QUEUE_UNAVAILABLE, finished_at=timezone.now()
+        )

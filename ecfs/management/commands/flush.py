@@ -1,0 +1,31 @@
+"""Django's ``flush``, able to empty the audit table on PostgreSQL, where a trigger otherwise refuses TRUNCATE.
+
+The test suite flushes the database after every transactional test (``TransactionTestCase``, pytest-django's
+``transaction=True``) with one ``TRUNCATE`` of every table, the audit table included. Just before that
+statement, inside the same transaction, this sets ``session_replication_role`` to ``replica``: ordinary
+triggers, the audit guard among them, do not fire until the transaction ends, and nothing else in the flush is
+affected. Only a PostgreSQL superuser (or a role granted ``SET`` on the parameter) may do that; for anyone
+else the flush fails and the audit rows stay, as they must on a live service.
+"""
+
+from django.core.management.commands import flush
+from django.db import connections
+
+LIFT_TRIGGERS = "SET LOCAL session_replication_role = replica"
+
+
+def _lift_triggers_for_truncate(execute, sql, params, many, context):
+    if sql.lstrip()[:8].upper() == "TRUNCATE":
+        execute(LIFT_TRIGGERS, None, False, context)
+    return execute(sql, params, many, context)
+
+
+class Command(flush.Command):
+    help = flush.Command.help + (" On PostgreSQL it empties the append-only audit table too, which needs a superuser.")
+
+    def handle(self, **options):
+        connection = connections[options["database"]]
+        if connection.vendor != "postgresql":
+            return super().handle(**options)
+        with connection.execute_wrapper(_lift_triggers_for_truncate):
+            return super().handle(**options)

@@ -122,6 +122,9 @@ class Family(TimeStampedModel):
             models.Index(fields=["base", "status"], name="family_base_status_idx"),
             # The duplicate check looks families up by postcode.
             models.Index(fields=["postcode"], name="family_postcode_idx"),
+            # Restricted families are few: selectors.restriction_filter finds them here for every list of
+            # referrals and applications (a hashed NOT IN) instead of joining every family.
+            models.Index(fields=["id"], condition=models.Q(restricted=True), name="family_restricted_idx"),
         ]
         constraints = [
             models.CheckConstraint(

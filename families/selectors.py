@@ -43,12 +43,18 @@ def family_visibility_filter(user) -> Q:
 
 
 def restriction_filter(user, family_field: str = "") -> Q:
-    """Keep restricted families only for their named users; ``family_field`` names the path to Family."""
-    prefix = f"{family_field}__" if family_field else ""
-    named = Family.restricted_to.through.objects.filter(
-        family_id=OuterRef(f"{family_field}_id" if family_field else "pk"), user_id=user.pk
-    )
-    return Q(**{f"{prefix}restricted": False}) | Q(Exists(named))
+    """Keep restricted families only for their named users; ``family_field`` names the path to Family.
+
+    Through a foreign key (``family_field``) it is ``family_id NOT IN (the restricted families the user is not
+    named on)``: the few restricted families come from ``family_restricted_idx``, so a list of referrals or
+    applications does not join every family to read its flag (at county scale that join was a hash of 50,000
+    families on every triage queue, landing page and API referral list). A null ``family_id`` is kept.
+    """
+    named = Family.restricted_to.through.objects.filter(family_id=OuterRef("pk"), user_id=user.pk)
+    if not family_field:
+        return Q(restricted=False) | Q(Exists(named))
+    hidden = Family.objects.filter(restricted=True).exclude(Exists(named)).values("pk")
+    return ~Q(**{f"{family_field}_id__in": hidden})
 
 
 def address_visible(*, user, family: Family | None) -> bool:

@@ -7,7 +7,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 FRONTEND_SOURCES := $(shell find frontend -type f 2>/dev/null)
 
-.PHONY: install run test lint assets worker beat clean
+.PHONY: install run test lint assets worker beat clean loadtest
 
 install: $(STAMP)/python $(STAMP)/assets
 
@@ -36,6 +36,18 @@ run: install
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Not part of `make test`: gunicorn on 127.0.0.1 against the PostgreSQL database in DATABASE_URL (seeded with
+# `manage.py seed_demo --scale county`), driven by Locust headless; stops everything it started. Settings
+# (LOADTEST_USERS, LOADTEST_TIME, LOADTEST_STEPS, ...) are in loadtest/run.sh; results in docs/performance.md.
+loadtest: $(STAMP)/load
+
+$(STAMP)/load: pyproject.toml $(STAMP)/python
+	$(PY) -m pip install --quiet -e ".[test,load]"
+	@mkdir -p $(STAMP) && touch $@
+
+loadtest:
+	VENV=$(VENV) loadtest/run.sh
 
 lint: install
 	$(VENV)/bin/ruff check .

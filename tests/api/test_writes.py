@@ -208,11 +208,11 @@ def test_register_is_taken_through_the_service(cast, scenario):
     session = GroupSession.objects.get(uuid=scenario["group_session"][0])
     enrolment = Enrolment.objects.get(course=session.course)
     url = reverse("api-session-register", args=[session.uuid])
-    response = client_for(cast.colleague).post(url, {"attended": [str(enrolment.uuid)]}, format="json")
+    response = client_for(cast.manager).post(url, {"attended": [str(enrolment.uuid)]}, format="json")
     assert response.status_code == 200, response.content
     assert Attendance.objects.get(session=session, enrolment=enrolment).attended is True
     assert response.json()["lines"][0]["attended"] is True
-    unknown = client_for(cast.colleague).post(url, {"attended": ["00000000-0000-0000-0000-000000000000"]})
+    unknown = client_for(cast.manager).post(url, {"attended": ["00000000-0000-0000-0000-000000000000"]})
     assert _error(unknown, 409)["code"] == "conflict"
 
 

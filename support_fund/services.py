@@ -49,10 +49,11 @@ def clean_amount(value) -> Decimal:
         raise ValidationError({"amount": "Enter an amount in pounds and pence, like 45.50"})
     if amount <= 0:
         raise ValidationError({"amount": "The amount must be more than £0"})
-    if amount != amount.quantize(PENNY):
-        raise ValidationError({"amount": "The amount cannot include fractions of a penny"})
+    # Before quantizing: 1e30 in pence has more digits than Decimal's precision (InvalidOperation).
     if amount > LARGEST_PAYMENT:
         raise ValidationError({"amount": f"The amount must be £{LARGEST_PAYMENT:,} or less"})
+    if amount != amount.quantize(PENNY):
+        raise ValidationError({"amount": "The amount cannot include fractions of a penny"})
     return amount.quantize(PENNY)
 
 
@@ -98,13 +99,16 @@ def budget_adjust(*, budget: Budget, amount, reason: str, actor) -> BudgetAdjust
         amount = Decimal(str(amount))
     except InvalidOperation:
         raise ValidationError({"amount": "Enter an amount in pounds and pence"}) from None
-    if not amount.is_finite() or amount == 0 or amount != amount.quantize(PENNY):
+    if not amount.is_finite() or amount == 0:
         raise ValidationError({"amount": "Enter an amount in pounds and pence, not zero"})
     limit = settings.ECFS_FUND_MAX_ADJUSTMENT
     if abs(amount) > limit:
-        # Almost certainly a typo (1e9 for 1000); a real change this big is entered in several steps.
+        # Almost certainly a typo (1e9 for 1000); a real change this big is entered in several steps. Checked
+        # before quantizing, which 1e30 would overflow.
         what = "The amount" if amount > 0 else "The amount taken away"
         raise ValidationError({"amount": f"{what} must be £{limit:,.2f} or less"})
+    if amount != amount.quantize(PENNY):
+        raise ValidationError({"amount": "Enter an amount in pounds and pence, not zero"})
     if not reason.strip():
         raise ValidationError({"reason": "Say why the budget is changing"})
     updated = (

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from support_fund import services as fund_services
-from support_fund.models import Budget, BudgetAdjustment
-from tests.support_fund.factories import budget
+from support_fund.models import Application, Budget, BudgetAdjustment
+from tests.support_fund.factories import budget, family_in_support
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +106,7 @@ def test_new_budget_above_the_sanity_limit_is_refused_on_the_page(client, cast):
         ("1e9", "The amount must be £1,000,000.00 or less"),
         ("1000000.01", "The amount must be £1,000,000.00 or less"),
         ("-1e9", "The amount taken away must be £1,000,000.00 or less"),
+        ("1e30", "The amount must be £1,000,000.00 or less"),
     ],
 )
 def test_budget_adjust_service_refuses_amounts_above_the_limit(cast, amount, message):
@@ -142,6 +143,19 @@ def test_budget_adjustment_that_is_not_a_number_is_refused(cast, amount):
     created = budget(cast, "1000")
     with pytest.raises(ValidationError, match="Enter an amount in pounds and pence"):
         fund_services.budget_adjust(budget=created, amount=amount, reason="Typo", actor=cast.admin)
+
+
+@pytest.mark.parametrize("amount", ["1e9", "1e30", "1E+400"])
+def test_a_fund_application_for_an_absurd_amount_is_refused_on_the_page(client, cast, amount):
+    family = family_in_support(cast)
+    client.force_login(cast.worker)
+    response = client.post(
+        reverse("fund-apply", args=[family.reference]),
+        {"category": "food", "amount": amount, "justification": "Food", "delivery": "voucher"},
+    )
+    assert response.status_code == 400
+    assert "The amount must be £10,000.00 or less" in response.content.decode()
+    assert not Application.objects.exists()
 
 
 # API paths -----------------------------------------------------------------------------------------------

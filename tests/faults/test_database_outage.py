@@ -40,3 +40,17 @@ def test_database_outage_answers_the_error_page_quickly_and_the_service_recovers
         assert answer.status == 200, f"{path} after the restart: {answer.status} {answer.body[:300]}"
     assert gunicorn.children() == before
     assert probe.get("/healthz").json() == {"status": "ok"}
+
+
+def test_a_database_restart_between_requests_goes_unnoticed(services):
+    """Every gunicorn worker holds a persistent connection the restart has broken, and no request saw the
+    outage: the connection is checked before reuse (``CONN_HEALTH_CHECKS``) and replaced, so no request fails."""
+    base_url = services.start_web(workers=2)
+    worker = services.browser(base_url, "worker")
+    for _ in range(6):
+        assert worker.get("/families/").status == 200
+    services.postgres.stop("fast")
+    services.postgres.start()
+    for _ in range(6):
+        answer = worker.get("/families/")
+        assert answer.status == 200, f"after the restart: {answer.status} {answer.body[:300]}"

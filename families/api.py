@@ -5,14 +5,16 @@ through ``families.services``. Lookups are by family reference or uuid, never in
 """
 
 import django_filters
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ecfs.api.fields import DeterminantField, ScopedReferenceField, ScopedUUIDField
-from ecfs.api.filters import IsoDateTimeFilter
+from ecfs.api.fields import DateField, DateTimeField, DeterminantField, ScopedReferenceField, ScopedUUIDField
+from ecfs.api.filters import BooleanFilter, IsoDateTimeFilter
 from ecfs.api.views import StaffViewSet
 from ecfs.audit.services import audit_view
 from venues.models import Venue
@@ -21,6 +23,7 @@ from . import services
 from .models import (
     ChildSeen,
     Contact,
+    Determinant,
     Ethnicity,
     Family,
     Goal,
@@ -78,8 +81,8 @@ class PersonInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Person.Kind.choices)
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
-    date_of_birth = serializers.DateField(required=False, allow_null=True)
-    expected_date = serializers.DateField(required=False, allow_null=True, help_text="For an unborn child only.")
+    date_of_birth = DateField(required=False, allow_null=True)
+    expected_date = DateField(required=False, allow_null=True, help_text="For an unborn child only.")
     relationship = serializers.ChoiceField(choices=Person.Relationship.choices, required=False, allow_blank=True)
 
 
@@ -192,7 +195,7 @@ class OutcomeInputSerializer(serializers.Serializer):
         choices=[OutcomeAssessment.Stage.START, OutcomeAssessment.Stage.CLOSE],
         help_text="Start scores on a draft plan, closing scores on an active one (review scores come with a review).",
     )
-    assessed_on = serializers.DateField()
+    assessed_on = DateField()
     scores = ScoreSerializer(many=True, allow_empty=False, help_text="A score for each of the plan's goals.")
 
 
@@ -240,7 +243,7 @@ class ChildSeenInputSerializer(serializers.Serializer):
 class ContactInputSerializer(serializers.Serializer):
     family = family_field()
     plan = ScopedUUIDField(scope=visible_plans, lookup="uuid", required=False, allow_null=True)
-    occurred_at = serializers.DateTimeField()
+    occurred_at = DateTimeField()
     duration_minutes = serializers.IntegerField(min_value=1, max_value=services.contacts.MAX_CONTACT_MINUTES)
     mode = serializers.ChoiceField(choices=Contact.Mode.choices)
     venue = ScopedReferenceField(
@@ -317,13 +320,27 @@ class ContactFilter(django_filters.FilterSet):
     mode = django_filters.ChoiceFilter(choices=Contact.Mode.choices)
     occurred_after = IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
     occurred_before = IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
-    safeguarding_concern = django_filters.TypedChoiceFilter(
-        choices=[("true", "true"), ("false", "false")], coerce=lambda value: value == "true"
-    )
+    safeguarding_concern = BooleanFilter()
 
     class Meta:
         model = Contact
         fields = ["family", "mode", "occurred_after", "occurred_before", "safeguarding_concern"]
+
+
+def _outcome_errors(error: DjangoValidationError) -> dict[str, list[str]]:
+    """The service names a score's error after the page's form field (``score_5``): the API names the
+    ``scores`` list, and the determinant by its code."""
+    codes = dict(Determinant.objects.values_list("pk", "code"))
+    fields: dict[str, list[str]] = {}
+    for name, messages in error.message_dict.items():
+        if name.startswith("score_") and name.removeprefix("score_").isdecimal():
+            code = codes.get(int(name.removeprefix("score_")), "")
+            fields.setdefault("scores", []).extend(f"{code}: {message}" for message in messages)
+        elif name == NON_FIELD_ERRORS:
+            fields.setdefault("scores", []).extend(messages)
+        else:
+            fields.setdefault(name, []).extend(messages)
+    return fields
 
 
 # Views -----------------------------------------------------------------------------------------
@@ -451,9 +468,12 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffViewSet
         plan = self.get_object()
         data = self.validated(OutcomeInputSerializer)
         scores = {score["determinant"].pk: score["score"] for score in data["scores"]}
-        assessment = services.outcome_record(
-            plan=plan, stage=data["stage"], scores=scores, assessed_on=data["assessed_on"], actor=request.user
-        )
+        try:
+            assessment = services.outcome_record(
+                plan=plan, stage=data["stage"], scores=scores, assessed_on=data["assessed_on"], actor=request.user
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(_outcome_errors(error)) from None
         return Response(self.output(OutcomeAssessmentSerializer, assessment), status=201)
 
 

@@ -10,7 +10,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
 from bases.models import District, Locality
-from ecfs.api.fields import DeterminantField, ScopedReferenceField
+from ecfs.api.fields import DateField, DateTimeField, DeterminantField, ScopedReferenceField
 from ecfs.api.filters import IsoDateTimeFilter
 from ecfs.api.permissions import PartnerRateThrottle, PartnerSystemOnly
 from ecfs.api.services import partner_referral_create
@@ -29,8 +29,8 @@ from .selectors import referral_list
 
 class ReferralPersonSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=Person.Kind.choices)
-    date_of_birth = serializers.DateField(required=False, allow_null=True)
-    expected_date = serializers.DateField(required=False, allow_null=True, help_text="For an unborn child only.")
+    date_of_birth = DateField(required=False, allow_null=True)
+    expected_date = DateField(required=False, allow_null=True, help_text="For an unborn child only.")
 
     class Meta:
         model = ReferralPerson
@@ -186,7 +186,7 @@ class ReferralInputSerializer(serializers.Serializer):
 
 
 class StaffReferralInputSerializer(ReferralInputSerializer):
-    received_at = serializers.DateTimeField(required=False, help_text="When it was received; now if left out.")
+    received_at = DateTimeField(required=False, help_text="When it was received; now if left out.")
     received_via = serializers.ChoiceField(
         choices=[choice for choice in Referral.ReceivedVia.choices if choice[0] != Referral.ReceivedVia.PARTNER_SYSTEM]
     )

@@ -1,14 +1,12 @@
 """The API for family support fund applications: read through ``support_fund.selectors``, applied for
 through ``support_fund.services.application_create``."""
 
-from decimal import Decimal
-
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.response import Response
 
-from ecfs.api.fields import DeterminantField
+from ecfs.api.fields import AmountField, DeterminantField
 from ecfs.api.views import StaffViewSet
 from ecfs.audit.services import audit_view
 from families.api import family_field
@@ -57,9 +55,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
 class ApplicationInputSerializer(serializers.Serializer):
     family = family_field()
     category = serializers.ChoiceField(choices=Application.Category.choices)
-    amount = serializers.DecimalField(
-        max_digits=7, decimal_places=2, min_value=Decimal("0.01"), max_value=services.LARGEST_PAYMENT
-    )
+    amount = AmountField(help_text="In pounds: at least 0.01 and at most the fund's largest payment.")
     justification = serializers.CharField(help_text="How this helps the family towards their plan's goals.")
     delivery = serializers.ChoiceField(choices=Application.Delivery.choices)
     supplier = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")

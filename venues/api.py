@@ -8,7 +8,7 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ecfs.api.filters import IsoDateTimeFilter
+from ecfs.api.filters import DateFilter, IsoDateTimeFilter
 from ecfs.api.views import StaffViewSet
 from families.selectors import family_list
 
@@ -128,7 +128,7 @@ class RegisterInputSerializer(serializers.Serializer):
 class CourseFilter(django_filters.FilterSet):
     offer_type = django_filters.ChoiceFilter(choices=GroupCourse.OfferType.choices)
     status = django_filters.ChoiceFilter(choices=GroupCourse.Status.choices)
-    starts_after = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")
+    starts_after = DateFilter(field_name="start_date", lookup_expr="gte")
 
     class Meta:
         model = GroupCourse

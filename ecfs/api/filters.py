@@ -1,33 +1,88 @@
-"""Filters that refuse what the database cannot take, as a 400 rather than a database error."""
+"""Query-parameter filters that accept exactly what the schema says they accept; anything else is a 400.
 
-from datetime import UTC, datetime
+- a choice (enum) parameter takes one of its values; a boolean ``true`` or ``false``; a date or date-time
+  an RFC 3339 value from 1900 to 2099 (``ecfs.api.dates``), converted to UTC before it reaches the database
+- a parameter given with no value (``?status=``) is refused, unless it is free text: leave it out for "any"
+  (``FilterBackend``)
+"""
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django_filters.fields import IsoDateTimeField
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions
 
-EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
-LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+from .dates import DATE_MESSAGE, DATE_SCHEMA, DATE_TIME_MESSAGE, DATE_TIME_SCHEMA, parse_date, parse_date_time
+
+EMPTY_MESSAGE = "Give a value, or leave the parameter out."
+BOOLEAN_MESSAGE = "Enter true or false."
 
 
-class BoundedIsoDateTimeField(IsoDateTimeField):
+class _ExactField(forms.Field):
+    """A form field that parses its text with ``parse`` (None: refused with ``message``)."""
+
+    parse = None
+    message = ""
+
     def to_python(self, value):
-        value = super().to_python(value)
-        if value is None:
+        if value in (None, ""):
             return None
-        if timezone.is_naive(value):
-            value = timezone.make_aware(value)
-        try:
-            within = EARLIEST <= value < LATEST
-        except OverflowError:
-            within = False
-        if not within:
-            raise ValidationError("Enter a date and time between 1900 and 2100.", code="invalid")
-        return value
+        parsed = type(self).parse(value)
+        if parsed is None:
+            raise ValidationError(self.message, code="invalid")
+        return parsed
 
 
-class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
-    """An ISO 8601 date and time from 1900 to 2100 (PostgreSQL refuses offsets such as -23:00 in year 9999)."""
+class DateTimeField(_ExactField):
+    parse = staticmethod(parse_date_time)
+    message = DATE_TIME_MESSAGE
 
-    field_class = BoundedIsoDateTimeField
+
+class DateField(_ExactField):
+    parse = staticmethod(parse_date)
+    message = DATE_MESSAGE
+
+
+class BooleanField(_ExactField):
+    parse = staticmethod({"true": True, "false": False}.get)
+    message = BOOLEAN_MESSAGE
+
+
+@extend_schema_field(DATE_TIME_SCHEMA)
+class IsoDateTimeFilter(django_filters.Filter):
+    """An RFC 3339 date and time with its offset, from 1900 to 2099."""
+
+    field_class = DateTimeField
+
+
+@extend_schema_field(DATE_SCHEMA)
+class DateFilter(django_filters.Filter):
+    """An RFC 3339 date (2026-05-01), from 1900 to 2099."""
+
+    field_class = DateField
+
+
+@extend_schema_field({"type": "boolean"})
+class BooleanFilter(django_filters.Filter):
+    """``true`` or ``false``, nothing else (not 1, yes or True)."""
+
+    field_class = BooleanField
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, except that a parameter given with no value is refused (400) unless it is
+    free text. django-filter's convention reads ``?status=`` as "no filter"; the schema says a status is one
+    of its values, so the API does too."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is not None:
+            empty = {
+                name: [EMPTY_MESSAGE]
+                for name, filter_ in filterset.filters.items()
+                if not isinstance(filter_, django_filters.CharFilter) and "" in request.query_params.getlist(name)
+            }
+            if empty:
+                raise exceptions.ValidationError(empty)
+        return super().filter_queryset(request, queryset, view)

@@ -1,7 +1,9 @@
 """The OpenAPI schema: drf-spectacular's, plus the error responses and who may call each operation."""
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import is_list_serializer
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 
 from .errors import ErrorSerializer
 from .permissions import PartnerSystemOnly
@@ -18,7 +20,30 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+# What ``str.strip()`` removes (DRF trims text before refusing it as blank), and the null character DRF refuses
+# anywhere in text: spelled out rather than ``\s``, which differs between Python and ECMA regular expressions.
+_SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+TEXT_PATTERN = r"^[^\x00]*$"
+NOT_BLANK_TEXT_PATTERN = rf"^[^\x00]*[^\x00{_SPACE}][^\x00]*$"
+
+
 class AutoSchema(SpectacularAutoSchema):
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        """drf-spectacular's schema, plus the rules our input fields apply that it leaves out: a list that
+        may not be empty has ``minItems: 1``; text has no null character and, unless it may be blank,
+        something other than spaces (DRF trims it first)."""
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction != "request" or not schema or getattr(field, "read_only", False):
+            return schema
+        if (is_list_serializer(field) or isinstance(field, serializers.ListField)) and not field.allow_empty:
+            schema["minItems"] = max(schema.get("minItems", 0), 1)
+        if is_list_serializer(field) and getattr(field, "max_length", None) is not None:
+            schema["maxItems"] = field.max_length
+        if _is_plain_text(field) and "pattern" not in schema and "format" not in schema:
+            blank_allowed = field.allow_blank or not field.trim_whitespace
+            schema["pattern"] = TEXT_PATTERN if blank_allowed else NOT_BLANK_TEXT_PATTERN
+        return schema
+
     def _error_codes(self) -> list[str]:
         writes = self.method in ("POST", "PUT", "PATCH", "DELETE")
         codes = ["403", "404"]
@@ -60,3 +85,9 @@ class AutoSchema(SpectacularAutoSchema):
             for permission in getattr(self.view, "permission_classes", [])
         ]
         return " ".join(" ".join(note.split()) for note in notes if note)
+
+
+def _is_plain_text(field) -> bool:
+    return isinstance(field, serializers.CharField) and not isinstance(
+        field, serializers.EmailField | serializers.RegexField | serializers.URLField
+    )

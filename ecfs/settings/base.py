@@ -267,7 +267,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "ecfs.api.pagination.Pagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # django-filter, except that ?status= (a non-text filter with no value) is a 400, not "any".
+    "DEFAULT_FILTER_BACKENDS": ["ecfs.api.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "ecfs.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "ecfs.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"partner": "60/min"},

@@ -1,8 +1,10 @@
 """Retention with legal hold (issue #7, item 6): the rule, the nightly job, the dry run, the audit."""
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.utils import InternalError
@@ -23,8 +25,15 @@ from tests.referrals.factories import allocated_referral
 
 pytestmark = pytest.mark.django_db
 
-# Every plan below closes today (November 2026): the closure rule keeps them to 31 March 2033.
+# Every plan below closes "today", frozen at 23 November 2026: the closure rule keeps them to 31 March 2033.
+TODAY = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 CLOSURE_RULE_DATE = date(2033, 3, 31)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today():
+    with time_machine.travel(TODAY, tick=True):
+        yield
 
 
 def _family(cast, surname, *, close=True, children_born=None):

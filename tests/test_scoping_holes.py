@@ -27,7 +27,7 @@ from tests.support_fund.factories import application, budget, family_in_support
 from tests.venues.factories import course, enrolled, family_of, parent_of, past_sessions
 from venues.selectors import RESTRICTED_FAMILY_LABEL
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from referrals.selectors import with_overdue
 
 
 @pytest.mark.slow
+@pytest.mark.dates
 def test_demo_families_cover_every_state_and_are_consistent_and_idempotent(db):
     demo_staff_seed()
     counts = demo_families_seed()

@@ -95,6 +95,7 @@ def _assert_a_year_of_fund_applications(now, today) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.dates
 def test_demo_support_covers_every_state_consistently_and_is_idempotent(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     _, _, counts = demo_seed()

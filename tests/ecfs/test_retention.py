@@ -23,7 +23,7 @@ from reporting.periods import QUARTERLY, period_containing
 from tests.families.factories import active_plan, closed_plan, home_visit
 from tests.referrals.factories import allocated_referral
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 # Every plan below closes "today", frozen at 23 November 2026: the closure rule keeps them to 31 March 2033.
 TODAY = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/London"))

@@ -13,7 +13,7 @@ from tests.referrals.factories import allocated_referral
 
 from .factories import active_plan, closed_plan, completed_assessment, draft_plan, home_visit, scores
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 @pytest.fixture

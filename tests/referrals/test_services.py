@@ -26,7 +26,7 @@ from .factories import (
     referral_fields,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def test_intake_routes_to_team_and_sets_working_day_due_dates(cast):

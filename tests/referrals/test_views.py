@@ -10,7 +10,7 @@ from tests.helpers import count_queries
 
 from .factories import accepted_referral, allocated_referral, child_dob, received_referral
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def intake_data(cast, **overrides):

@@ -16,7 +16,7 @@ from reporting.services import return_generate, return_submit
 
 from .dataset import build
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 B, N = "Broadland", "Norwich"
 PERIOD = "2025-Q2"
 

@@ -11,7 +11,7 @@ from reporting import services, tasks
 from reporting.models import Return, ReturnRequest
 from reporting.periods import first_working_day, parse_period
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def test_first_working_day_skips_weekends_and_bank_holidays():

@@ -15,7 +15,7 @@ from tests.referrals.factories import allocated_referral
 
 from .factories import application, budget, family_in_support
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from .factories import (
     programme,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 TARGETED_REFERRAL = GroupCourse.OfferType.TARGETED_REFERRAL
 UNIVERSAL = GroupCourse.OfferType.UNIVERSAL

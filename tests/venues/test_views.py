@@ -10,7 +10,7 @@ from venues.models import Attendance, Enrolment, GroupCourse, GroupSession, Pare
 
 from .factories import add_parents, course, enrolled, family_of, group_scenario, parent_of, past_sessions, programme
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 STAFF_OF_COURSE = ("worker", "colleague", "manager")
 NOT_STAFF_OF_COURSE = ("other_worker", "other_manager", "commissioner", "admin")

@@ -15,6 +15,8 @@ from django.forms.utils import pretty_name
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ecfs.api.dates import EARLIEST_YEAR, LATEST_YEAR
+
 DATE_PARTS = ("day", "month", "year")
 
 MONTH_NAMES = {
@@ -79,7 +81,7 @@ class GovukDateField(forms.MultiValueField):
 
     ``must_be_past=True``/``must_be_future=True`` allow today. Error codes (override any message with
     ``error_messages``, using ``%(label)s`` and ``%(label_lower)s``): required, incomplete, invalid, year_length,
-    past, future. Each error's ``params["parts"]`` names the inputs to highlight.
+    year_range (1900 to 2099), past, future. Each error's ``params["parts"]`` names the inputs to highlight.
     """
 
     widget = GovukDateWidget
@@ -88,6 +90,7 @@ class GovukDateField(forms.MultiValueField):
         "incomplete": "%(label)s must include a %(missing)s",
         "invalid": "%(label)s must be a real date",
         "year_length": "Year must include 4 numbers",
+        "year_range": f"%(label)s must be between {EARLIEST_YEAR} and {LATEST_YEAR}",
         "past": "%(label)s must be today or in the past",
         "future": "%(label)s must be today or in the future",
     }
@@ -129,6 +132,10 @@ class GovukDateField(forms.MultiValueField):
             raise self._error("invalid", not_numbers)
         if len(year) != 4:
             raise self._error("year_length", ["year"])
+        if not EARLIEST_YEAR <= int(year) <= LATEST_YEAR:
+            # Nothing the service records is older or later; a year-17 time would also come back from the API with
+            # a local-mean-time offset (-00:01:15) that is not valid RFC 3339 (ecfs.api.dates).
+            raise self._error("year_range", ["year"])
         try:
             return datetime.date(int(year), int(month), int(day))
         except ValueError:

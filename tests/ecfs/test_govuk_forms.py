@@ -353,10 +353,21 @@ def test_form_mixin_renders_every_field():
         (("x", "3", "2020"), "Date of birth must be a real date"),
         (("3", "4", "20"), "Year must include 4 numbers"),
         (("3", "4", "20201"), "Year must include 4 numbers"),
+        (("1", "6", "0017"), "Date of birth must be between 1900 and 2099"),
+        (("31", "12", "1899"), "Date of birth must be between 1900 and 2099"),
+        (("1", "1", "2100"), "Date of birth must be between 1900 and 2099"),
     ],
 )
 def test_date_error_messages(data, message):
     assert date_error(data) == [message]
+
+
+def test_year_17_date_is_refused_on_the_pages_too():
+    """A year-17 contact or receipt date would reach the API as a time with a local-mean-time offset
+    (-00:01:15), which is not RFC 3339; no date the service records is before 1900 or after 2099."""
+    assert date_error(("1", "6", "0017"), label="Date") == ["Date must be between 1900 and 2099"]
+    assert GovukDateField().clean(("1", "1", "1900")) == datetime.date(1900, 1, 1)
+    assert GovukDateField().clean(("31", "12", "2099")) == datetime.date(2099, 12, 31)
 
 
 def test_date_must_be_past_or_future():

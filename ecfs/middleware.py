@@ -13,6 +13,7 @@ from .accounts.selectors import two_factor_enabled, two_factor_required
 from .accounts.views import with_next
 from .api.errors import NON_FIELD, error_body, is_api_request
 from .logging import current_request_id
+from .views import healthz
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +23,19 @@ LAST_SEEN_RESOLUTION = 60  # seconds: write the session at most once a minute fo
 # Whether a user whose role does not need two-factor had an app when this session was first checked: saves
 # every worker's request a query. An app set up later is asked for at the next sign-in.
 TWO_FACTOR_ENABLED = "ecfs_two_factor_enabled"
+
+
+class HealthCheckMiddleware:
+    """Answer ``/healthz`` before anything that reads the session or the user from the database, so a
+    monitor that sends a session cookie still gets 503 naming what is down, not the error page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/healthz" and request.method == "GET":
+            return healthz(request)
+        return self.get_response(request)
 
 
 class SessionLimitsMiddleware:

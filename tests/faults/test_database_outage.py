@@ -26,6 +26,9 @@ def test_database_outage_answers_the_error_page_quickly_and_the_service_recovers
         health = probe.get("/healthz")
         assert health.status == 503, health.body
         assert health.json() == {"status": "unavailable", "down": ["database"]}
+        # A monitor that carries a session cookie is answered before the session is read: 503 too.
+        signed_in_health = worker.get("/healthz")
+        assert signed_in_health.status == 503, signed_in_health.body[:300]
         page = worker.get("/families/")
         assert page.status == 500 and ERROR_PAGE in page.body, page.body[:500]
         assert max(health.seconds, page.seconds) < 5, "a request waited on the stopped database"

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from ecfs.api.fields import DateField, DateTimeField, DeterminantField, ScopedReferenceField, ScopedUUIDField
 from ecfs.api.filters import BooleanFilter, IsoDateTimeFilter
-from ecfs.api.views import StaffViewSet
+from ecfs.api.views import StaffViewSet, fields_named, whole_request_is
 from ecfs.audit.services import audit_view
 from venues.models import Venue
 
@@ -429,14 +429,15 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffViewSet
 
     def create(self, request):
         data = self.validated(PlanInputSerializer)
-        plan = services.plan_create(
-            family=data["family"],
-            kind=data["kind"],
-            goals=[(goal["determinant"], goal["description"]) for goal in data["goals"]],
-            lead_professional=data["lead_professional"],
-            review_interval_weeks=data["review_interval_weeks"],
-            actor=request.user,
-        )
+        with fields_named(whole_request_is("goals")):  # "each goal must be about a different need"
+            plan = services.plan_create(
+                family=data["family"],
+                kind=data["kind"],
+                goals=[(goal["determinant"], goal["description"]) for goal in data["goals"]],
+                lead_professional=data["lead_professional"],
+                review_interval_weeks=data["review_interval_weeks"],
+                actor=request.user,
+            )
         return Response(self.output(PlanSerializer, self.get_queryset().get(pk=plan.pk)), status=201)
 
     @extend_schema(
@@ -512,5 +513,6 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffView
 
     def create(self, request):
         data = self.validated(ContactInputSerializer)
-        contact = services.contact_log(actor=request.user, **data)
+        with fields_named(lambda name: "children_seen" if name.startswith("child_") else name):
+            contact = services.contact_log(actor=request.user, **data)
         return Response(self.output(ContactSerializer, self.get_queryset().get(pk=contact.pk)), status=201)

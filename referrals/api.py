@@ -14,7 +14,7 @@ from ecfs.api.fields import DateField, DateTimeField, DeterminantField, ScopedRe
 from ecfs.api.filters import IsoDateTimeFilter
 from ecfs.api.permissions import PartnerRateThrottle, PartnerSystemOnly
 from ecfs.api.services import partner_referral_create
-from ecfs.api.views import ApiViewMixin, StaffViewSet
+from ecfs.api.views import ApiViewMixin, StaffViewSet, fields_named, whole_request_is
 from families.models import Person
 from families.rules import validate_person_dates
 from families.selectors import address_visible
@@ -257,7 +257,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffVie
     def create(self, request):
         data = _service_fields(self.validated(StaffReferralInputSerializer))
         data.setdefault("received_at", timezone.now())
-        referral = services.referral_create(actor=request.user, **data)
+        with fields_named(whole_request_is("people")):  # "name at least one child aged 0 to 5 or an unborn child"
+            referral = services.referral_create(actor=request.user, **data)
         return Response(self.output(ReferralStatusSerializer, referral), status=201)
 
 
@@ -288,5 +289,6 @@ class PartnerReferralViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.Retriev
     def create(self, request):
         serializer = ReferralInputSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        referral = partner_referral_create(partner=request.auth, **_service_fields(serializer.validated_data))
+        with fields_named(whole_request_is("people")):
+            referral = partner_referral_create(partner=request.auth, **_service_fields(serializer.validated_data))
         return Response(ReferralStatusSerializer(referral).data, status=201)

@@ -1,8 +1,13 @@
 """Base classes for every API view, and the schema and its docs."""
 
+from collections.abc import Callable
+from contextlib import contextmanager
+
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 
 from .permissions import FrontLineStaff, SignedInStaff
 
@@ -18,6 +23,27 @@ class ApiViewMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Cache-Control"] = "no-store"
         return response
+
+
+@contextmanager
+def fields_named(rename: Callable[[str], str]):
+    """A service's ``ValidationError`` names the page's form fields (``child_7``, or ``__all__`` for the form
+    as a whole): re-raise it naming the request's own fields, so that every field an error names is one the
+    schema documents."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        fields: dict[str, list[str]] = {}
+        for name, messages in error.message_dict.items():
+            fields.setdefault(rename(name), []).extend(messages)
+        raise serializers.ValidationError(fields) from None
+
+
+def whole_request_is(field: str) -> Callable[[str], str]:
+    """Errors about the whole request name ``field``; others keep their names."""
+    return lambda name: field if name == NON_FIELD_ERRORS else name
 
 
 class StaffViewSet(ApiViewMixin, viewsets.GenericViewSet):

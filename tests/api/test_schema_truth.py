@@ -226,6 +226,24 @@ def test_empty_reasons_list_answers_400(cast):
     assert _error(response)["fields"] == {"reasons": ["This list may not be empty."]}
 
 
+def test_referral_with_no_young_child_names_the_people_list(cast):
+    from tests.api.test_writes import _referral_body
+
+    adults_only = [{"kind": "parent_carer", "first_name": "Sam", "last_name": "Reed"}]
+    response = client_for(cast.worker).post(reverse("api-referral-list"), _referral_body(cast, people=adults_only))
+    assert _error(response)["fields"] == {"people": ["Name at least one child aged 0 to 5 or an unborn child"]}
+
+
+def test_plan_with_two_goals_on_one_need_names_the_goals_list(cast, scenario):
+    goal = {"determinant": "social_networks", "description": "Meet other parents"}
+    response = client_for(cast.worker).post(
+        reverse("api-plan-list"),
+        {"family": scenario["family"][0], "kind": "group", "goals": [goal, goal]},
+        format="json",
+    )
+    assert _error(response)["fields"] == {"goals": ["Each goal must be about a different need"]}
+
+
 def test_schema_says_text_that_may_not_be_blank_needs_more_than_spaces(cast, scenario, schema):
     notes = _request_schema(schema, "ContactInputRequest")["notes"]
     assert notes["pattern"] == NOT_BLANK_TEXT_PATTERN

@@ -13,6 +13,7 @@ from families.selectors import family_list
 from . import selectors, services
 from .forms import MAX_UPLOAD_BYTES, ReviewDecisionForm, UploadForm
 from .models import ImportBatch, ImportReview
+from .parsing import MAX_CHILDREN, MAX_PARENTS
 
 # Room for the multipart envelope and the other fields around a file at the limit.
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 64 * 1024
@@ -75,8 +76,8 @@ def review_list(request):
 def _row_people(row: dict) -> list[dict]:
     people = []
     for prefix, label, date_column in (
-        *((f"parent{n}", "Parent or carer", f"parent{n}_dob") for n in range(1, services.MAX_PARENTS + 1)),
-        *((f"child{n}", "Child", f"child{n}_dob") for n in range(1, services.MAX_CHILDREN + 1)),
+        *((f"parent{n}", "Parent or carer", f"parent{n}_dob") for n in range(1, MAX_PARENTS + 1)),
+        *((f"child{n}", "Child", f"child{n}_dob") for n in range(1, MAX_CHILDREN + 1)),
         ("unborn1", "Unborn child", "unborn1_due_date"),
     ):
         first, last = (row.get(f"{prefix}_first_name") or "").strip(), (row.get(f"{prefix}_last_name") or "").strip()

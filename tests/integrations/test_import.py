@@ -11,6 +11,7 @@ from ecfs.errors import ApplicationError
 from families.models import Allocation, Family, SupportPlan
 from imports import services
 from imports.models import ImportBatch, ImportedRecord, ImportReview
+from imports.report import ImportReport
 from referrals.models import Referral
 from tests.referrals.factories import allocated_referral, child_dob
 
@@ -19,7 +20,7 @@ from .helpers import csv_bytes, days_ago, example_file, good_row
 pytestmark = pytest.mark.django_db
 
 
-def run(data: bytes, actor, **kwargs) -> services.ImportReport:
+def run(data: bytes, actor, **kwargs) -> ImportReport:
     return services.open_cases_import(data=data, file_name="open-cases.csv", actor=actor, **kwargs)
 
 

@@ -257,7 +257,8 @@ class DecisionForm(forms.Form):
         label="Which family is this referral for?",
         required=False,
         widget=forms.RadioSelect,
-        help_text="Only needed when accepting. Check the possible matches before making a new family.",
+        help_text="Needed when accepting; for any other decision, choose the family if it is one we know. "
+        "Check the possible matches before making a new family.",
     )
 
     def __init__(self, *args, allowed_decisions=None, candidates=(), **kwargs):
@@ -288,7 +289,8 @@ class DecisionForm(forms.Form):
     def family_kwargs(self) -> dict:
         choice = self.cleaned_data.get("family_choice")
         if self.cleaned_data.get("decision") != TriageDecision.Decision.ACCEPT:
-            return {}
+            # A known family is recorded whatever the decision (the returns count re-referrals from it).
+            return {"family": self.candidate_families[choice]} if choice in self.candidate_families else {}
         if choice == self.NEW_FAMILY:
             return {"new_family": True}
         return {"family": self.candidate_families[choice]}

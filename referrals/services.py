@@ -107,11 +107,13 @@ def _check_can_triage(actor, referral: Referral) -> None:
 
 
 def _rereferral_closure(family: Family, before) -> object | None:
-    """When the family's support last ended within 12 months before ``before``, that moment."""
+    """When the family's support last ended within 12 months before ``before``, that moment: the family
+    closed, or a referral of theirs that had been accepted closed (a referral closed at its first decision,
+    such as a signposting, was never support)."""
     closures = [family.closed_at] if family.closed_at else []
-    last_referral = family.referrals.filter(closed_at__isnull=False, closed_at__lt=before).aggregate(
-        m=Max("closed_at")
-    )["m"]
+    last_referral = family.referrals.filter(
+        closed_at__isnull=False, closed_at__lt=before, decisions__decision=Decision.ACCEPT
+    ).aggregate(m=Max("closed_at"))["m"]
     if last_referral:
         closures.append(last_referral)
     recent = [moment for moment in closures if before - REREFERRAL_WINDOW <= moment <= before]
@@ -164,7 +166,9 @@ def referral_decide(
     new_family: bool = False,
 ) -> TriageDecision:
     """Record a triage decision. Accepting links the referral to a family: an existing one
-    (``family``) or, after the duplicate check, a new one made from the referral (``new_family``)."""
+    (``family``) or, after the duplicate check, a new one made from the referral (``new_family``).
+    Any other first decision links the referral to ``family`` when one is given (a known family
+    signposted or stepped up is still a re-referral)."""
     referral = Referral.objects.select_for_update().select_related("routed_team").get(pk=referral.pk)
     _check_can_triage(actor, referral)
     if decision not in Decision.values:
@@ -201,6 +205,11 @@ def referral_decide(
             family.status = Family.Status.OPEN
             family.closed_at = None
             family.save(update_fields=["status", "closed_at"])
+    elif family is not None and referral.family_id is None:
+        # Not accepted, but for a family the service knows (chosen at the duplicate check): linked all the
+        # same, so the returns count it as a re-referral whatever the decision. The family is not reopened.
+        referral.family = family = Family.objects.get(pk=family.pk)
+        referral.previous_closure_at = _rereferral_closure(family, referral.received_at)
 
     old_status = referral.status
     referral.status = DECISION_STATUS[Decision(decision)]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from bases.models import District, Locality, StaffProfile
@@ -146,15 +146,19 @@ def _in_dates(period: Period, path: str) -> Q:
     return Q(**{f"{path}__gte": period.start, f"{path}__lte": period.end})
 
 
+# What "supported in the quarter" means wherever a definition uses it (DESIGN §4).
+SUPPORTED = "a plan of theirs approved to start before the quarter ended and not closed before it began: the same plan"
+
+
 def _supported_families(period: Period) -> QuerySet[Family]:
-    """Families with a plan active at any time in the period."""
-    return (
-        Family.objects.filter(
-            plans__activated_at__lt=period.end_at,
-        )
-        .filter(Q(plans__closed_at__isnull=True) | Q(plans__closed_at__gte=period.start_at))
-        .distinct()
+    """Families with a plan active at some moment in the period: the *same* plan activated before the
+    period's end and not closed before its start (one subquery, so two plans cannot each meet one half)."""
+    active_in_period = SupportPlan.objects.filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gte=period.start_at),
+        family=OuterRef("pk"),
+        activated_at__lt=period.end_at,
     )
+    return Family.objects.filter(Exists(active_in_period))
 
 
 # Outputs and timescales (monthly, and quarterly for the quarter) ---------------------------------
@@ -534,9 +538,9 @@ for _impact in Impact:
     section="impact1",
     unit="percent",
     returns=(QUARTERLY,),
-    definition="""Children aged 2, 3 and 4 at the end of the quarter in families supported during it, who are
-    eligible for funded early education (at 2, recorded as eligible; at 3 and 4, every child), and the share of
-    them recorded as having started it by the end of the quarter.""",
+    definition=f"""Children aged 2, 3 and 4 at the end of the quarter in families supported during it
+    ({SUPPORTED}), who are eligible for funded early education (at 2, recorded as eligible; at 3 and 4, every
+    child), and the share of them recorded as having started it by the end of the quarter.""",
 )
 def early_education_takeup(period, districts):
     families = list(_supported_families(period).values_list("pk", flat=True))
@@ -585,34 +589,54 @@ def closures_by_reason(period, districts):
     )
 
 
+def _stepped_up_at_triage(period: Period, reason: str) -> QuerySet[Referral]:
+    """Referrals given a step-up decision in the period to ``reason``'s destination (each referral once)."""
+    step_up = TriageDecision.objects.filter(
+        _in(period, "decided_at"), referral=OuterRef("pk"), decision=TriageDecision.Decision.STEP_UP, reason=reason
+    )
+    return Referral.objects.filter(Exists(step_up))
+
+
+def _rereferrals(period: Period) -> QuerySet[Referral]:
+    """Referrals received in the period for a family whose support ended in the 12 months before, whatever
+    the decision: the family is recorded at the referral's first decision (with the moment its support last
+    ended), so only referrals decided by the period's end are known to be re-referrals in it."""
+    return Referral.objects.filter(
+        _in(period, "received_at"), previous_closure_at__isnull=False, triaged_at__lt=period.end_at
+    )
+
+
 @kpi(
     code="step_ups_and_downs",
     title="Step-ups, step-downs and re-referrals",
     section="impact2",
     unit="count",
     returns=(QUARTERLY,),
-    definition="""Step-ups to social care: referrals stepped up at triage plus plans closed as stepped up, in
-    the quarter. Step-downs received: referrals received in the quarter from social care or Family Focus.
-    Re-referrals: referrals received in the quarter for a family whose support ended less than 12 months
-    before.""",
+    definition="""Step-ups, in three rows that never count a referral or plan twice: referrals stepped up at
+    triage to children's social care, referrals stepped up at triage to Family Focus (the step-up decision
+    recorded in the quarter, by its reason), and plans whose closure as stepped up was approved in the quarter.
+    Step-downs received: referrals received in the quarter from social care or Family Focus. Re-referrals:
+    every referral received in the quarter for a family whose support ended (the family closed, or an accepted
+    referral closed) in the 12 months before it, whatever the triage decision; the family is recorded at the
+    first triage decision, so a referral counts once that decision was made by the end of the quarter.""",
 )
 def step_ups_and_downs(period, districts):
-    at_triage = _by_district(
-        TriageDecision.objects.filter(_in(period, "decided_at"), decision=TriageDecision.Decision.STEP_UP),
-        "referral__district__name",
-        n=Count("pk"),
-    )
-    from_plans = _by_district(
+    Reason = TriageDecision.Reason
+    to_social_care = _count_rows(_stepped_up_at_triage(period, Reason.SOCIAL_CARE), "district__name", districts)[0]
+    to_family_focus = _count_rows(_stepped_up_at_triage(period, Reason.FAMILY_FOCUS), "district__name", districts)[0]
+    plans = _count_rows(
         SupportPlan.objects.filter(_in(period, "closed_at"), closure_reason=SupportPlan.ClosureReason.STEPPED_UP),
         "family__district__name",
-        n=Count("pk"),
-    )
-    step_ups = {d: at_triage.get(d, {}).get("n", 0) + from_plans.get(d, {}).get("n", 0) for d in districts}
+        districts,
+    )[0]
     received = Referral.objects.filter(_in(period, "received_at"))
     step_downs = _count_rows(received.filter(source=Source.SOCIAL_CARE), "district__name", districts)[0]
-    rereferrals = _count_rows(received.filter(previous_closure_at__isnull=False), "district__name", districts)[0]
+    rereferrals = _count_rows(_rereferrals(period), "district__name", districts)[0]
+    to_social_care.label = "Stepped up at triage to children's social care"
+    to_family_focus.label = "Stepped up at triage to Family Focus"
+    plans.label = "Plans closed as stepped up"
     step_downs.label, rereferrals.label = "Step-downs received", "Re-referrals within 12 months"
-    return [_count_row("Step-ups to social care", step_ups, districts), step_downs, rereferrals]
+    return [to_social_care, to_family_focus, plans, step_downs, rereferrals]
 
 
 @kpi(
@@ -702,7 +726,7 @@ def targeted_course_outcomes(period, districts):
     section="reach",
     unit="percent",
     returns=(QUARTERLY,),
-    definition=f"""Of the families supported in the quarter (a plan active at any time in it), the share living
+    definition=f"""Of the families supported in the quarter ({SUPPORTED}), the share living
     in the {HIGH_NEED_LOCALITIES} market towns with the highest Children's Need Index.""",
 )
 def reach_high_need(period, districts):
@@ -744,9 +768,9 @@ EQUALITY_GROUPS = (
     section="reach",
     unit="count",
     returns=(QUARTERLY,),
-    definition="""Families supported in the quarter, in total and by characteristic: ethnicity of the main
-    carer (ONS 2021 categories, Gypsy, Roma and Traveller families shown separately), English as an additional
-    language, disability or special educational needs in the household, lone and teenage parents.""",
+    definition=f"""Families supported in the quarter ({SUPPORTED}), in total and by characteristic: ethnicity
+    of the main carer (ONS 2021 categories, Gypsy, Roma and Traveller families shown separately), English as an
+    additional language, disability or special educational needs in the household, lone and teenage parents.""",
 )
 def equality_monitoring(period, districts):
     supported = Family.objects.filter(pk__in=_supported_families(period).values("pk"))

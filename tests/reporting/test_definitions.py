@@ -1,0 +1,155 @@
+"""The definitions of issue #16, each checked on a small dataset whose right answer is worked out by hand.
+
+Every record is made through the services with the clock moved to the moment it happened, so the dates
+are the ones a real user would have left. The period is quarter 2 of 2025/26 (July to September 2025);
+every family is referred to Team A, in Broadland.
+"""
+
+from contextlib import contextmanager
+from datetime import date, datetime, time
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from families import services as family_services
+from referrals import services as referral_services
+from reporting import kpis
+from reporting.kpis import COUNTY
+from reporting.periods import parse_period
+from tests.families.factories import active_plan, draft_plan, scores
+from tests.referrals.factories import allocated_referral, received_referral
+
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
+Q2 = parse_period("2025-Q2")
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+@contextmanager
+def on(day: date, hour: int = 10):
+    with time_machine.travel(at(day, hour), tick=False):
+        yield
+
+
+def row(rows, label):
+    return next(r for r in rows if r.label == label)
+
+
+def family_with_plan(cast, *, activated: date, closed: date | None = None, reason="needs_met"):
+    """A family referred and allocated a week before its plan started; the plan closed on ``closed``."""
+    with on(date.fromordinal(activated.toordinal() - 7)):
+        family = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker).family
+    with on(activated):
+        plan = active_plan(family=family, worker=cast.worker, manager=cast.manager)
+    if closed:
+        with on(closed):
+            close_plan(cast, plan, reason=reason)
+    family.refresh_from_db()
+    return family
+
+
+def close_plan(cast, plan, *, reason):
+    family_services.plan_request_closure(
+        plan=plan,
+        reason=reason,
+        summary="Support ended",
+        scores=scores(plan, 6),
+        assessed_on=timezone.localdate(),
+        actor=cast.worker,
+    )
+    family_services.plan_approve_closure(plan=plan, actor=cast.manager)
+
+
+def decide(cast, referral, decision, reason, **family):
+    return referral_services.referral_decide(
+        referral=referral, decision=decision, reason=reason, notes="Decided", actor=cast.manager, **family
+    )
+
+
+@pytest.fixture
+def districts(cast):
+    return [cast.team.base.district.name, cast.other_team.base.district.name]
+
+
+# 1. Families supported in a period: the same plan active at some moment in it.
+
+
+def test_family_whose_only_active_plan_ended_before_the_quarter_is_not_supported_in_it(cast, districts):
+    ended_in_february = family_with_plan(cast, activated=date(2025, 1, 10), closed=date(2025, 2, 14))
+    with on(date(2025, 8, 1)):
+        draft_plan(family=ended_in_february, worker=cast.worker)  # a new plan, never approved to start
+    family_with_plan(cast, activated=date(2025, 3, 3))  # still open: supported
+    family_with_plan(cast, activated=date(2025, 5, 6), closed=date(2025, 7, 10))  # active in July: supported
+    family_with_plan(cast, activated=date(2025, 10, 6))  # starts after the quarter: not supported
+    broadland = cast.team.base.district.name
+
+    # By hand: the open family and the one closed on 10 July; not February's (its only active plan ended
+    # before 1 July, the draft never started) nor October's.
+    supported = row(kpis.equality_monitoring(Q2, districts), "Families supported")
+    assert (supported.values[broadland], supported.values[COUNTY]) == (2, 2)
+    reach = row(kpis.reach_high_need(Q2, districts), "In the highest-need localities")
+    assert reach.bases[COUNTY] == 2
+
+
+# 4. Re-referrals: every referral received in the period for a family whose support ended in the 12 months
+# before it, whatever the triage decision.
+
+
+def test_rereferral_counts_whatever_the_triage_decision(cast, districts):
+    closed_in_february = family_with_plan(cast, activated=date(2025, 1, 10), closed=date(2025, 2, 14))
+    closed_in_march = family_with_plan(cast, activated=date(2025, 1, 13), closed=date(2025, 3, 14))
+    closed_in_april = family_with_plan(cast, activated=date(2025, 2, 10), closed=date(2025, 4, 11))
+    closed_long_ago = family_with_plan(cast, activated=date(2024, 4, 8), closed=date(2024, 6, 14))
+
+    def referral_for(family, received: date, decided: date, decision: str, reason: str):
+        with on(received):
+            referral = received_referral(team=cast.team, actor=cast.worker)
+        with on(decided):
+            decide(cast, referral, decision, reason, family=family)
+
+    # Counted: signposted, stepped up and accepted re-referrals within 12 months of the family's closure.
+    referral_for(closed_in_february, date(2025, 7, 7), date(2025, 7, 8), "signpost", "community_groups")
+    referral_for(closed_in_march, date(2025, 8, 14), date(2025, 8, 15), "step_up", "social_care")
+    referral_for(closed_in_april, date(2025, 9, 1), date(2025, 9, 2), "accept", "meets_threshold")
+    # Not counted: support ended more than 12 months before; a new family; received in the quarter
+    # but only known to be for a family at its decision after the quarter; received before the quarter.
+    referral_for(closed_long_ago, date(2025, 8, 1), date(2025, 8, 4), "signpost", "information_advice")
+    with on(date(2025, 8, 5)):
+        allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker)
+    referral_for(closed_in_february, date(2025, 9, 29), date(2025, 10, 2), "no_further_action", "needs_met")
+    referral_for(closed_in_february, date(2025, 6, 30), date(2025, 7, 1), "signpost", "information_advice")
+
+    rereferrals = row(kpis.step_ups_and_downs(Q2, districts), "Re-referrals within 12 months")
+    assert rereferrals.values[cast.team.base.district.name] == 3
+    assert rereferrals.values[COUNTY] == 3
+
+
+# 5. Step-ups: to social care and to Family Focus at triage, and plans closed as stepped up, each once.
+
+
+def test_step_ups_are_counted_by_destination_and_plans_closed_as_stepped_up_separately(cast, districts):
+    def stepped_up(received: date, decided: date, reason: str):
+        with on(received):
+            referral = received_referral(team=cast.team, actor=cast.worker)
+        with on(decided):
+            decide(cast, referral, "step_up", reason)
+
+    stepped_up(date(2025, 7, 7), date(2025, 7, 8), "social_care")
+    stepped_up(date(2025, 7, 7), date(2025, 7, 9), "social_care")
+    stepped_up(date(2025, 7, 14), date(2025, 7, 15), "family_focus")
+    stepped_up(date(2025, 6, 27), date(2025, 6, 30), "social_care")  # decided in the quarter before
+    family_with_plan(cast, activated=date(2025, 5, 6), closed=date(2025, 8, 20), reason="stepped_up")
+    family_with_plan(cast, activated=date(2025, 5, 6), closed=date(2025, 8, 21), reason="needs_met")
+
+    rows = kpis.step_ups_and_downs(Q2, districts)
+    broadland = cast.team.base.district.name
+    expected = {
+        "Stepped up at triage to children's social care": 2,
+        "Stepped up at triage to Family Focus": 1,
+        "Plans closed as stepped up": 1,
+    }
+    for label, count in expected.items():
+        assert (row(rows, label).values[broadland], row(rows, label).values[COUNTY]) == (count, count), label

@@ -401,25 +401,33 @@ class RowChecker:
     # The people --------------------------------------------------------------------------------
 
     def people(self) -> list[dict]:
-        """Up to two parents or carers (at least one), up to four children and an unborn child: at least one
-        child or unborn child."""
-        people = []
-        for n in range(1, MAX_PARENTS + 1):
-            parent = self.person(f"parent{n}", Person.Kind.PARENT_CARER, relationship=self.parent_relationship(n))
-            if parent:
-                people.append(parent)
-            elif n == 1 and self.cell("parent1_first_name") is not None:
-                self.error("parent1_first_name", "Enter at least one parent or carer")
-        for n in range(1, MAX_CHILDREN + 1):
-            child = self.person(f"child{n}", Person.Kind.CHILD, relationship=Person.Relationship.SUBJECT_CHILD)
-            if child:
-                people.append(child)
-        unborn = self.person("unborn1", Person.Kind.UNBORN, relationship=Person.Relationship.SUBJECT_CHILD)
-        if unborn:
-            people.append(unborn)
+        """The parents or carers and the children: at least one child or unborn child."""
+        people = [*self.parents(), *self.children()]
         if not any(p["kind"] in SUBJECT_KINDS for p in people):
             self.error("child1_first_name", "Name at least one child aged 0 to 5 or an unborn child")
         return people
+
+    def parents(self) -> list[dict]:
+        """Up to two parents or carers, at least one."""
+        parents = []
+        for n in range(1, MAX_PARENTS + 1):
+            parent = self.person(f"parent{n}", Person.Kind.PARENT_CARER, relationship=self.parent_relationship(n))
+            if parent:
+                parents.append(parent)
+            elif n == 1 and self.cell("parent1_first_name") is not None:
+                self.error("parent1_first_name", "Enter at least one parent or carer")
+        return parents
+
+    def children(self) -> list[dict]:
+        """Up to four children and an unborn child, each a subject child of the family."""
+        columns = [
+            *((f"child{n}", Person.Kind.CHILD) for n in range(1, MAX_CHILDREN + 1)),
+            ("unborn1", Person.Kind.UNBORN),
+        ]
+        children = [
+            self.person(prefix, kind, relationship=Person.Relationship.SUBJECT_CHILD) for prefix, kind in columns
+        ]
+        return [child for child in children if child]
 
     def parent_relationship(self, n: int) -> str:
         """Optional; one of the relationships a person can have to the family."""

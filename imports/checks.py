@@ -88,8 +88,9 @@ def _active_with_role(user, role: str) -> bool:
 class RowChecker:
     """Checks one row, collecting every problem with its column.
 
-    ``check`` runs the rules in the order of the columns in docs/import-format.md; each rule reports its own
-    problems and returns the checked value, or None when the value is missing or wrong."""
+    ``check`` runs every rule in a fixed order (a row's problems keep that order, which a manager's review
+    shows); each rule reports its own problems and returns the checked value, or None when it is missing or
+    wrong. A row with any problem gives None."""
 
     def __init__(self, line: int, row: dict, lookups: Lookups, today: date):
         self.line, self.row, self.lookups, self.today = line, row, lookups, today

@@ -111,6 +111,7 @@ class RowChecker:
         goals = self.plan_goals(plan_kind)
         agreed_on = self.assessment_agreed_on(plan_kind)
         people = self.people()
+        self.optional_text()
 
         if self.errors or None in (provider, previous_id, address_1, town, postcode, district, locality, base):
             return None
@@ -235,10 +236,23 @@ class RowChecker:
     # Address and place -------------------------------------------------------------------------
 
     def address_line_1(self) -> str | None:
-        return self.required("address_line_1", "the first line of the address")
+        value = self.required("address_line_1", "the first line of the address")
+        self.at_most("address_line_1", value, 200, "Address lines must be 200 characters or fewer")
+        return value
 
     def town(self) -> str | None:
-        return self.required("town", "the town")
+        value = self.required("town", "the town")
+        self.at_most("town", value, 100, "The town must be 100 characters or fewer")
+        return value
+
+    def optional_text(self) -> None:
+        """Optional cells the database holds with a limit: a longer one is an error here, not a failed import."""
+        self.at_most(
+            "address_line_2", self.cell("address_line_2"), 200, "Address lines must be 200 characters or fewer"
+        )
+        self.at_most(
+            "consent_given_by", self.cell("consent_given_by"), 150, "Who gave consent must be 150 characters or fewer"
+        )
 
     def postcode(self) -> str | None:
         """A real UK postcode, normalised (upper case, one space)."""

@@ -132,6 +132,21 @@ def test_an_unknown_district_imports_nothing(cast):
     _assert_nothing_imported()
 
 
+def test_text_longer_than_the_record_holds_is_a_row_error_not_a_failed_import(cast):
+    """On PostgreSQL a 201-character address line used to pass the checks and fail the import (a 500)."""
+    row = good_row(cast, address_line_1="A" * 201, address_line_2="B" * 201, town="T" * 101, consent_given_by="C" * 151)
+
+    report = run(csv_bytes([row]), cast.admin)
+
+    assert [(e.line, e.column) for e in report.errors] == [
+        (2, "address_line_1"),
+        (2, "address_line_2"),
+        (2, "consent_given_by"),
+        (2, "town"),
+    ]
+    _assert_nothing_imported()
+
+
 def test_a_family_twice_in_the_file_imports_nothing(cast):
     rows = [
         good_row(cast),

@@ -195,21 +195,47 @@ def triage_decisions(period, districts):
     )
 
 
+# DESIGN §4: timescales are measured on the cohort that fell due in the period, as it stood on its due
+# date. Every condition below is read from records dated on or before the due date (in local time), so a
+# referral not yet due belongs to a later period and nothing done later changes a past period's figure.
+CLOSING_DECISIONS = [d for d in TriageDecision.Decision if d != TriageDecision.Decision.ACCEPT]
+
+
+def _decided_by(due_field: str, decisions=None) -> Exists:
+    """The referral had a triage decision (one of ``decisions``) recorded by the end of its due day."""
+    decided = TriageDecision.objects.filter(referral=OuterRef("pk"), decided_at__date__lte=OuterRef(due_field))
+    if decisions is not None:
+        decided = decided.filter(decision__in=decisions)
+    return Exists(decided)
+
+
+def _contacted_by_first_contact_due() -> Exists:
+    """A visit, call or video with the referral's family after it was received, by the end of the due day."""
+    return Exists(
+        Contact.objects.filter(
+            family=OuterRef("family"),
+            occurred_at__gte=OuterRef("received_at"),
+            occurred_at__date__lte=OuterRef("first_contact_due"),
+        ).exclude(mode=Contact.Mode.MESSAGE)
+    )
+
+
 @kpi(
     code="triaged_within_timescale",
     title="Referrals triaged within 3 working days",
     section="outputs",
     unit="percent",
-    definition="""Of the referrals received in the period, the share whose first triage decision was made on
-    or before its due date: 3 working days after receipt, England and Wales bank holidays excluded.
-    Referrals not yet triaged count as not within the timescale.""",
+    definition="""Of the referrals whose triage fell due in the period (3 working days after receipt, England
+    and Wales bank holidays excluded), the share whose first triage decision was recorded by the end of the
+    due day (UK time). A referral not yet due at the period's end belongs to a later period; a decision made
+    after the due day never changes the figure.""",
 )
 def triaged_within_timescale(period, districts):
     grouped = _by_district(
-        Referral.objects.filter(_in(period, "received_at")),
+        Referral.objects.filter(_in_dates(period, "triage_due")),
         "district__name",
         total=Count("pk"),
-        on_time=Count("pk", filter=Q(triaged_at__date__lte=F("triage_due"))),
+        on_time=Count("pk", filter=Q(_decided_by("triage_due"))),
     )
     return [
         _percent_row(
@@ -226,19 +252,22 @@ def triaged_within_timescale(period, districts):
     title="First contact within 10 working days of referral",
     section="outputs",
     unit="percent",
-    definition="""Of the referrals received in the period and accepted for support, the share whose first
-    contact with the family was made on or before 10 working days after receipt (bank holidays excluded).
-    Accepted referrals with no contact yet count as not within the timescale.""",
+    definition="""Of the referrals whose first contact fell due in the period (10 working days after receipt,
+    bank holidays excluded) and that were not closed at triage by the end of the due day (signposted, no
+    further action, duplicate, withdrawn or stepped up), the share whose family had a first contact after the
+    referral (a visit, call or video; not a text message or email) by the end of the due day (UK time). A
+    referral not yet due at the period's end belongs to a later period; a decision made after the due day never
+    changes the figure.""",
 )
 def first_contact_within_timescale(period, districts):
-    accepted = Referral.objects.filter(
-        _in(period, "received_at"), status__in=[Referral.Status.ACCEPTED, Referral.Status.ALLOCATED]
+    due = Referral.objects.filter(_in_dates(period, "first_contact_due")).exclude(
+        _decided_by("first_contact_due", CLOSING_DECISIONS)
     )
     grouped = _by_district(
-        accepted,
+        due,
         "district__name",
         total=Count("pk"),
-        on_time=Count("pk", filter=Q(first_contact_at__date__lte=F("first_contact_due"))),
+        on_time=Count("pk", filter=Q(_contacted_by_first_contact_due())),
     )
     return [
         _percent_row(

@@ -17,7 +17,7 @@ from referrals import services as referral_services
 from reporting import kpis
 from reporting.kpis import COUNTY
 from reporting.periods import parse_period
-from tests.families.factories import active_plan, draft_plan, scores
+from tests.families.factories import active_plan, draft_plan, home_visit, scores
 from tests.referrals.factories import allocated_referral, received_referral
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
@@ -153,3 +153,78 @@ def test_step_ups_are_counted_by_destination_and_plans_closed_as_stepped_up_sepa
     }
     for label, count in expected.items():
         assert (row(rows, label).values[broadland], row(rows, label).values[COUNTY]) == (count, count), label
+
+
+# 2. Timescales: the cohort that fell due in the period, as it stood on the due date (UK time).
+
+
+def test_triage_timescale_counts_referrals_due_in_the_period_as_they_stood_on_the_due_date(cast, districts):
+    def referral(received: date, decided: date | None = None, hour: int = 10):
+        with on(received, 9):
+            made = received_referral(team=cast.team, actor=cast.worker)
+        if decided:
+            with on(decided, hour):
+                decide(cast, made, "signpost", "community_groups")
+        return made
+
+    # Triage falls due 3 working days after receipt.
+    referral(date(2025, 6, 30), decided=date(2025, 7, 3), hour=17)  # received in Q1, due Thu 3 Jul: on time
+    referral(date(2025, 7, 3), decided=date(2025, 7, 9))  # due Tue 8 Jul, decided the day after: late
+    referral(date(2025, 9, 22), decided=date(2025, 10, 2))  # due Thu 25 Sep, decided after the quarter: late
+    referral(date(2025, 9, 8), decided=date(2025, 9, 12), hour=0)  # due Thu 11 Sep, 00:00 BST on Fri 12: late
+    referral(date(2025, 8, 4), decided=date(2025, 8, 6))  # due Thu 7 Aug: on time
+    # Not in the quarter's cohort: due Wed 1 Oct (not yet due when the quarter ends); due Mon 30 Jun (Q1).
+    referral(date(2025, 9, 26))
+    referral(date(2025, 6, 25), decided=date(2025, 7, 1))
+
+    # By hand: 5 referrals fell due in the quarter, 2 triaged by the end of their due day: 40%.
+    triaged = row(kpis.triaged_within_timescale(Q2, districts), "Triaged on time")
+    broadland = cast.team.base.district.name
+    assert (triaged.values[broadland], triaged.bases[broadland]) == (40.0, 5)
+    assert (triaged.values[COUNTY], triaged.bases[COUNTY]) == (40.0, 5)
+
+
+def test_first_contact_timescale_counts_open_referrals_due_in_the_period_as_they_stood_on_the_due_date(cast, districts):
+    def allocated(received: date):
+        with on(received, 9):
+            return allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker)
+
+    def contact(referral, day: date, mode: str, hour: int = 11):
+        with on(day, hour):
+            if mode == "home_visit":
+                home_visit(family=referral.family, worker=cast.worker, occurred_at=timezone.now())
+            else:
+                family_services.contact_log(
+                    family=referral.family,
+                    actor=cast.worker,
+                    occurred_at=timezone.now(),
+                    duration_minutes=15,
+                    mode=mode,
+                    notes="Spoke",
+                )
+
+    # First contact falls due 10 working days after receipt: Mon 7 Jul → Mon 21 Jul.
+    contact(allocated(date(2025, 7, 7)), date(2025, 7, 18), "home_visit")  # on time
+    contact(allocated(date(2025, 7, 7)), date(2025, 7, 21), "home_visit", hour=20)  # on the due day: on time
+    texted_then_called = allocated(date(2025, 7, 7))
+    contact(texted_then_called, date(2025, 7, 10), "message")  # a text is not a first contact
+    contact(texted_then_called, date(2025, 7, 22), "phone")  # the call came a day late
+    stepped_up_later = allocated(date(2025, 7, 7))
+    with on(date(2025, 7, 28)):  # a week after the due date: it stays in the cohort, missed
+        decide(cast, stepped_up_later, "step_up", "social_care")
+    with on(date(2025, 7, 7), 9):
+        never_triaged = received_referral(team=cast.team, actor=cast.worker)  # open on the due date: missed
+        signposted = received_referral(team=cast.team, actor=cast.worker)
+    with on(date(2025, 7, 9)):
+        decide(cast, signposted, "signpost", "community_groups")  # closed at triage before it fell due
+    contact(allocated(date(2025, 9, 15)), date(2025, 9, 29), "video", hour=18)  # due Mon 29 Sep: on time
+    contact(allocated(date(2025, 6, 23)), date(2025, 7, 3), "home_visit")  # received in Q1, due Mon 7 Jul
+    allocated(date(2025, 9, 23))  # due Tue 7 Oct: not yet due when the quarter ends
+
+    # By hand: 7 referrals fell due in the quarter and were open on their due date (not the signposted one,
+    # nor the one due in October); 4 had a visit, call or video by the end of it: 57.1%.
+    assert never_triaged.family_id is None
+    first = row(kpis.first_contact_within_timescale(Q2, districts), "First contact on time")
+    broadland = cast.team.base.district.name
+    assert (first.values[broadland], first.bases[broadland]) == (57.1, 7)
+    assert (first.values[COUNTY], first.bases[COUNTY]) == (57.1, 7)

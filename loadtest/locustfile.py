@@ -143,13 +143,21 @@ class EcfsUser(HttpUser):
                 raise StopUser()
         if "totp_key" not in self.account:
             return
-        code = totp_code(self.account["email"], self.account["totp_key"])
-        data = {"csrfmiddlewaretoken": CSRF.search(response.text).group(1), "code": code}
-        with self.client.post(response.url, data=data, name="sign in: two-factor code", catch_response=True) as done:
-            path = urlsplit(done.url).path
-            if done.status_code != 200 or path != "/":
-                done.failure(f"code refused: HTTP {done.status_code} at {path}")
-                raise StopUser()
+        # A code that waited in the server's queue past its 30-second step (plus one step of tolerance) is
+        # refused as wrong, as it would be for a person; like a person, try again with the code shown now.
+        for attempt in range(3):
+            code = totp_code(self.account["email"], self.account["totp_key"])
+            data = {"csrfmiddlewaretoken": CSRF.search(response.text).group(1), "code": code}
+            with self.client.post(
+                response.url, data=data, name="sign in: two-factor code", catch_response=True
+            ) as done:
+                path = urlsplit(done.url).path
+                if done.status_code == 200 and path == "/":
+                    return
+                done.failure(f"code refused (attempt {attempt + 1}): HTTP {done.status_code} at {path}")
+            time.sleep(2 ** (attempt + 1))  # the server slows down retries after a refused code
+            response = done
+        raise StopUser()
 
 
 class Worker(EcfsUser):
@@ -272,10 +280,12 @@ def _report_work_left(environment, **kwargs):
     print(f"loadtest: work left: {left['accepted']} referrals to allocate, {left['approve']} plans to approve")
 
 
-# Step load (LOADTEST_STEPS=start,step,seconds,max_users): more users every `seconds`, and per step the request
-# rate and the percentiles of every request completed in the step after its first STEP_SETTLE seconds (while
-# the step's new users sign in), to find the highest rate served with p95 <= 500 ms.
-STEP_SETTLE = 10
+# Step load (LOADTEST_STEPS=start,step,seconds,max_users): more users every `seconds` (started 2 a second), and
+# per step the request rate and the percentiles of the requests completed in the step after its first
+# STEP_SETTLE seconds, to find the highest rate served with p95 <= 500 ms. Sign-ins are counted apart: each
+# costs ~0.5 s of CPU by design (PBKDF2, 1,000,000 iterations) and happens once a session, so the new users'
+# sign-ins at the start of a step would otherwise decide its p95 at the low steps.
+STEP_SETTLE = 15
 if os.environ.get("LOADTEST_STEPS"):
     START, STEP, SECONDS, MAX_USERS = (int(x) for x in os.environ["LOADTEST_STEPS"].split(","))
     _steps: dict[int, dict] = defaultdict(lambda: {"times": [], "failures": 0})
@@ -284,19 +294,21 @@ if os.environ.get("LOADTEST_STEPS"):
     class StepLoad(LoadTestShape):
         def tick(self):
             users = START + int(self.get_run_time() // SECONDS) * STEP
-            return None if users > MAX_USERS else (users, max(10, STEP / 5))
+            return None if users > MAX_USERS else (users, 2)
 
     @events.test_start.add_listener
     def _step_start(environment, **kwargs):
         _started[0] = time.time()
 
     @events.request.add_listener
-    def _step_request(response_time, exception, **kwargs):
+    def _step_request(name, response_time, exception, **kwargs):
         elapsed = time.time() - _started[0]
-        if elapsed % SECONDS >= STEP_SETTLE:
-            step = _steps[int(elapsed // SECONDS)]
+        step = _steps[int(elapsed // SECONDS)]
+        step["failures"] += exception is not None
+        if name.startswith("sign in"):
+            step["sign_ins"] = step.get("sign_ins", 0) + 1
+        elif elapsed % SECONDS >= STEP_SETTLE:
             step["times"].append(response_time)
-            step["failures"] += exception is not None
 
     def _pct(ordered: list[float], pct: float) -> float:
         return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.4999) - 1))]
@@ -304,8 +316,11 @@ if os.environ.get("LOADTEST_STEPS"):
     @events.test_stop.add_listener
     def _report_steps(environment, **kwargs):
         window = SECONDS - STEP_SETTLE
-        print(f"loadtest: step load, each step measured over its last {window} s")
-        print(f"{'users':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'requests':>9} {'failed':>7}")
+        print(f"loadtest: step load, each step measured over its last {window} s, sign-ins apart")
+        print(
+            f"{'users':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'requests':>9} {'sign-ins':>9} "
+            f"{'failed':>7}"
+        )
         best = None
         for index in sorted(_steps):
             times = sorted(_steps[index]["times"])
@@ -315,7 +330,7 @@ if os.environ.get("LOADTEST_STEPS"):
             p50, p95, p99 = (_pct(times, p) for p in (50, 95, 99))
             print(
                 f"{START + index * STEP:>6} {rate:>7.1f} {p50:>7.0f} {p95:>7.0f} {p99:>7.0f} {len(times):>9} "
-                f"{_steps[index]['failures']:>7}"
+                f"{_steps[index].get('sign_ins', 0):>9} {_steps[index]['failures']:>7}"
             )
             if p95 <= 500 and (best is None or rate > best[0]):
                 best = (rate, START + index * STEP)

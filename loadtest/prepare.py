@@ -48,7 +48,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True, help="Where to write the cast (JSON).")
     parser.add_argument("--workers", type=int, default=200, help="Workers to list, largest caseloads first.")
-    parser.add_argument("--work", type=int, default=60, help="Referrals awaiting allocation per team, at least.")
+    parser.add_argument("--work", type=int, default=30, help="Referrals awaiting allocation per team, at least.")
     args = parser.parse_args(argv)
     _setup_django()
 

@@ -75,7 +75,21 @@ else
     LOCUST_ARGS+=(--users "$USERS" --spawn-rate "$SPAWN_RATE" --run-time "$RUN_TIME" --reset-stats)
     echo "loadtest: $USERS users (80% workers, 15% managers, 5% commissioners) for $RUN_TIME"
 fi
+# CPU seconds used by gunicorn (master and workers): with the number of requests served, the Python CPU cost of
+# a request, which does not depend on what else the machine runs. (PostgreSQL's share is not in it: its
+# backends come and go with CONN_MAX_AGE.)
+cpu_seconds() {
+    local pids
+    pids=$(pgrep -P "$GUNICORN_PID" | paste -sd, -)
+    ps -o cputimes= -p "$GUNICORN_PID${pids:+,$pids}" | awk '{s += $1} END {print s + 0}'
+}
+requests_served() { wc -l < "$DIR/$NAME-access.log"; }
+cpu_before=$(cpu_seconds) requests_before=$(requests_served) started=$(date +%s)
 status=0
 "$VENV/bin/locust" "${LOCUST_ARGS[@]}" || status=$?
+cpu_after=$(cpu_seconds) requests_after=$(requests_served) elapsed=$(( $(date +%s) - started ))
+awk -v c=$((cpu_after - cpu_before)) -v n=$((requests_after - requests_before)) -v t="$elapsed" \
+    -v avg="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
+    printf "loadtest: %d requests in %d s used %d CPU s in gunicorn: %.0f ms of CPU a request, %.2f cores on average; load average %s\n", n, t, c, n ? 1000 * c / n : 0, t ? c / t : 0, avg }'
 echo "loadtest: reports in $DIR/$NAME.html and $DIR/${NAME}_stats.csv (Locust exit $status: non-zero if any request failed)"
 exit "$status"

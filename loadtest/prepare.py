@@ -52,16 +52,20 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     _setup_django()
 
-    from django.db import connection
+    from django.db import DatabaseError, connection
 
     from ecfs.demo import DEMO_PASSWORD
     from families.models import Family
 
     if connection.vendor != "postgresql":
         sys.exit("loadtest: DATABASE_URL must point at PostgreSQL (the load test measures the production stack).")
-    if not Family.objects.exists():
+    try:
+        seeded = Family.objects.exists()
+    except DatabaseError:
+        seeded = False  # not migrated yet
+    if not seeded:
         sys.exit(
-            f"loadtest: the database {connection.settings_dict['NAME']!r} has no families. Seed it first:\n"
+            f"loadtest: the database {connection.settings_dict['NAME']!r} has no families. Migrate and seed it first:\n"
             f"  DATABASE_URL=… .venv/bin/python manage.py migrate\n"
             f"  DATABASE_URL=… .venv/bin/python manage.py seed_demo --scale county   # ~7 minutes"
         )

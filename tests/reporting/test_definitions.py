@@ -10,10 +10,13 @@ from datetime import date, datetime, time
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from families import services as family_services
+from families.models import Family
 from referrals import services as referral_services
+from referrals.models import Referral
 from reporting import kpis
 from reporting.kpis import COUNTY
 from reporting.periods import parse_period
@@ -125,6 +128,31 @@ def test_rereferral_counts_whatever_the_triage_decision(cast, districts):
     rereferrals = row(kpis.step_ups_and_downs(Q2, districts), "Re-referrals within 12 months")
     assert rereferrals.values[cast.team.base.district.name] == 3
     assert rereferrals.values[COUNTY] == 3
+
+
+def test_family_chosen_on_the_referral_page_when_signposting_makes_it_a_rereferral(client, cast, districts):
+    closed_in_march = family_with_plan(cast, activated=date(2025, 1, 13), closed=date(2025, 3, 14))
+    with on(date(2025, 8, 11)):
+        referral = received_referral(team=cast.team, actor=cast.worker)  # same names and postcode: a match
+    client.force_login(cast.manager)
+    with on(date(2025, 8, 12)):
+        response = client.post(
+            reverse("referral-decide", args=[referral.uuid]),
+            {
+                "decision": "signpost",
+                "reason": "community_groups",
+                "notes": "Stay and play",
+                "family_choice": closed_in_march.reference,
+            },
+        )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert (referral.status, referral.family) == (Referral.Status.SIGNPOSTED, closed_in_march)
+    assert referral.previous_closure_at == at(date(2025, 3, 14))
+    closed_in_march.refresh_from_db()
+    assert closed_in_march.status == Family.Status.CLOSED  # signposting does not reopen the family
+    # By hand: one referral in the quarter, for a family closed five months before it.
+    assert row(kpis.step_ups_and_downs(Q2, districts), "Re-referrals within 12 months").values[COUNTY] == 1
 
 
 # 5. Step-ups: to social care and to Family Focus at triage, and plans closed as stepped up, each once.

@@ -110,6 +110,7 @@ REAL_BODY_VALUES = {
     "districts": ["body.district"],
     "localities": ["body.locality"],
     "venues": ["body.venue"],
+    "postcodes": ["body.postcode"],
 }
 
 
@@ -121,6 +122,7 @@ def _real_body_values(cast, scenario) -> dict[str, list[str]]:
         "districts": [district.slug],
         "localities": list(district.localities.order_by("name").values_list("name", flat=True)[:2]),
         "venues": list(Venue.objects.order_by("name").values_list("name", flat=True)[:2]),
+        "postcodes": ["NR19 1AA", "nr1 3ab"],
     }
 
 

@@ -256,3 +256,38 @@ def test_first_contact_timescale_counts_open_referrals_due_in_the_period_as_they
     broadland = cast.team.base.district.name
     assert (first.values[broadland], first.bases[broadland]) == (57.1, 7)
     assert (first.values[COUNTY], first.bases[COUNTY]) == (57.1, 7)
+
+
+# Final once the period ends: what happens afterwards never changes a past period's figures.
+
+
+def test_quarter_regenerated_six_weeks_later_after_a_step_up_a_closure_and_a_rereferral_is_unchanged(cast):
+    from reporting.figures import compute_figures
+
+    from .dataset import build
+
+    built = build(cast)
+    with on(date(2025, 10, 1), 7):  # the first working day after the quarter
+        first = compute_figures(Q2, with_trend=False)
+
+    never_triaged = Referral.objects.get(status=Referral.Status.RECEIVED)  # received 5 Aug, due in the quarter
+    with on(date(2025, 10, 6)):
+        referral_services.referral_decide(
+            referral=never_triaged,
+            decision="step_up",
+            reason="social_care",
+            notes="Escalated",
+            actor=cast.other_manager,
+        )
+    never_contacted = built["families"][5].referrals.get()  # allocated, first contact due 24 Jul, missed
+    with on(date(2025, 10, 13)):
+        decide(cast, never_contacted, "step_up", "family_focus")
+    with on(date(2025, 10, 20)):
+        close_plan(cast, built["plans"][2], reason="stepped_up")
+    with on(date(2025, 11, 3)):
+        again = received_referral(team=cast.team, actor=cast.worker)
+    with on(date(2025, 11, 4)):
+        decide(cast, again, "signpost", "community_groups", family=built["families"][0])
+
+    with on(date(2025, 11, 12)):  # six weeks later
+        assert compute_figures(Q2, with_trend=False) == first

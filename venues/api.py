@@ -8,7 +8,7 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ecfs.api.filters import DateFilter, IsoDateTimeFilter
+from ecfs.api.filters import DateFilter, IsoDateTimeFilter, UUIDFilter
 from ecfs.api.views import StaffViewSet
 from families.selectors import family_list
 
@@ -136,7 +136,7 @@ class CourseFilter(django_filters.FilterSet):
 
 
 class SessionFilter(django_filters.FilterSet):
-    course = django_filters.UUIDFilter(field_name="course__uuid")
+    course = UUIDFilter(field_name="course__uuid")
     status = django_filters.ChoiceFilter(choices=GroupSession.Status.choices)
     starts_after = IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")

@@ -1,10 +1,14 @@
 """Query-parameter filters that accept exactly what the schema says they accept; anything else is a 400.
 
-- a choice (enum) parameter takes one of its values; a boolean ``true`` or ``false``; a date or date-time
-  an RFC 3339 value from 1900 to 2099 (``ecfs.api.dates``), converted to UTC before it reaches the database
+- a choice (enum) parameter takes one of its values; a boolean ``true`` or ``false``; a uuid its hyphenated
+  8-4-4-4-12 form; a date or date-time an RFC 3339 value from 1900 to 2099 (``ecfs.api.dates``), converted to
+  UTC before it reaches the database
 - a parameter given with no value (``?status=``) is refused, unless it is free text: leave it out for "any"
   (``FilterBackend``)
 """
+
+import re
+import uuid
 
 import django_filters
 from django import forms
@@ -16,6 +20,8 @@ from rest_framework import exceptions
 from .dates import DATE_MESSAGE, DATE_SCHEMA, DATE_TIME_MESSAGE, DATE_TIME_SCHEMA, parse_date, parse_date_time
 
 EMPTY_MESSAGE = "Give a value, or leave the parameter out."
+UUID_MESSAGE = "Enter a uuid, like 0b8f3a52-5c1e-4d7a-9f6e-2a4c1b9d8e70."
+UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 BOOLEAN_MESSAGE = "Enter true or false."
 
 
@@ -68,6 +74,23 @@ class BooleanFilter(django_filters.Filter):
     """``true`` or ``false``, nothing else (not 1, yes or True)."""
 
     field_class = BooleanField
+
+
+def _parse_uuid(value) -> uuid.UUID | None:
+    return uuid.UUID(value) if UUID.fullmatch(value) else None
+
+
+class UUIDField(_ExactField):
+    parse = staticmethod(_parse_uuid)
+    message = UUID_MESSAGE
+
+
+@extend_schema_field({"type": "string", "format": "uuid"})
+class UUIDFilter(django_filters.Filter):
+    """A uuid written the way the schema's ``format: uuid`` means (8-4-4-4-12 hex digits), not the other
+    spellings Python's ``uuid.UUID`` also reads (no hyphens, braces, ``urn:uuid:``)."""
+
+    field_class = UUIDField
 
 
 class FilterBackend(DjangoFilterBackend):

@@ -93,6 +93,16 @@ def test_boolean_filter_filters(cast, scenario):
     assert concerns + others == client.get(reverse("api-contact-list")).json()["count"] >= 1
 
 
+@pytest.mark.parametrize("spelling", ["hex", "urn", "braces"])
+def test_uuid_filter_takes_only_the_hyphenated_form_the_schema_means(cast, scenario, spelling):
+    course = scenario["group_course"][0]
+    client = client_for(cast.worker)
+    assert client.get(reverse("api-session-list"), {"course": str(course)}).json()["count"] >= 1
+    other = {"hex": course.hex, "urn": course.urn, "braces": f"{{{course}}}"}[spelling]
+    error = _error(client.get(reverse("api-session-list"), {"course": other}))
+    assert error["fields"] == {"course": ["Enter a uuid, like 0b8f3a52-5c1e-4d7a-9f6e-2a4c1b9d8e70."]}
+
+
 # Dates and date-times in the query ---------------------------------------------------------------------------
 
 

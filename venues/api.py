@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from ecfs.api.filters import DateFilter, IsoDateTimeFilter, UUIDFilter
@@ -14,7 +15,7 @@ from families.selectors import family_list
 
 from . import services
 from .models import GroupCourse, GroupSession
-from .selectors import course_list, register_lines, walk_in_families
+from .selectors import RESTRICTED_FAMILY_LABEL, course_list, register_lines, takes_register, walk_in_families
 
 
 @extend_schema_field(
@@ -81,8 +82,12 @@ class SessionSerializer(serializers.ModelSerializer):
 
 class RegisterLineSerializer(serializers.Serializer):
     enrolment = serializers.UUIDField(source="enrolment.uuid")
-    person = serializers.CharField(source="enrolment.person.full_name")
-    family = serializers.CharField(source="enrolment.family.reference")
+    person = serializers.CharField(
+        source="enrolment.shown_name", help_text=f'"{RESTRICTED_FAMILY_LABEL}" for a restricted record.'
+    )
+    family = serializers.CharField(
+        source="enrolment.shown_reference", help_text="Empty for a restricted record you are not named on."
+    )
     attended = serializers.BooleanField(allow_null=True, help_text="Null until a register marks them.")
 
 
@@ -186,15 +191,21 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffView
     def get_queryset(self):
         return (
             GroupSession.objects.filter(course__in=course_list(user=self.request.user))
-            .select_related("course__programme", "venue")
+            .select_related("course__programme", "course__team", "venue")
             .order_by("starts_at", "pk")
         )
 
+    def _check_takes_register(self, session):
+        if not takes_register(user=self.request.user, course=session.course):
+            raise PermissionDenied(services.TAKES_REGISTER_ONLY)
+
     def _register(self, session):
+        user = self.request.user
+        self._check_takes_register(session)
         return {
             "session": session,
-            "lines": register_lines(session=session),
-            "walk_in_families": [family.reference for family in walk_in_families(session=session)],
+            "lines": register_lines(session=session, user=user),
+            "walk_in_families": [family.reference for family in walk_in_families(session=session, user=user)],
         }
 
     @extend_schema(summary="The session's register", responses={200: RegisterSerializer})
@@ -211,6 +222,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffView
     @register.mapping.post
     def take_register(self, request, uuid=None):
         session = self.get_object()
+        self._check_takes_register(session)
         data = self.validated(RegisterInputSerializer)
         session = services.register_take(session=session, actor=request.user, **data)
         return Response(self.output(RegisterSerializer, self._register(self.get_queryset().get(pk=session.pk))))

@@ -5,13 +5,14 @@ data always gives byte-identical JSON (``figures_json``).
 """
 
 import json
+from decimal import Decimal
 
 from bases.models import District
 
 from .kpis import COUNTY, SECTIONS, Row, kpis_for
 from .models import KpiTarget
 from .periods import Period
-from .suppression import display_row
+from .suppression import HIDDEN, SMALL, display_row, format_target
 
 TREND_PERIODS = 4
 
@@ -28,7 +29,9 @@ def _cells(row: Row, unit: str, districts: list[str]) -> dict:
 
 
 def _row_unit(kpi_unit: str, row: Row) -> str:
-    """Mixed KPIs: a count KPI may carry a percentage row (its label starts with %)."""
+    """Mixed KPIs: a count KPI may carry a percentage row (its label starts with %); a mean change is in points."""
+    if row.unit:
+        return row.unit
     if row.label.startswith("%"):
         return "percent"
     if row.bases is not None and kpi_unit == "count":
@@ -55,7 +58,8 @@ def compute_figures(period: Period, *, with_trend: bool = True) -> dict:
                 else []
             )
             target = targets.get(kpi.code)
-            county_value = rows[0]["values"][COUNTY] if rows else None
+            headline = _headline(kpi, rows)
+            county_value = headline["value"] if headline else None
             items.append(
                 {
                     "code": kpi.code,
@@ -64,17 +68,21 @@ def compute_figures(period: Period, *, with_trend: bool = True) -> dict:
                     "definition": kpi.definition,
                     "rows": rows,
                     "baseline": baseline,
+                    "headline": headline,
                     "target": None
                     if target is None
                     else {
                         "direction": target.direction,
                         "value": str(target.value),
+                        "text": f"{target.get_direction_display().lower()} "
+                        f"{format_target(target.value, headline['unit'] if headline else kpi.unit)}",
                         "met": target.met_by(county_value),
                     },
                 }
             )
         if items:
             sections.append({"code": code, "title": title, "kpis": items})
+    _name_repeated_titles(sections)
     figures = {
         "kind": period.kind,
         "period": period.label,
@@ -87,6 +95,50 @@ def compute_figures(period: Period, *, with_trend: bool = True) -> dict:
     if with_trend:
         figures["trend"] = _trend(period, figures)
     return figures
+
+
+def _headline(kpi, rows: list[dict]) -> dict | None:
+    """The county figure a summary leads with: the table's total where its rows split one whole, else the first row.
+
+    A total is protected like the cells it adds up: it is hidden when it is itself small, or when any county
+    cell it adds up is hidden (the total would give the hidden cells away by subtraction).
+    """
+    if not rows:
+        return None
+    if not kpi.headline_total:
+        first = rows[0]
+        return {
+            "label": first["label"],
+            "unit": first["unit"],
+            "value": first["values"][COUNTY],
+            "display": first["display"][COUNTY],
+        }
+    parts = [row for row in rows if row["unit"] == kpi.unit]
+    if kpi.unit == "money":
+        value = str(sum((Decimal(str(row["values"][COUNTY] or 0)) for row in parts), Decimal("0.00")))
+    else:
+        value = sum(row["values"][COUNTY] or 0 for row in parts)
+    if any(row["display"][COUNTY] in (SMALL, HIDDEN) for row in parts):
+        display = HIDDEN
+    else:
+        display = display_row({COUNTY: value}, unit=kpi.unit)[COUNTY]
+    return {"label": "Total", "unit": kpi.unit, "value": value, "display": display}
+
+
+def _name_repeated_titles(sections: list[dict]) -> None:
+    """A title used by more than one KPI (improved scores, once per impact) says which section it belongs to."""
+    seen: dict[str, int] = {}
+    for section in sections:
+        for item in section["kpis"]:
+            seen[item["title"]] = seen.get(item["title"], 0) + 1
+    for section in sections:
+        for item in section["kpis"]:
+            if seen[item["title"]] == 1:
+                item["headline_title"] = item["title"]
+            elif section["code"].startswith("impact"):
+                item["headline_title"] = f"{item['title']} (impact {section['code'][6:]}: {section['title']})"
+            else:
+                item["headline_title"] = f"{item['title']} ({section['title']})"
 
 
 def _first_row_values(figures: dict) -> dict:

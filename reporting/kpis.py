@@ -49,6 +49,7 @@ class Row:
     label: str
     values: dict  # district name (and "County") → number
     bases: dict | None = None  # for percentages and means: what each value is built on
+    unit: str | None = None  # when the row's unit differs from its KPI's (a mean change in points)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class Kpi:
     compute: Callable[[Period, list[str]], list[Row]]
     returns: tuple[str, ...] = (MONTHLY, QUARTERLY)
     baseline: Callable[[list[str]], list[Row]] | None = field(default=None)
+    # The rows split one whole (each referral has one source): the headline is their total, not the first row.
+    headline_total: bool = False
 
 
 REGISTRY: list[Kpi] = []
@@ -77,9 +80,11 @@ SECTIONS = {
 }
 
 
-def kpi(*, code, title, section, unit, definition, returns=(MONTHLY, QUARTERLY), baseline=None):
+def kpi(*, code, title, section, unit, definition, returns=(MONTHLY, QUARTERLY), baseline=None, headline_total=False):
     def register(function):
-        REGISTRY.append(Kpi(code, title, section, unit, " ".join(definition.split()), function, returns, baseline))
+        REGISTRY.append(
+            Kpi(code, title, section, unit, " ".join(definition.split()), function, returns, baseline, headline_total)
+        )
         return function
 
     return register
@@ -166,6 +171,7 @@ def _supported_families(period: Period) -> QuerySet[Family]:
 
 @kpi(
     code="referrals_by_source",
+    headline_total=True,
     title="Referrals received by source",
     section="outputs",
     unit="count",
@@ -179,6 +185,7 @@ def referrals_by_source(period, districts):
 
 @kpi(
     code="triage_decisions",
+    headline_total=True,
     title="Triage decisions",
     section="outputs",
     unit="count",
@@ -311,6 +318,7 @@ def new_and_closed_plans(period, districts):
 
 @kpi(
     code="contacts_by_mode",
+    headline_total=True,
     title="Contacts by mode",
     section="outputs",
     unit="count",
@@ -364,6 +372,7 @@ def _district_baselines(districts, attribute, county_value, label):
 
 @kpi(
     code="sessions_by_offer",
+    headline_total=True,
     title="Group sessions delivered: targeted and universal",
     section="outputs",
     unit="count",
@@ -387,6 +396,7 @@ def sessions_by_offer(period, districts):
 
 @kpi(
     code="sessions_by_place",
+    headline_total=True,
     title="Group sessions delivered: bases and outreach venues",
     section="outputs",
     unit="count",
@@ -464,6 +474,7 @@ def caseload_per_worker(period, districts):
 
 @kpi(
     code="fund_payments_by_category",
+    headline_total=True,
     title="Family support fund payments by category",
     section="outputs",
     unit="money",
@@ -542,7 +553,7 @@ def _improvement_kpi(impact: int):
             scores = sum(r["scores"] or 0 for r in rows)
             means[name] = float(Decimal(change / scores).quantize(Decimal("0.01"))) if scores else None
             bases[name] = sum(r["plans"] for r in rows)
-        return [improved, Row("Mean change in score per need", means, bases)]
+        return [improved, Row("Mean change in score per need", means, bases, unit="points")]
 
     return compute
 
@@ -601,6 +612,7 @@ def early_education_takeup(period, districts):
 
 @kpi(
     code="closures_by_reason",
+    headline_total=True,
     title="Plans closed by reason",
     section="impact2",
     unit="count",
@@ -696,6 +708,7 @@ def sustained_progress(period, districts):
 
 @kpi(
     code="parents_into_work_or_learning",
+    headline_total=True,
     title="Parents entering work, training, education or volunteering",
     section="impact3",
     unit="count",
@@ -745,7 +758,7 @@ def targeted_course_outcomes(period, districts):
                 measured += row["measured_parents"]
         values[COUNTY] = float((weighted / measured).quantize(Decimal("0.01"))) if measured else None
         bases[COUNTY] = measured
-        result.append(Row(label, values, bases))
+        result.append(Row(label, values, bases, unit="points"))
     return result
 
 

@@ -1,5 +1,6 @@
 """Reads of returns: commissioners see submitted returns only; managers and admins see drafts too."""
 
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 
 from ecfs.roles import Role, has_role
@@ -12,10 +13,13 @@ def can_see_returns(user) -> bool:
 
 
 def return_list(*, user):
+    """Returns ``user`` may see, each with ``replaced_by_version``: the submitted version that corrected it."""
+    replacement = Return.objects.filter(replaces=OuterRef("pk"), status=Return.Status.SUBMITTED).values("version")
+    returns = Return.objects.annotate(replaced_by_version=Subquery(replacement[:1]))
     if has_role(user, Role.MANAGER) or has_role(user, Role.ADMIN):
-        return Return.objects.all()
+        return returns
     if has_role(user, Role.COMMISSIONER):
-        return Return.objects.filter(status=Return.Status.SUBMITTED)
+        return returns.filter(status=Return.Status.SUBMITTED)
     return Return.objects.none()
 
 

@@ -11,9 +11,18 @@ from rest_framework import serializers, viewsets
 
 from .permissions import FrontLineStaff, SignedInStaff
 
+# A uuid in an address as the schema's ``format: uuid`` means it; Python's uuid.UUID also reads it without hyphens.
+UUID_IN_PATH = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
 
 class ApiViewMixin:
-    """JSON answers for every caller: the site's sign-in redirect does not apply; nothing is cached."""
+    """JSON answers for every caller: the site's sign-in redirect does not apply; nothing is cached. An object
+    looked up by uuid is found only at the address with its hyphenated uuid (any other spelling is a 404)."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if getattr(cls, "lookup_field", None) == "uuid" and "lookup_value_regex" not in cls.__dict__:
+            cls.lookup_value_regex = UUID_IN_PATH
 
     @classmethod
     def as_view(cls, *args, **initkwargs):

@@ -103,6 +103,14 @@ def test_uuid_filter_takes_only_the_hyphenated_form_the_schema_means(cast, scena
     assert error["fields"] == {"course": ["Enter a uuid, like 0b8f3a52-5c1e-4d7a-9f6e-2a4c1b9d8e70."]}
 
 
+def test_object_is_found_only_at_its_hyphenated_uuid(cast, scenario):
+    contact = scenario["contact"][0]
+    client = client_for(cast.worker)
+    assert client.get(f"/api/contacts/{contact}/").status_code == 200
+    assert client.get(f"/api/contacts/{str(contact).upper()}/").status_code == 200
+    _error(client.get(f"/api/contacts/{contact.hex}/"), status=404)
+
+
 # Dates and date-times in the query ---------------------------------------------------------------------------
 
 

@@ -121,6 +121,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Whether `manage.py flush` may empty the append-only audit table on PostgreSQL: the test settings only.
+AUDIT_FLUSH_ALLOWED = False
 
 REDIS_URL = env.str("REDIS_URL", default="")
 

@@ -7,7 +7,7 @@ database between transactional tests (ecfs/management/commands/flush.py).
 import uuid
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from ecfs.audit.models import AuditEvent
@@ -79,3 +79,17 @@ def test_flush_empties_the_audit_table_and_leaves_the_guard_in_force(on_postgres
     assert _replication_role() == "origin"
     with pytest.raises(DatabaseError, match="append-only: TRUNCATE is not allowed"):
         _truncate("TRUNCATE audit_auditevent")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_outside_the_test_settings_leaves_the_audit_trail(on_postgres, reference_data, settings):
+    settings.AUDIT_FLUSH_ALLOWED = False
+    cast = build_cast()
+    audit_record(actor=cast.admin, action="test.flush", obj=cast.team, summary="A row that stays")
+
+    with pytest.raises(CommandError, match="couldn't be flushed") as refused:
+        call_command("flush", interactive=False, verbosity=0)
+    assert "append-only: TRUNCATE is not allowed" in str(refused.value.__cause__)
+
+    assert AuditEvent.objects.filter(action="test.flush").exists()
+    settings.AUDIT_FLUSH_ALLOWED = True  # the test's own teardown flush empties the database again

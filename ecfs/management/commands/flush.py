@@ -4,10 +4,12 @@ The test suite flushes the database after every transactional test (``Transactio
 ``transaction=True``) with one ``TRUNCATE`` of every table, the audit table included. Just before that
 statement, inside the same transaction, this sets ``session_replication_role`` to ``replica``: ordinary
 triggers, the audit guard among them, do not fire until the transaction ends, and nothing else in the flush is
-affected. Only a PostgreSQL superuser (or a role granted ``SET`` on the parameter) may do that; for anyone
-else the flush fails and the audit rows stay, as they must on a live service.
+affected. It does so only under the test settings (``AUDIT_FLUSH_ALLOWED``), and only a PostgreSQL superuser (or
+a role granted ``SET`` on the parameter) may; anywhere else the flush fails and the audit rows stay, as they
+must on a live service.
 """
 
+from django.conf import settings
 from django.core.management.commands import flush
 from django.db import connections
 
@@ -25,7 +27,8 @@ class Command(flush.Command):
 
     def handle(self, **options):
         connection = connections[options["database"]]
-        if connection.vendor != "postgresql":
+        # Only the test settings empty the audit table: anywhere else the guard stands and the flush fails.
+        if connection.vendor != "postgresql" or not settings.AUDIT_FLUSH_ALLOWED:
             return super().handle(**options)
         with connection.execute_wrapper(_lift_triggers_for_truncate):
             return super().handle(**options)

@@ -83,6 +83,7 @@ def compute_figures(period: Period, *, with_trend: bool = True) -> dict:
         if items:
             sections.append({"code": code, "title": title, "kpis": items})
     _name_repeated_titles(sections)
+    _protect_fund_margin(sections)
     figures = {
         "kind": period.kind,
         "period": period.label,
@@ -125,6 +126,40 @@ def _headline(kpi, rows: list[dict]) -> dict | None:
     return {"label": "Total", "unit": kpi.unit, "value": value, "display": display}
 
 
+def _find_kpi(sections: list[dict], code: str) -> dict | None:
+    return next((item for section in sections for item in section["kpis"] if item["code"] == code), None)
+
+
+def _protect_fund_margin(sections: list[dict]) -> None:
+    """The year's fund spend by district is a total of the payments by category: where the category table
+    hides money (paid to fewer than 5 families) in an area, the spend in that area is hidden too, and a row
+    left with one hidden district hides the next smallest, so no payment is found by subtraction."""
+    categories = _find_kpi(sections, "fund_payments_by_category")
+    spend = _find_kpi(sections, "fund_spend_against_budget")
+    if not categories or not spend:
+        return
+    protected = (SMALL, HIDDEN)
+    areas = {area for row in categories["rows"] for area, shown in row["display"].items() if shown in protected}
+    for row in spend["rows"]:
+        if row["bases"] is None:  # a budget: not paid to families
+            continue
+        shown = row["display"]
+        for area in areas:
+            if shown.get(area) not in protected:
+                shown[area] = HIDDEN
+        hidden = [area for area, text in shown.items() if area != COUNTY and text in protected]
+        if len(hidden) == 1 and shown.get(COUNTY) not in protected:
+            others = sorted(
+                (Decimal(str(row["values"][area])), area)
+                for area, text in shown.items()
+                if area != COUNTY and text not in protected and (row["bases"].get(area) or 0) > 0
+            )
+            if others:
+                shown[others[0][1]] = HIDDEN
+            else:  # the county total would be the hidden district's
+                shown[COUNTY] = HIDDEN
+
+
 def _name_repeated_titles(sections: list[dict]) -> None:
     """A title used by more than one KPI (improved scores, once per impact) says which section it belongs to."""
     seen: dict[str, int] = {}
@@ -142,8 +177,11 @@ def _name_repeated_titles(sections: list[dict]) -> None:
 
 
 def _first_row_values(figures: dict) -> dict:
+    """The county value of each KPI's first row, for the trend charts; none where the table hides it."""
     return {
-        kpi["code"]: kpi["rows"][0]["values"][COUNTY] if kpi["rows"] else None
+        kpi["code"]: kpi["rows"][0]["values"][COUNTY]
+        if kpi["rows"] and kpi["rows"][0]["display"].get(COUNTY) not in (SMALL, HIDDEN)
+        else None
         for section in figures["sections"]
         for kpi in section["kpis"]
     }

@@ -137,10 +137,16 @@ def _percent(numerator, denominator):
     return float((Decimal(100) * numerator / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def _money_row(label: str, sums: dict, districts) -> Row:
+def _money_row(label: str, sums: dict, districts, families: dict | None = None) -> Row:
+    """Money by district with a county total; ``families`` (how many families each sum is paid to) are the
+    bases, so money paid to fewer than 5 families is protected like a small count."""
     values = {name: sums.get(name) or Decimal("0.00") for name in districts}
     values[COUNTY] = sum(values.values(), Decimal("0.00"))
-    return Row(label, {k: f"{v:.2f}" for k, v in values.items()})
+    bases = None
+    if families is not None:
+        bases = {name: families.get(name, 0) for name in districts}
+        bases[COUNTY] = sum(bases.values())  # a family lives in one district
+    return Row(label, {k: f"{v:.2f}" for k, v in values.items()}, bases)
 
 
 def _in(period: Period, path: str) -> Q:
@@ -483,11 +489,20 @@ def caseload_per_worker(period, districts):
 )
 def fund_payments_by_category(period, districts):
     holding = Application.objects.filter(_in(period, "approved_at"), status__in=Application.HOLDS_MONEY)
-    grouped = holding.values("family__district__name", "category").annotate(total=Sum("amount")).order_by()
+    grouped = (
+        holding.values("family__district__name", "category")
+        .annotate(total=Sum("amount"), families=Count("family", distinct=True))
+        .order_by()
+    )
     table: dict = {}
+    paid_to: dict = {}
     for row in grouped:
         table.setdefault(row["category"], {})[row["family__district__name"]] = row["total"]
-    return [_money_row(text, table.get(value, {}), districts) for value, text in Application.Category.choices]
+        paid_to.setdefault(row["category"], {})[row["family__district__name"]] = row["families"]
+    return [
+        _money_row(text, table.get(value, {}), districts, paid_to.get(value, {}))
+        for value, text in Application.Category.choices
+    ]
 
 
 # Outcomes by impact (quarterly) ------------------------------------------------------------------
@@ -849,13 +864,18 @@ def fund_spend_against_budget(period, districts):
     rows = []
     for budget in budgets:
         source = budget["source__name"]
-        by_district = {
-            k: v["s"]
-            for k, v in _by_district(
-                spent.filter(budget__source__name=source), "family__district__name", s=Sum("amount")
-            ).items()
-        }
-        row = _money_row(f"{source}: spent this year", by_district, districts)
+        grouped = _by_district(
+            spent.filter(budget__source__name=source),
+            "family__district__name",
+            s=Sum("amount"),
+            families=Count("family", distinct=True),
+        )
+        row = _money_row(
+            f"{source}: spent this year",
+            {k: v["s"] for k, v in grouped.items()},
+            districts,
+            {k: v["families"] for k, v in grouped.items()},
+        )
         rows.append(Row(f"{source}: budget", {**dict.fromkeys(districts), COUNTY: f"{budget['total']:.2f}"}))
         rows.append(row)
     return rows

@@ -3,7 +3,8 @@
 Counts from 1 to 4 show as ``<5`` (0 stays 0). So that a total cannot be used
 to recover a suppressed cell, a row with exactly one such cell also hides its
 next-smallest cell as ``[c]`` (secondary suppression, the ONS convention).
-Percentages and means built on fewer than 5 show as ``[c]``.
+Percentages and means built on fewer than 5 show as ``[c]``. Money paid to 1 to 4 families shows as
+``<5`` too, with the same secondary suppression.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -65,10 +66,37 @@ def display_row(cells: dict, *, unit: str, bases: dict | None = None) -> dict:
             else:
                 shown[key] = format_value(value, unit)
         return shown
+    if unit == "money" and bases is not None:
+        return _display_money(cells, bases)
     for key, value in cells.items():
         base = (bases or {}).get(key)
         if base is not None and 0 < base < 5:
             shown[key] = HIDDEN
         else:
             shown[key] = format_value(value, unit)
+    return shown
+
+
+def _display_money(cells: dict, families: dict) -> dict:
+    """Money paid to 1–4 families shows as ``<5``, like a small count, so one family's payment cannot be read;
+    where a row has exactly one such district, the next smallest sum is hidden as ``[c]`` so that the county
+    total cannot give it away."""
+    small = [key for key in cells if key != "County" and 0 < (families.get(key) or 0) < 5]
+    hidden = set(small)
+    if len(small) == 1:
+        others = sorted(
+            (Decimal(str(value)), key)
+            for key, value in cells.items()
+            if key not in hidden and key != "County" and (families.get(key) or 0) > 0
+        )
+        if others:
+            hidden.add(others[0][1])
+    shown = {}
+    for key, value in cells.items():
+        if 0 < (families.get(key) or 0) < 5:
+            shown[key] = SMALL
+        elif key in hidden:
+            shown[key] = HIDDEN
+        else:
+            shown[key] = format_value(value, "money")
     return shown

@@ -1,0 +1,125 @@
+"""Issue #16 item 8: money paid to fewer than 5 families is protected like a small count.
+
+Quarter 2 of 2025/26 (July to September 2025). In Broadland (Team A) six families are each given £20 for food
+in August, and one of them is also given £300 towards rent: money a reader could tie to one family.
+"""
+
+import csv
+import io
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from bases.models import Team
+from ecfs.roles import Role
+from reporting.figures import compute_figures
+from reporting.kpis import COUNTY
+from reporting.periods import parse_period
+from reporting.services import return_generate, return_submit
+from reporting.suppression import display_row
+from support_fund import services as fund_services
+from support_fund.models import Application, FundSource
+from tests.factories import UserFactory
+from tests.support_fund.factories import application, family_in_support
+
+from .test_definitions import on
+
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
+Q2 = parse_period("2025-Q2")
+B, N = "Broadland", "Norwich"
+
+
+def kpi(figures, code):
+    return next(k for s in figures["sections"] for k in s["kpis"] if k["code"] == code)
+
+
+def row(figures, code, label):
+    return next(r for r in kpi(figures, code)["rows"] if r["label"] == label)
+
+
+def approve(cast, pending):
+    approved = fund_services.application_approve(application=pending, actor=cast.manager)
+    if approved.status == Application.Status.AWAITING_SECOND:  # over the payment limit: a second manager
+        deputy = UserFactory(role=Role.MANAGER, email="deputy@example.org")
+        Team.objects.create(name="Team A deputies", base=cast.team.base, manager=deputy)
+        approved = fund_services.application_approve(application=pending, actor=deputy)
+    assert approved.status == Application.Status.APPROVED
+    return approved
+
+
+@pytest.fixture
+def one_housing_payment(cast):
+    with on(date(2025, 7, 1)):
+        fund_services.budget_create(
+            financial_year=fund_services.financial_year_of(timezone.localdate()),
+            source=FundSource.objects.get(name="Council allocation"),
+            amount="2000.00",
+            actor=cast.admin,
+        )
+    families = []
+    for n in range(6):
+        with on(date(2025, 7, 7 + n)):
+            families.append(family_in_support(cast))
+    for n, family in enumerate(families):
+        with on(date(2025, 8, 4 + n)):
+            approve(cast, application(cast, family, "20.00"))
+    with on(date(2025, 8, 20)):
+        approve(cast, application(cast, families[0], "300.00", category="housing"))
+
+
+def test_a_single_familys_payment_is_not_readable_in_any_output(client, cast, one_housing_payment):
+    with on(date(2025, 10, 1)):
+        submitted = return_submit(a_return=return_generate(period=Q2), actor=cast.manager)
+    figures = submitted.figures
+
+    # By hand: rent, £300 to one family: hidden as a small count is. Food, £120 to six families: shown.
+    rent = row(figures, "fund_payments_by_category", "Rent or housing costs")
+    assert (rent["values"][B], rent["display"][B], rent["display"][COUNTY]) == ("300.00", "<5", "<5")
+    food = row(figures, "fund_payments_by_category", "Food")
+    assert (food["display"][B], food["display"][COUNTY]) == ("£120.00", "£120.00")
+    # Totals that would give the £300 away by subtraction are hidden under the same symbols: the category
+    # table's total (£420 less £120), and the year's spend in Broadland and the county (£420 less £120).
+    assert kpi(figures, "fund_payments_by_category")["headline"]["display"] == "[c]"
+    spent = row(figures, "fund_spend_against_budget", "Council allocation: spent this year")
+    assert (spent["display"][B], spent["display"][N], spent["display"][COUNTY]) == ("[c]", "£0.00", "[c]")
+    assert row(figures, "fund_spend_against_budget", "Council allocation: budget")["display"][COUNTY] == "£2,000.00"
+
+    csv_text = submitted.csv.open("rb").read().decode()
+    shown = {(r["kpi"], r["row"], r["area"]): r["value"] for r in csv.DictReader(io.StringIO(csv_text))}
+    assert shown[("Family support fund payments by category", "Rent or housing costs", B)] == "<5"
+    pdf = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in PdfReader(submitted.pdf.open("rb")).pages))
+    client.force_login(cast.commissioner)
+    dashboard = client.get(reverse("county-dashboard")).content.decode()
+    detail = client.get(reverse("return-detail", args=[submitted.uuid])).content.decode()
+    for text in (csv_text, pdf, dashboard, detail):
+        for secret in ("300", "420"):
+            assert f"£{secret}" not in text
+        assert "<5" in text or "&lt;5" in text or "[c]" in text
+
+
+def test_money_from_five_families_is_shown(cast, one_housing_payment):
+    with on(date(2025, 10, 1)):
+        figures = compute_figures(Q2, with_trend=False)
+    assert row(figures, "fund_payments_by_category", "Food")["display"][B] == "£120.00"
+
+
+@pytest.mark.parametrize(
+    ("families", "shown"),
+    [
+        # One district paid to 2 families: hidden, and the next smallest sum with it so the county total
+        # cannot give it away.
+        ({"A": 2, "B": 6, "C": 9, COUNTY: 17}, {"A": "<5", "B": "[c]", "C": "£900.00", COUNTY: "£1,250.00"}),
+        # Nobody paid in A: zeros are shown, nothing needs hiding.
+        ({"A": 0, "B": 6, "C": 9, COUNTY: 15}, {"A": "£0.00", "B": "£100.00", "C": "£900.00", COUNTY: "£1,000.00"}),
+    ],
+    ids=["one-small-district", "no-small-district"],
+)
+def test_money_row_hides_the_next_smallest_sum_beside_a_lone_small_one(families, shown):
+    amounts = {"A": "250.00", "B": "100.00", "C": "900.00", COUNTY: "1250.00"}
+    if families["A"] == 0:
+        amounts = {"A": "0.00", "B": "100.00", "C": "900.00", COUNTY: "1000.00"}
+    assert display_row(amounts, unit="money", bases=families) == shown

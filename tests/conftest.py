@@ -160,6 +160,15 @@ def cast(db):
 
 
 @pytest.fixture
+def deputy(cast):
+    """A second team manager at the same base: sees the base's families unless a record is restricted."""
+    deputy = UserFactory(role=Role.MANAGER, email="deputy@example.org", first_name="Dee", last_name="Puty")
+    team = TeamFactory(name="Team A2", base=cast.team.base, manager=deputy)
+    StaffProfile.objects.create(user=deputy, team=team, job_title="Team manager")
+    return deputy
+
+
+@pytest.fixture
 def on_postgres():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: set DATABASE_URL to run it (CI does)")

@@ -12,14 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from bases.models import StaffProfile
-from ecfs.roles import Role
 from families.selectors import RESTRICTED_MATCH
 from families.services import family_reallocate, plan_action_add, visit_plan
 from families.services.protection import family_restrict
 from imports.models import ImportedRecord, ImportReview
 from support_fund.selectors import my_applications
-from tests.factories import TeamFactory, UserFactory
 from tests.families.factories import active_plan, home_visit
 from tests.integrations.factories import pending_review
 from tests.referrals.factories import allocated_referral, received_referral
@@ -28,15 +25,6 @@ from tests.venues.factories import course, enrolled, family_of, parent_of, past_
 from venues.selectors import RESTRICTED_FAMILY_LABEL
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
-
-
-@pytest.fixture
-def deputy(cast):
-    """A second team manager at the worker's base: sees the base's families unless a record is restricted."""
-    deputy = UserFactory(role=Role.MANAGER, email="deputy@example.org", first_name="Dee", last_name="Puty")
-    team = TeamFactory(name="Team A2", base=cast.team.base, manager=deputy)
-    StaffProfile.objects.create(user=deputy, team=team, job_title="Team manager")
-    return deputy
 
 
 def _restrict(family, cast):

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from bases.models import Base, StaffProfile
+from bases.models import Base
 from ecfs.audit.models import AuditEvent
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role
@@ -16,22 +16,13 @@ from families.extracts import pseudonym, pseudonymised_extract
 from families.models import Family
 from families.services import protection
 from support_fund.selectors import application_list
-from tests.factories import TeamFactory, UserFactory, staff_member
+from tests.factories import staff_member
 from tests.referrals.factories import allocated_referral
 from tests.support_fund.factories import application, budget, family_in_support
 
 from .factories import draft_plan
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def deputy(cast):
-    """A second team manager at the same base: sees the base's families unless a record is restricted."""
-    deputy = UserFactory(role=Role.MANAGER, email="deputy@example.org", first_name="Dee", last_name="Puty")
-    team = TeamFactory(name="Team A2", base=cast.team.base, manager=deputy)
-    StaffProfile.objects.create(user=deputy, team=team, job_title="Team manager")
-    return deputy
 
 
 @pytest.fixture

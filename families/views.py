@@ -20,7 +20,7 @@ FAMILY_PAGE_SIZE = 50
 def family_list(request):
     """Workers see their caseload; managers see their bases' families."""
     today = timezone.localdate()
-    context = {"today": today}
+    context = {"today": today, "page": None}
     if has_role(request.user, Role.WORKER):
         context["caseload"] = selectors.caseload(user=request.user, today=today)
     if has_role(request.user, Role.MANAGER):
@@ -35,7 +35,7 @@ def family_list(request):
             families = families.filter(reference__icontains=query) | families.filter(postcode__iexact=query)
         context["query"] = query
         context["page"] = Paginator(families, FAMILY_PAGE_SIZE).get_page(request.GET.get("page"))
-    if "caseload" not in context and "page" not in context:
+    if "caseload" not in context and context["page"] is None:
         raise PermissionDenied("Your role does not work with families.")
     return render(request, "families/list.html", context)
 

@@ -200,3 +200,14 @@ def test_queue_caseload_and_family_pages_run_a_fixed_number_of_queries(client, c
     for name, (user, url) in urls.items():
         client.force_login(user)
         assert _queries(client, url) == small[name], f"{name} page queries grow with data"
+
+
+def test_a_family_search_that_finds_nothing_shows_the_form_and_says_so(client, cast):
+    family = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker).family
+    client.force_login(cast.manager)
+    page = client.get(reverse("family-list"), {"q": "ECFS-999999"}).content.decode()
+    assert 'name="q"' in page and 'value="ECFS-999999"' in page
+    assert "No families match “ECFS-999999”" in page
+    assert family.reference not in page
+    found = client.get(reverse("family-list"), {"q": family.reference}).content.decode()
+    assert f'href="{reverse("family-detail", args=[family.reference])}"' in found

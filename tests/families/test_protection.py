@@ -62,7 +62,7 @@ def test_a_restricted_family_is_not_found_by_anyone_not_named_even_in_the_team(c
     for url in urls:
         assert client.get(url).status_code == 404, url
     deputy_api = _api(deputy)
-    assert deputy_api.get(reverse("api-family-detail", args=[family.uuid])).status_code == 404
+    assert deputy_api.get(reverse("api-family-detail", args=[family.reference])).status_code == 404
     assert family.reference not in deputy_api.get(reverse("api-family-list")).content.decode()
     assert str(referral.uuid) not in deputy_api.get(reverse("api-referral-list")).content.decode()
 
@@ -70,6 +70,7 @@ def test_a_restricted_family_is_not_found_by_anyone_not_named_even_in_the_team(c
         client.force_login(named)
         for url in urls:
             assert client.get(url).status_code == 200, (named, url)
+        assert _api(named).get(reverse("api-family-detail", args=[family.reference])).status_code == 200
 
     # Lifting the restriction gives the team its view back.
     client.force_login(cast.manager)

@@ -147,6 +147,7 @@ TABLE = {
     "group-course-new": ("get", None, FRONT_LINE),
     "group-course-detail": ("get", "group_course", COURSE_OBJECT),
     "group-course-enrol": ("get", "group_course", COURSE_OBJECT),
+    "group-course-facilitators": ("get", "group_course", COURSE_REGISTER),
     "group-session-detail": ("get", "group_session", COURSE_OBJECT),
     "group-session-register": ("get", "group_session", COURSE_REGISTER),
     "group-enrolment-measures": ("get", "group_enrolment", COURSE_REGISTER),

@@ -91,6 +91,23 @@ class CourseForm(forms.Form):
         return [self.staff[key] for key in self.cleaned_data["facilitators"]]
 
 
+class FacilitatorsForm(forms.Form):
+    facilitators = forms.MultipleChoiceField(
+        label="Who runs this course?",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="They take its register and record parents' ratings, so they see who is enrolled.",
+        error_messages={"required": "Select at least one facilitator"},
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.staff = {str(user.pk): user for user in staff}
+        self.fields["facilitators"].choices = [(key, user.get_full_name()) for key, user in self.staff.items()]
+
+    def clean_facilitators(self):
+        return [self.staff[key] for key in self.cleaned_data["facilitators"]]
+
+
 class SessionMoveForm(forms.Form):
     date = GovukDateField(label="Date", error_messages={"required": "Enter the date of the session"})
     start_time = forms.TimeField(

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from bases.models import Team
+from bases.models import StaffProfile, Team
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from families.models import Family, Person, SupportPlan
@@ -112,6 +112,33 @@ def course_create(
         obj=course,
         summary=f"{programme} course set up at {venue} from {start_date:%d %b %Y}",
         changes={"offer_type": offer_type, "capacity": capacity, "sessions": programme.sessions_count},
+    )
+    return course
+
+
+@transaction.atomic
+def course_facilitators_set(*, course: GroupCourse, facilitators, actor) -> GroupCourse:
+    """Hand the course to other staff of its team (cover for a facilitator who is away): they run it and take
+    its register from now on. A team manager of its base or a current facilitator may."""
+    course = GroupCourse.objects.select_for_update().select_related("team", "programme").get(pk=course.pk)
+    _check_takes_register(actor, course)
+    facilitators = list(facilitators)
+    if not facilitators:
+        raise ValidationError({"facilitators": "Select at least one facilitator"})
+    team_staff = set(
+        StaffProfile.objects.filter(team=course.team, user__is_active=True).values_list("user_id", flat=True)
+    )
+    if any(user.pk not in team_staff for user in facilitators):
+        raise ValidationError({"facilitators": f"Select staff of {course.team}, the team running the course"})
+    before = sorted(user.get_full_name() for user in course.facilitators.all())
+    course.facilitators.set(facilitators)
+    after = sorted(user.get_full_name() for user in facilitators)
+    audit_record(
+        actor=actor,
+        action="group_course.facilitators_changed",
+        obj=course,
+        summary=f"Facilitators of the {course.programme} course changed",
+        changes={"facilitators": [before, after]},
     )
     return course
 

@@ -18,6 +18,7 @@ from . import selectors, services
 from .forms import (
     CourseForm,
     EnrolForm,
+    FacilitatorsForm,
     FamilyLookupForm,
     ParentMeasureForm,
     RegisterForm,
@@ -74,6 +75,33 @@ def course_new(request):
             return redirect("group-course-detail", created[0].uuid)
     status = 400 if request.method == "POST" else 200
     return render(request, "venues/course_form.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def course_facilitators(request, uuid):
+    course = selectors.course_get(user=request.user, uuid=uuid)
+    if not selectors.takes_register(user=request.user, course=course):
+        raise PermissionDenied(services.TAKES_REGISTER_ONLY)
+    staff = [
+        profile.user
+        for profile in StaffProfile.objects.filter(team=course.team, user__is_active=True)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name")
+    ]
+    form = FacilitatorsForm(
+        request.POST if request.method == "POST" else None,
+        staff=staff,
+        initial={"facilitators": [str(pk) for pk in course.facilitators.values_list("pk", flat=True)]},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(form, lambda data: services.course_facilitators_set(course=course, actor=request.user, **data))
+    ):
+        messages.success(request, "Facilitators changed.")
+        return redirect("group-course-detail", course.uuid)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "venues/facilitators.html", {"course": course, "form": form}, status=status)
 
 
 @require_GET

@@ -1,9 +1,11 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from ecfs.audit.models import AuditEvent
 from tests.helpers import count_queries
 from venues import services
 from venues.models import Attendance, Enrolment, GroupCourse, GroupSession, ParentMeasure
@@ -15,13 +17,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 STAFF_OF_COURSE = ("worker", "colleague", "manager")
 NOT_STAFF_OF_COURSE = ("other_worker", "other_manager", "commissioner", "admin")
 TAKES_REGISTER = ("worker", "manager")  # the course's facilitator and the base's manager
-NAME_PAGES = ("group-session-register", "group-enrolment-measures")
+NAME_PAGES = ("group-session-register", "group-enrolment-measures", "group-course-facilitators")
 OBJECT_PAGES = [
     ("group-course-detail", "group_course"),
     ("group-course-enrol", "group_course"),
     ("group-session-detail", "group_session"),
     ("group-session-register", "group_session"),
     ("group-enrolment-measures", "group_enrolment"),
+    ("group-course-facilitators", "group_course"),
 ]
 
 
@@ -291,3 +294,34 @@ def test_pages_keep_a_fixed_number_of_queries_as_enrolments_grow(client, cast, p
     _grow(cast, the_course, family, 5)
     course(cast=cast)  # and another course
     assert _queries(client, url) == PINNED_QUERIES[page]
+
+
+def test_a_facilitator_hands_the_course_to_a_colleague_who_then_takes_the_register(client, cast):
+    family = family_of(cast)
+    the_course = course(cast=cast)  # facilitated by the worker
+    enrolled(the_course, [parent_of(family)], actor=cast.worker)
+    session = past_sessions(the_course)[0]
+    register = reverse("group-session-register", args=[session.uuid])
+    client.force_login(cast.colleague)
+    assert client.get(register).status_code == 403
+
+    client.force_login(cast.worker)
+    url = reverse("group-course-facilitators", args=[the_course.uuid])
+    assert client.post(url, {}).status_code == 400
+    assert "Select at least one facilitator" in client.post(url, {}).content.decode()
+    response = client.post(url, {"facilitators": [str(cast.colleague.pk)]})
+    assert response.status_code == 302
+    assert list(the_course.facilitators.all()) == [cast.colleague]
+    assert AuditEvent.objects.filter(action="group_course.facilitators_changed", object_id=the_course.uuid).exists()
+
+    client.force_login(cast.colleague)
+    assert client.get(register).status_code == 200
+    client.force_login(cast.worker)
+    assert client.get(register).status_code == 403
+
+
+def test_only_staff_of_the_courses_team_can_facilitate_it(cast):
+    the_course = course(cast=cast)
+    with pytest.raises(ValidationError, match="the team running the course"):
+        services.course_facilitators_set(course=the_course, facilitators=[cast.other_worker], actor=cast.manager)
+    assert list(the_course.facilitators.all()) == [cast.worker]

@@ -64,7 +64,9 @@ def test_job_retries_when_the_database_is_briefly_away(monkeypatch, db):
     assert Return.objects.filter(period="2026-06").count() == 1
 
 
-def test_a_failed_job_leaves_no_half_written_return(monkeypatch, db):
+def test_a_failed_job_leaves_no_half_written_return(monkeypatch, db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # its own folder: other test runs may write returns into the shared one
+
     def broken(*args, **kwargs):
         raise RuntimeError("renderer crashed")
 

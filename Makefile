@@ -14,7 +14,7 @@ install: $(STAMP)/python $(STAMP)/assets
 $(STAMP)/python: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[dev,test]"
 	@mkdir -p $(STAMP) && touch $@
 
 $(STAMP)/node: package.json package-lock.json
@@ -43,7 +43,7 @@ test: install
 loadtest: $(STAMP)/load
 
 $(STAMP)/load: pyproject.toml $(STAMP)/python
-	$(PY) -m pip install --quiet -e ".[test,load]"
+	$(PY) -m pip install --quiet -e ".[dev,test,load]"
 	@mkdir -p $(STAMP) && touch $@
 
 loadtest:

@@ -94,7 +94,7 @@ class Family(TimeStampedModel):
 
     # A restricted family (a staff member's relative, say) is seen only by the named users among those
     # who could otherwise see it; everyone else gets 404 (families/selectors.py).
-    # Database defaults too, so the bulk loader's COPY (ecfs/scale.py) need not name these columns.
+    # Database defaults too, so the bulk loader's COPY (devdata/scale.py) need not name these columns.
     restricted = models.BooleanField(default=False, db_default=False)
     restricted_to = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="restricted_families_named"

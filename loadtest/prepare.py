@@ -54,7 +54,7 @@ def main(argv=None) -> int:
 
     from django.db import DatabaseError, connection
 
-    from ecfs.demo import DEMO_PASSWORD
+    from devdata.demo import DEMO_PASSWORD
     from families.models import Family
 
     if connection.vendor != "postgresql":

@@ -1,6 +1,10 @@
 """Test settings: the same stack as production, a fast password hasher, Celery eager."""
 
 from .base import *  # noqa: F403
+from .base import INSTALLED_APPS
+
+# The demo, the county-scale generator and the benchmark: the suite tests them (production does not install them).
+INSTALLED_APPS = [*INSTALLED_APPS, "devdata"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True

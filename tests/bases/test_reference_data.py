@@ -1,12 +1,9 @@
 import csv
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from bases.models import Base, District, Locality, StaffProfile, Team
+from bases.models import Base, District, Locality
 from bases.services import REFERENCE_DIR, reference_data_load
-from ecfs.demo import WORKERS_PER_BASE, demo_staff_seed
-from ecfs.roles import Role, group_name
 from reporting.models import ContractBudgetLine
 from venues.models import Venue
 
@@ -88,27 +85,6 @@ def test_load_reference_data_repairs_an_edited_row():
     report = reference_data_load()
     assert report.updated == {"District": 1}
     assert District.objects.get(name="Norwich").onsite_group_sessions_pct_2018 == 84
-
-
-def test_seed_demo_creates_every_role_and_is_idempotent():
-    User = get_user_model()
-    logins = demo_staff_seed()
-    counts = {role: User.objects.filter(groups__name=group_name(role)).count() for role in Role}
-    assert counts[Role.MANAGER] == 15
-    assert counts[Role.WORKER] == 15 * WORKERS_PER_BASE
-    assert counts[Role.COMMISSIONER] == 2
-    assert counts[Role.ADMIN] == 1
-    for district in District.objects.all():
-        assert Team.objects.filter(base__district=district, manager__isnull=False).exists()
-    for team in Team.objects.all():
-        workers = team.members.filter(user__groups__name=group_name(Role.WORKER)).count()
-        assert workers >= 3
-    assert len(logins) == User.objects.count()
-
-    before = (User.objects.count(), Team.objects.count(), StaffProfile.objects.count())
-    again = demo_staff_seed()
-    assert (User.objects.count(), Team.objects.count(), StaffProfile.objects.count()) == before
-    assert again == logins
 
 
 def test_load_reference_data_command_says_nothing_changed(capsys):

@@ -9,9 +9,9 @@ from django.db.models import F
 from django.utils import timezone
 from pypdf import PdfReader
 
+from devdata.demo import demo_seed
+from devdata.demo_support import DEMO_ALLOCATION, demo_support_seed, demo_support_summary
 from ecfs.audit.models import AuditEvent
-from ecfs.demo import demo_seed
-from ecfs.demo_support import DEMO_ALLOCATION, demo_support_seed, demo_support_summary
 from ecfs.errors import ApplicationError
 from families.models import (
     Contact,

@@ -1,6 +1,6 @@
 """Demo support work for the demo families: plans in every state, contacts, group courses, the fund, returns.
 
-Builds on the demo families and referrals (``ecfs.demo_families``): every family that has had its first
+Builds on the demo families and referrals (``devdata.demo_families``): every family that has had its first
 contact gets a whole-family assessment and a plan (one-to-one for most, group for some), contacts over the
 months since, and, while its plan is active, applications to the family support fund: a year and more of
 them, more in the winter, in every state (the waiting ones recent, the older ones decided, paid or cancelled;
@@ -35,12 +35,11 @@ from django.db.models import Count
 from django.utils import timezone
 
 from bases.models import Team
-from ecfs.demo import DEMO_EMAIL_DOMAIN, refuse_unless_demo_key
-from ecfs.demo_families import _clock, _demo_referrals
+from devdata.demo import DEMO_EMAIL_DOMAIN, refuse_unless_demo_key
+from devdata.demo_families import _clock, _demo_referrals
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, group_name
 from ecfs.working_days import add_working_days, is_working_day
-from families import services as family_services
 from families.models import (
     Allocation,
     Contact,
@@ -55,6 +54,7 @@ from families.models import (
     SafeguardingAction,
     SupportPlan,
 )
+from families.support import services as support_services
 from referrals.models import Referral
 from reporting import services as return_services
 from reporting.models import BudgetActual, ContractBudgetLine, Return
@@ -1489,11 +1489,11 @@ class _Seeder:
     # Service calls (run with the clock at the step's moment) -------------------------------------------
 
     def _do_assessment_start(self, story: Story) -> None:
-        story.assessment = family_services.assessment_start(family=story.family, actor=story.lead_at(timezone.now()))
+        story.assessment = support_services.assessment_start(family=story.family, actor=story.lead_at(timezone.now()))
 
     def _do_assessment_complete(self, story: Story) -> None:
         needs = sorted({*story.needs, *story.goals} & set(self.determinants))
-        family_services.assessment_complete(
+        support_services.assessment_complete(
             assessment=story.assessment,
             needs=[self.determinants[code] for code in needs],
             strengths=self.rng.choice(STRENGTHS),
@@ -1505,7 +1505,7 @@ class _Seeder:
 
     def _do_plan_create(self, story: Story) -> None:
         goals = [(self.determinants[code], self._text(GOALS[code], story)) for code in story.goals]
-        story.plan = family_services.plan_create(
+        story.plan = support_services.plan_create(
             family=story.family,
             kind=story.kind,
             goals=goals,
@@ -1527,7 +1527,7 @@ class _Seeder:
         if owner == Owner.PROFESSIONAL:
             professional = story.professionals[0] if story.professionals else None
             owner = Owner.PROFESSIONAL if professional else Owner.WORKER
-        action = family_services.plan_action_add(
+        action = support_services.plan_action_add(
             plan=story.plan,
             description=text.format(**story.names),
             owner=owner,
@@ -1541,12 +1541,12 @@ class _Seeder:
 
     def _do_action_done(self, story: Story, n: int) -> None:
         if n < len(story.actions):
-            family_services.plan_action_done(
+            support_services.plan_action_done(
                 action=story.actions[n], done_on=timezone.localdate(), actor=story.lead_at(timezone.now())
             )
 
     def _do_start_scores(self, story: Story) -> None:
-        family_services.outcome_record(
+        support_services.outcome_record(
             plan=story.plan,
             stage="start",
             scores={self.determinants[code]: score for code, score in story.start_scores.items()},
@@ -1555,13 +1555,13 @@ class _Seeder:
         )
 
     def _do_submit(self, story: Story) -> None:
-        story.plan = family_services.plan_submit_for_activation(plan=story.plan, actor=story.plan.worker)
+        story.plan = support_services.plan_submit_for_activation(plan=story.plan, actor=story.plan.worker)
 
     def _do_approve(self, story: Story) -> None:
-        story.plan = family_services.plan_approve_activation(plan=story.plan, actor=story.manager)
+        story.plan = support_services.plan_approve_activation(plan=story.plan, actor=story.manager)
 
     def _do_review(self, story: Story, reviewed_on: date, progress: dict, scores: dict, notes: str) -> None:
-        family_services.plan_review(
+        support_services.plan_review(
             plan=story.plan,
             reviewed_on=reviewed_on,
             progress={story.goal_rows[code]: value for code, value in progress.items()},
@@ -1576,7 +1576,7 @@ class _Seeder:
             self.determinants[code]: max(1, min(10, story.start_scores[code] + self.rng.randint(low, high)))
             for code in story.goals
         }
-        story.plan = family_services.plan_request_closure(
+        story.plan = support_services.plan_request_closure(
             plan=story.plan,
             reason=story.closure_reason,
             summary=self._text(CLOSURE_SUMMARIES[story.closure_reason], story),
@@ -1586,10 +1586,10 @@ class _Seeder:
         )
 
     def _do_approve_closure(self, story: Story) -> None:
-        story.plan = family_services.plan_approve_closure(plan=story.plan, actor=story.manager)
+        story.plan = support_services.plan_approve_closure(plan=story.plan, actor=story.manager)
 
     def _do_follow_up(self, story: Story, sustained: bool) -> None:
-        family_services.follow_up_record(
+        support_services.follow_up_record(
             follow_up=story.plan.follow_up,
             sustained=sustained,
             notes=self._text(FOLLOW_UP_NOTES[sustained], story),
@@ -1597,7 +1597,7 @@ class _Seeder:
         )
 
     def _do_parent_progress(self, story: Story, kind: str) -> None:
-        family_services.parent_progress_record(
+        support_services.parent_progress_record(
             person=story.parent, kind=kind, started_on=timezone.localdate(), actor=story.lead_at(timezone.now())
         )
 
@@ -1605,7 +1605,7 @@ class _Seeder:
         story = contact["story"]
         plan = story.plan if story.plan is not None and story.plan.status == Status.ACTIVE else None
         people = story.parents[:1] if contact["mode"] != Mode.MESSAGE else []
-        contact["contact"] = family_services.contact_log(
+        contact["contact"] = support_services.contact_log(
             family=story.family,
             actor=story.lead_at(timezone.now()),
             occurred_at=contact["moment"],
@@ -1622,7 +1622,7 @@ class _Seeder:
 
     def _do_safeguarding_action(self, contact: dict) -> None:
         _, action, notes = contact["concern"]
-        family_services.safeguarding_action_record(
+        support_services.safeguarding_action_record(
             contact=contact["contact"],
             action=action,
             notes=notes.format(**contact["story"].names),

@@ -50,8 +50,8 @@ from django.utils.text import slugify
 
 from bases.models import Base, Locality, StaffProfile, Team
 from bases.services import reference_data_load
+from devdata.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES, refuse_unless_demo_key
 from ecfs.audit.models import AuditEvent
-from ecfs.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES, refuse_unless_demo_key
 from ecfs.roles import Role, group_name
 from ecfs.working_days import add_working_days
 from families.models import (

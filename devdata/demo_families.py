@@ -23,8 +23,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
-from unittest import mock
 
+import time_machine
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -33,7 +33,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from bases.models import District, Locality, Team
-from ecfs.demo import DEMO_EMAIL_DOMAIN, refuse_unless_demo_key
+from devdata.demo import DEMO_EMAIL_DOMAIN, refuse_unless_demo_key
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, group_name
 from ecfs.working_days import add_working_days, is_working_day, working_days_between
@@ -516,8 +516,13 @@ SAFE_CONTACT_NOTES = (
 
 @contextmanager
 def _clock(moment: datetime):
-    """Run service calls as if at ``moment``: the services stamp what they record with ``timezone.now()``."""
-    with mock.patch.object(timezone, "now", lambda: moment):
+    """Run service calls as if at ``moment``: the services stamp what they record with ``timezone.now()``.
+
+    The clock stands still at ``moment`` (``tick=False``) for the whole step, as every stamp of one step is the
+    same instant; time-machine moves ``timezone.now()``, ``date.today()`` and ``time.time()`` alike, and only
+    inside this block.
+    """
+    with time_machine.travel(moment, tick=False):
         yield
 
 

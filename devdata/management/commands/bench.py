@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ecfs import bench
+from devdata import bench
 
 
 class Command(BaseCommand):

@@ -492,7 +492,7 @@ def create_and_seed(url: str, factor: float, stdout) -> None:
         [
             "shell",
             "-c",
-            f"import sys; from ecfs.scale import scale_seed; scale_seed(factor={factor!r}, stdout=sys.stdout)",
+            f"import sys; from devdata.scale import scale_seed; scale_seed(factor={factor!r}, stdout=sys.stdout)",
         ],
         url,
         capture=False,

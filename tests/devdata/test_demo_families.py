@@ -9,9 +9,9 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from bases.models import District
+from devdata.demo import demo_staff_seed
+from devdata.demo_families import DEMO_REFERRER_DOMAIN, demo_families_seed, demo_families_summary
 from ecfs.audit.models import AuditEvent
-from ecfs.demo import demo_staff_seed
-from ecfs.demo_families import DEMO_REFERRER_DOMAIN, demo_families_seed, demo_families_summary
 from ecfs.errors import ApplicationError
 from families.models import Allocation, Ethnicity, Family, Person, Professional
 from families.selectors import family_list

@@ -183,8 +183,8 @@ def demo_staff_seed() -> list[DemoLogin]:
 def demo_seed() -> tuple[list[DemoLogin], dict, dict]:
     """What ``seed_demo`` makes: the staff, then families and referrals in every state for them to work with,
     then their support: plans, contacts, group courses, the fund and the returns."""
-    from ecfs.demo_families import demo_families_seed  # here: those modules build on this one
-    from ecfs.demo_support import demo_support_seed
+    from devdata.demo_families import demo_families_seed  # here: those modules build on this one
+    from devdata.demo_support import demo_support_seed
 
     logins = demo_staff_seed()
     families = demo_families_seed()

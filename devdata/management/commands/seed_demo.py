@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ecfs.demo import DEMO_PASSWORD, demo_seed
-from ecfs.demo_families import demo_families_summary
-from ecfs.demo_privacy import demo_privacy_seed, demo_privacy_summary
-from ecfs.demo_support import demo_support_summary
+from devdata.demo import DEMO_PASSWORD, demo_seed
+from devdata.demo_families import demo_families_summary
+from devdata.demo_privacy import demo_privacy_seed, demo_privacy_summary
+from devdata.demo_support import demo_support_summary
 from ecfs.errors import ApplicationError
 
 
@@ -48,8 +48,8 @@ class Command(BaseCommand):
         self.stdout.write("")
 
     def _scale(self, value: str) -> None:
-        from ecfs.demo import refuse_unless_demo_key
-        from ecfs.scale import parse_scale, scale_seed
+        from devdata.demo import refuse_unless_demo_key
+        from devdata.scale import parse_scale, scale_seed
 
         try:
             factor = parse_scale(value)

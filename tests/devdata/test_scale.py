@@ -8,10 +8,10 @@ from django.db import transaction
 from django.db.models import Count, F
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ecfs import bench
-from ecfs.bench import BenchResult
+from devdata import bench
+from devdata.bench import BenchResult
+from devdata.scale import COUNTY, parse_scale, scale_seed
 from ecfs.roles import Role, group_name
-from ecfs.scale import COUNTY, parse_scale, scale_seed
 from families.models import Allocation, Contact, Family, FamilyUserObjectPermission, Person, SupportPlan
 from referrals.models import Referral
 from support_fund.models import Application, Budget

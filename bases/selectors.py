@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from ecfs.roles import Role, group_name
+from ecfs.roles import Role, group_name, has_role
 
 from .models import Base, District, Locality, StaffProfile, Team
 
@@ -19,6 +19,26 @@ def base_list() -> QuerySet[Base]:
 
 def locality_list_by_need() -> QuerySet[Locality]:
     return Locality.objects.select_related("district").order_by("-need_index", "name")
+
+
+def managed_base_ids(user) -> list[int]:
+    """The bases whose teams ``user`` leads as a team manager; empty for anyone who is not one."""
+    if not has_role(user, Role.MANAGER):
+        return []
+    return list(user.managed_teams.values_list("base_id", flat=True).distinct())
+
+
+def managed_district_ids(user) -> list[int]:
+    """The districts of those bases (a fund application's second approval may come from any of them)."""
+    if not has_role(user, Role.MANAGER):
+        return []
+    return list(user.managed_teams.values_list("base__district_id", flat=True).distinct())
+
+
+def manages_base(user, base: Base | int | None) -> bool:
+    """``user`` is a team manager of one of this base's teams."""
+    base_id = base.pk if isinstance(base, Base) else base
+    return base_id is not None and base_id in managed_base_ids(user)
 
 
 def teams_managed_by(*, user) -> QuerySet[Team]:

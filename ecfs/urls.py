@@ -22,7 +22,7 @@ urlpatterns = [
     ),
     path("county/", views.county, name="county"),
     path("venues/", views.venue_list, name="venue-list"),
-    path("", include("families.support_urls")),
+    path("", include("families.support.urls")),
     path("families/", include("families.urls")),
     path("referrals/", include("referrals.urls")),
     path("fund/", include("support_fund.urls")),

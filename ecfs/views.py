@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from bases import selectors as base_selectors
 from families import selectors as family_selectors
-from families import support_selectors
+from families.support import selectors as support_selectors
 from referrals import selectors as referral_selectors
 from venues import selectors as venue_selectors
 from venues.models import Venue
@@ -50,7 +50,7 @@ def home(request):
         template = "home/manager.html"
     elif role == Role.WORKER:
         profile = base_selectors.staff_profile_of(user=request.user)
-        caseload = family_selectors.caseload(user=request.user, today=today)
+        caseload = support_selectors.caseload(user=request.user, today=today)
         context["profile"] = profile
         context["colleagues"] = base_selectors.team_colleagues(profile=profile) if profile else []
         context["caseload_count"] = len(caseload)

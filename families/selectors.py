@@ -1,73 +1,26 @@
-"""Reads of families, always scoped to what the user may see (DESIGN §2).
-
-Workers see the families they are allocated to, through their per-family
-guardian grants (a direct join on ``FamilyUserObjectPermission``); team
-managers see every family of their teams' bases; nobody else sees any.
-"""
+"""Reads of families, always scoped to what the user may see (the rules: ``families.access``)."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from bases.models import StaffProfile
+from bases.selectors import managed_base_ids
 from ecfs.audit.models import AuditEvent
-from ecfs.roles import Role, group_name, has_role
-from referrals.models import Referral
+from ecfs.roles import Role, group_name
 
-from .models import Allocation, Family, FamilyUserObjectPermission, Person
+from .access import family_scope
+from .models import Allocation, Family, Person
 from .rules import name_key
 from .validators import normalise_postcode
 
 
-def managed_base_ids(user) -> list[int]:
-    return list(user.managed_teams.values_list("base_id", flat=True).distinct())
-
-
-def family_visibility_filter(user) -> Q:
-    """A filter on Family (or, prefixed, on anything that points to one) for what ``user`` may see."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
-    visible = Q(pk__in=[])
-    if has_role(user, Role.MANAGER):
-        visible |= Q(base_id__in=managed_base_ids(user))
-    if has_role(user, Role.WORKER):
-        granted = FamilyUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), user=user, permission__codename="view_family"
-        )
-        visible |= Q(Exists(granted))
-    return visible & restriction_filter(user)
-
-
-def restriction_filter(user, family_field: str = "") -> Q:
-    """Keep restricted families only for their named users; ``family_field`` names the path to Family.
-
-    Through a foreign key (``family_field``) it is ``family_id NOT IN (the restricted families the user is not
-    named on)``: the few restricted families come from ``family_restricted_idx``, so a list of referrals or
-    applications does not join every family to read its flag (at county scale that join was a hash of 50,000
-    families on every triage queue, landing page and API referral list). A null ``family_id`` is kept.
-    """
-    named = Family.restricted_to.through.objects.filter(family_id=OuterRef("pk"), user_id=user.pk)
-    if not family_field:
-        return Q(restricted=False) | Q(Exists(named))
-    hidden = Family.objects.filter(restricted=True).exclude(Exists(named)).values("pk")
-    return ~Q(**{f"{family_field}_id__in": hidden})
-
-
-def address_visible(*, user, family: Family | None) -> bool:
-    """A withheld address shows only to the family's allocated workers and the managers of its base."""
-    if family is None or not family.address_withheld:
-        return True
-    if has_role(user, Role.MANAGER) and family.base_id in managed_base_ids(user):
-        return True
-    return family.allocations.filter(worker_id=user.pk, ended_at__isnull=True).exists()
-
-
 def family_list(*, user) -> QuerySet[Family]:
-    return Family.objects.filter(family_visibility_filter(user))
+    return Family.objects.filter(family_scope(user))
 
 
 def family_get(*, user, reference: str) -> Family:
@@ -107,47 +60,6 @@ def family_detail(*, user, reference: str) -> Family:
         .first()
     )
     return family
-
-
-@dataclass(frozen=True)
-class CaseloadRow:
-    family: Family
-    role: str
-    next_action: str
-    due: date | None
-    overdue: bool
-
-
-def caseload(*, user, today: date) -> list[CaseloadRow]:
-    """My families, with their next due action, most urgent first."""
-    allocations = (
-        Allocation.objects.filter(worker=user, ended_at__isnull=True)
-        .select_related("family__locality", "family__base")
-        .annotate(
-            first_contact_due=Min(
-                "family__referrals__first_contact_due",
-                filter=Q(family__referrals__status=Referral.Status.ALLOCATED)
-                & Q(family__referrals__first_contact_at__isnull=True),
-            ),
-            children=Count("family__members", filter=Q(family__members__kind__in=["child", "unborn"]), distinct=True),
-        )
-    )
-    rows = []
-    for allocation in allocations:
-        due = allocation.first_contact_due
-        allocation.family.child_count = allocation.children
-        rows.append(
-            CaseloadRow(
-                family=allocation.family,
-                role=allocation.get_role_display(),
-                next_action="First contact" if due else "",
-                due=due,
-                overdue=bool(due and due < today),
-            )
-        )
-    far = today + timedelta(days=100000)
-    rows.sort(key=lambda row: (not row.overdue, row.due or far, row.family.reference))
-    return rows
 
 
 def worker_caseloads(*, manager) -> QuerySet:
@@ -289,7 +201,7 @@ def duplicate_candidate_rows(*, user, candidates: list[DuplicateCandidate]) -> l
     """The possible-matches table: names for families the user may see; a reference for another base's family
     (to ask its manager about); nothing that identifies a restricted record the user is not named on."""
     visible = set(family_list(user=user).filter(pk__in=[c.family.pk for c in candidates]).values_list("pk", flat=True))
-    own_bases = set(managed_base_ids(user)) if has_role(user, Role.MANAGER) else set()
+    own_bases = set(managed_base_ids(user))
     rows = []
     for candidate in candidates:
         family = candidate.family

@@ -11,8 +11,10 @@ from ecfs.roles import Role, has_role
 from ecfs.view_helpers import add_service_error
 
 from . import selectors, services
+from .access import manages_family
 from .forms import CharacteristicsForm, PersonForm, ProfessionalForm, ReasonForm, RestrictionForm, WorkerChoiceForm
 from .services import protection
+from .support import selectors as support_selectors
 
 FAMILY_PAGE_SIZE = 50
 
@@ -22,7 +24,7 @@ def family_list(request):
     today = timezone.localdate()
     context = {"today": today, "page": None}
     if has_role(request.user, Role.WORKER):
-        context["caseload"] = selectors.caseload(user=request.user, today=today)
+        context["caseload"] = support_selectors.caseload(user=request.user, today=today)
     if has_role(request.user, Role.MANAGER):
         families = (
             selectors.family_list(user=request.user)
@@ -43,7 +45,7 @@ def family_list(request):
 def family_detail(request, reference):
     family = selectors.family_detail(user=request.user, reference=reference)
     audit_view(actor=request.user, obj=family, family=family, what="the family record")
-    is_manager = has_role(request.user, Role.MANAGER) and family.base_id in selectors.managed_base_ids(request.user)
+    is_manager = manages_family(request.user, family)
     return render(
         request,
         "families/detail.html",
@@ -116,7 +118,7 @@ def professional_add(request, reference):
 
 def _manager_family(request, reference):
     family = selectors.family_get(user=request.user, reference=reference)
-    if not (has_role(request.user, Role.MANAGER) and family.base_id in selectors.managed_base_ids(request.user)):
+    if not (manages_family(request.user, family)):
         raise PermissionDenied("Only the family's team manager can change who works with them.")
     return family
 

@@ -3,8 +3,8 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
+from bases.selectors import managed_base_ids
 from ecfs.roles import Role, has_role
-from families.selectors import managed_base_ids
 
 from .models import ImportBatch, ImportReview
 

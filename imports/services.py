@@ -18,18 +18,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bases.selectors import manages_base
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
+from families.access import restriction_filter
 from families.models import Family, SupportPlan
-from families.selectors import duplicate_candidates, restriction_filter
-from families.services import (
-    assessment_complete,
-    assessment_start,
-    family_create,
-    managed_teams,
-    plan_create,
-)
+from families.selectors import duplicate_candidates
+from families.services import family_create
+from families.support.services import assessment_complete, assessment_start, plan_create
 from referrals.models import TriageDecision
 from referrals.services import referral_allocate, referral_create, referral_decide, referral_record_first_contact
 
@@ -278,7 +275,7 @@ def _review_create(row: ParsedRow, *, batch: ImportBatch, candidates) -> ImportR
 
 
 def can_decide_review(user, review: ImportReview) -> bool:
-    return has_role(user, Role.MANAGER) and managed_teams(user).filter(base_id=review.base_id).exists()
+    return manages_base(user, review.base_id)
 
 
 @transaction.atomic

@@ -15,9 +15,9 @@ from ecfs.api.filters import IsoDateTimeFilter
 from ecfs.api.permissions import PartnerRateThrottle, PartnerSystemOnly
 from ecfs.api.services import partner_referral_create
 from ecfs.api.views import ApiViewMixin, StaffViewSet, fields_named, whole_request_is
+from families.access import address_visible
 from families.models import Person
 from families.rules import validate_person_dates
-from families.selectors import address_visible
 from families.validators import normalise_postcode, validate_uk_postcode
 
 from . import services

@@ -4,13 +4,13 @@ workers see the referrals of families allocated to them, nobody else sees any.""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
 
 from bases.models import Team
+from bases.selectors import managed_base_ids
 from ecfs.roles import Role, has_role
-from families.models import FamilyUserObjectPermission
-from families.selectors import managed_base_ids, restriction_filter
+from families.access import allocated_filter, restriction_filter
 
 from .models import Referral
 
@@ -31,10 +31,7 @@ def referral_list(*, user) -> QuerySet[Referral]:
         teams = Team.objects.filter(base_id__in=managed_base_ids(user)).values_list("pk", flat=True)
         visible |= Q(routed_team_id__in=list(teams))
     if has_role(user, Role.WORKER):
-        granted = FamilyUserObjectPermission.objects.filter(
-            content_object=OuterRef("family_id"), user=user, permission__codename="view_family"
-        )
-        visible |= Q(Exists(granted))
+        visible |= allocated_filter(user, "family")
     return Referral.objects.filter(visible & (Q(family__isnull=True) | restriction_filter(user, "family")))
 
 

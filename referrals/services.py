@@ -9,11 +9,12 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from bases.models import Team
+from bases.selectors import manages_base
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
-from ecfs.roles import Role, has_role
 from ecfs.working_days import add_working_days
 from families import services as family_services
+from families.access import manages_family
 from families.models import Allocation, Family, Person
 from families.rules import validate_person_dates
 from families.validators import normalise_postcode, validate_uk_postcode
@@ -98,11 +99,13 @@ def referral_create(*, actor, people: list[dict], reasons: list, routed_team: Te
     return referral
 
 
+def can_triage(user, referral: Referral) -> bool:
+    """A team manager at the base the referral was routed to decides on it."""
+    return manages_base(user, referral.routed_team.base_id)
+
+
 def _check_can_triage(actor, referral: Referral) -> None:
-    if (
-        not has_role(actor, Role.MANAGER)
-        or not family_services.managed_teams(actor).filter(base_id=referral.routed_team.base_id).exists()
-    ):
+    if not can_triage(actor, referral):
         raise ApplicationError("Only a team manager at the base this referral was routed to can decide on it.")
 
 
@@ -190,10 +193,7 @@ def referral_decide(
             raise ValidationError({"family": "Choose the family this referral is for, or confirm it is a new family"})
         if family is not None:
             family = Family.objects.select_for_update().get(pk=family.pk)
-            if (
-                family.base_id != referral.routed_team.base_id
-                and not family_services.managed_teams(actor).filter(base_id=family.base_id).exists()
-            ):
+            if family.base_id != referral.routed_team.base_id and not manages_family(actor, family):
                 raise ApplicationError(
                     f"{family.reference} is held by {family.base}: ask their team manager to take this referral."
                 )

@@ -7,9 +7,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bases.models import Base, District
 from ecfs.errors import ApplicationError
-from ecfs.roles import Role, has_role
+from ecfs.roles import Role
 from ecfs.view_helpers import add_service_error, require_role
-from families.selectors import address_visible, duplicate_candidate_rows, duplicate_candidates, worker_caseloads
+from families.access import address_visible
+from families.selectors import duplicate_candidate_rows, duplicate_candidates, worker_caseloads
 
 from . import selectors, services
 from .forms import AllocationForm, DecisionForm, FirstContactForm, ReferralForm
@@ -78,9 +79,7 @@ def triage_queue(request):
 
 def _detail_context(request, referral: Referral, *, decision_form=None, contact_form=None) -> dict:
     user = request.user
-    can_triage = has_role(user, Role.MANAGER) and referral.routed_team.base_id in set(
-        user.managed_teams.values_list("base_id", flat=True)
-    )
+    can_triage = services.can_triage(user, referral)
     allowed = services.ALLOWED_DECISIONS.get(referral.status, set())
     candidates = []
     if can_triage and referral.status == Referral.Status.RECEIVED:

@@ -4,12 +4,12 @@ managers and admins the aggregate dashboard (no names)."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
+from bases.selectors import managed_base_ids, managed_district_ids
 from ecfs.roles import Role, has_role
-from families.models import FamilyUserObjectPermission
-from families.selectors import managed_base_ids, restriction_filter
+from families.access import allocated_filter, restriction_filter
 
 from .models import Application, Budget
 
@@ -23,13 +23,9 @@ def application_list(*, user) -> QuerySet[Application]:
     if has_role(user, Role.MANAGER):
         visible |= Q(family__base_id__in=managed_base_ids(user))
         # A second approval may come from any team manager in the family's district.
-        districts = user.managed_teams.values_list("base__district_id", flat=True)
-        visible |= Q(status=Application.Status.AWAITING_SECOND, family__district_id__in=list(districts))
+        visible |= Q(status=Application.Status.AWAITING_SECOND, family__district_id__in=managed_district_ids(user))
     if has_role(user, Role.WORKER):
-        granted = FamilyUserObjectPermission.objects.filter(
-            content_object=OuterRef("family_id"), user=user, permission__codename="view_family"
-        )
-        visible |= Q(Exists(granted))
+        visible |= allocated_filter(user, "family")
     return Application.objects.filter(visible & restriction_filter(user, "family"))
 
 

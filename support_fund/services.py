@@ -16,11 +16,13 @@ from django.db.models import DecimalField, F, Q, Sum
 from django.db.models.functions import Round
 from django.utils import timezone
 
+from bases.selectors import managed_district_ids
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
+from families.access import manages_family
 from families.models import Family, Goal, SupportPlan
-from families.selectors import family_list, managed_base_ids
+from families.selectors import family_list
 
 from .models import Application, ApplicationEvent, Budget, BudgetAdjustment, FundLimits, FundSource
 
@@ -237,9 +239,9 @@ def _check_decider(application: Application, actor, *, second: bool = False) -> 
     if not has_role(actor, Role.MANAGER):
         raise ApplicationError("Only a team manager can decide on fund applications.")
     if second:
-        if not actor.managed_teams.filter(base__district_id=application.family.district_id).exists():
+        if application.family.district_id not in managed_district_ids(actor):
             raise ApplicationError("A second approval must come from a team manager in the family's district.")
-    elif application.family.base_id not in managed_base_ids(actor):
+    elif not manages_family(actor, application.family):
         raise ApplicationError("Only a team manager of the family's base can decide on fund applications.")
 
 
@@ -341,7 +343,7 @@ def application_record_payment(*, application: Application, paid_on: date, refer
         )
     if application.status != Status.APPROVED:
         raise ApplicationError("Only an approved application can be paid.")
-    if not (has_role(actor, Role.MANAGER) and application.family.base_id in managed_base_ids(actor)):
+    if not manages_family(actor, application.family):
         raise ApplicationError("Only a team manager of the family's base can record payments.")
     Budget.objects.filter(pk=application.budget_id).update(paid_amount=_pence(F("paid_amount") + application.amount))
     application.status = Status.PAID
@@ -361,7 +363,7 @@ def application_cancel(*, application: Application, actor, reason: str) -> Appli
     if application.status == Status.DRAFT and application.applicant_id == actor.pk:
         pass
     elif application.status in (Status.APPROVED, *Application.AWAITING_DECISION):
-        if not (has_role(actor, Role.MANAGER) and application.family.base_id in managed_base_ids(actor)):
+        if not manages_family(actor, application.family):
             raise ApplicationError("Only a team manager of the family's base can cancel this application.")
     else:
         raise ApplicationError(

@@ -11,7 +11,8 @@ from ecfs.audit.services import audit_view
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 from ecfs.view_helpers import add_service_error, require_role
-from families.selectors import family_get, managed_base_ids
+from families.access import manages_family
+from families.selectors import family_get
 
 from . import selectors, services
 from .forms import AdjustmentForm, ApplicationForm, BudgetForm, CancelForm, DecisionForm, PaymentForm
@@ -53,7 +54,7 @@ def apply(request, reference):
 
 def _detail(request, application, **forms):
     user = request.user
-    manages = has_role(user, Role.MANAGER) and application.family.base_id in managed_base_ids(user)
+    manages = manages_family(user, application.family)
     seconds = application.status == Application.Status.AWAITING_SECOND and has_role(user, Role.MANAGER)
     context = {
         "application": application,

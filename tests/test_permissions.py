@@ -188,7 +188,7 @@ def scenario(cast):
 
     from django.utils import timezone
 
-    from families.services import visit_plan
+    from families.support.services import visit_plan
 
     visit = visit_plan(
         family=referral.family, actor=cast.worker, starts_at=timezone.now() + timedelta(days=2), mode="home_visit"

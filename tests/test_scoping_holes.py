@@ -13,8 +13,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from families.selectors import RESTRICTED_MATCH
-from families.services import family_reallocate, plan_action_add, visit_plan
+from families.services import family_reallocate
 from families.services.protection import family_restrict
+from families.support.services import plan_action_add, visit_plan
 from imports.models import ImportedRecord, ImportReview
 from support_fund.selectors import my_applications
 from tests.families.factories import active_plan, home_visit

@@ -27,9 +27,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from bases.models import Team
+from bases.selectors import managed_base_ids, manages_base
 from ecfs.roles import Role, has_role
 from families.models import Family
-from families.selectors import family_list, managed_base_ids
+from families.selectors import family_list
 
 from .models import Attendance, Enrolment, GroupCourse, GroupProgramme, GroupSession, ParentMeasure, Venue
 
@@ -143,7 +144,7 @@ def takes_register(*, user, course: GroupCourse, facilitators: list | None = Non
     course's, when already loaded."""
     if facilitators is not None and user in facilitators:
         return True
-    if has_role(user, Role.MANAGER) and course.team.base_id in managed_base_ids(user):
+    if manages_base(user, course.team.base_id):
         return True
     return facilitators is None and course.facilitators.filter(pk=user.pk).exists()
 

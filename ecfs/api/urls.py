@@ -3,7 +3,8 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from families.api import ContactViewSet, FamilyViewSet, PersonViewSet, PlanViewSet
+from families.api import FamilyViewSet, PersonViewSet
+from families.support.api import ContactViewSet, PlanViewSet
 from referrals.api import PartnerReferralViewSet, ReferralViewSet
 from support_fund.api import ApplicationViewSet
 from venues.api import CourseViewSet, SessionViewSet

@@ -1,6 +1,8 @@
-"""Writes to families, one module per concern; import the functions from here."""
+"""Writes to households, one module per concern; import the functions from here.
 
-from .contacts import contact_log, safeguarding_action_record, visit_cancel, visit_plan
+Tier-2 support (plans, contacts, visits) has its own services: ``families.support.services``.
+"""
+
 from .households import (
     WORKER_FAMILY_PERMISSIONS,
     allocation_end,
@@ -12,35 +14,15 @@ from .households import (
     family_member_add,
     family_reallocate,
     family_update_characteristics,
-    managed_teams,
     open_lead_allocation,
     person_add,
     professional_add,
-)
-from .plans import (
-    assessment_complete,
-    assessment_start,
-    follow_up_record,
-    outcome_record,
-    parent_progress_record,
-    plan_action_add,
-    plan_action_done,
-    plan_approve_activation,
-    plan_approve_closure,
-    plan_create,
-    plan_request_closure,
-    plan_return_to_worker,
-    plan_review,
-    plan_submit_for_activation,
 )
 
 __all__ = [
     "WORKER_FAMILY_PERMISSIONS",
     "allocation_end",
     "allocation_start",
-    "assessment_complete",
-    "assessment_start",
-    "contact_log",
     "determinants_ensure",
     "family_add_co_worker",
     "family_create",
@@ -48,23 +30,7 @@ __all__ = [
     "family_member_add",
     "family_reallocate",
     "family_update_characteristics",
-    "follow_up_record",
-    "managed_teams",
     "open_lead_allocation",
-    "outcome_record",
-    "parent_progress_record",
     "person_add",
-    "plan_action_add",
-    "plan_action_done",
-    "plan_approve_activation",
-    "plan_approve_closure",
-    "plan_create",
-    "plan_request_closure",
-    "plan_return_to_worker",
-    "plan_review",
-    "plan_submit_for_activation",
     "professional_add",
-    "safeguarding_action_record",
-    "visit_cancel",
-    "visit_plan",
 ]

@@ -7,11 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from bases.models import StaffProfile, Team
+from bases.models import StaffProfile
+from bases.selectors import managed_base_ids
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 
+from ..access import manages_family
 from ..determinants import DETERMINANTS
 from ..models import Allocation, Determinant, Family, Person, Professional
 from ..rules import name_key, validate_person_dates
@@ -141,20 +143,15 @@ def _jsonable(value):
 # Allocation -----------------------------------------------------------------------------------
 
 
-def managed_teams(user):
-    return Team.objects.filter(manager=user)
-
-
 def _check_manages(actor, family: Family) -> None:
-    if not has_role(actor, Role.MANAGER) or not managed_teams(actor).filter(base_id=family.base_id).exists():
+    if not manages_family(actor, family):
         raise ApplicationError("Only a team manager of the family's base can allocate its workers.")
 
 
 def _check_allocatable(actor, worker) -> None:
     if not worker.is_active or not has_role(worker, Role.WORKER):
         raise ApplicationError(f"{worker} is not an active family support worker.")
-    worker_bases = StaffProfile.objects.filter(user=worker).values("team__base_id")
-    if not managed_teams(actor).filter(base_id__in=worker_bases).exists():
+    if not StaffProfile.objects.filter(user=worker, team__base_id__in=managed_base_ids(actor)).exists():
         raise ApplicationError(f"{worker} is not in a team you manage.")
 
 

@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from families import services as family_services
 from families.models import Contact, GoalProgress, SupportPlan
+from families.support import services as support_services
 from referrals.models import Referral
 from support_fund.models import Application
 from tests.families.factories import scores
@@ -265,7 +265,7 @@ def test_worker_applies_to_the_fund_and_the_manager_approves(tab, cast):
     budget(cast, "500.00")
     plan = family.plans.get()
     # A review eight weeks in, so the plan's chart shows a journey.
-    family_services.plan_review(
+    support_services.plan_review(
         plan=plan,
         reviewed_on=timezone.localdate(),
         progress={goal.pk: GoalProgress.Progress.POSITIVE for goal in plan.goals.all()},

@@ -4,15 +4,15 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from families import services
 from families.models import Determinant, SupportPlan
+from families.support import services as support_services
 
 GOAL_CODES = ("social_networks", "parental_mental_health")
 
 
 def completed_assessment(*, family, worker):
-    assessment = services.assessment_start(family=family, actor=worker)
-    return services.assessment_complete(
+    assessment = support_services.assessment_start(family=family, actor=worker)
+    return support_services.assessment_complete(
         assessment=assessment,
         needs=list(Determinant.objects.filter(code__in=GOAL_CODES)),
         strengths="Loving, keen to get out more",
@@ -27,7 +27,7 @@ def draft_plan(*, family, worker, kind=SupportPlan.Kind.ONE_TO_ONE) -> SupportPl
     if kind == SupportPlan.Kind.ONE_TO_ONE:
         completed_assessment(family=family, worker=worker)
     goals = [(Determinant.objects.get(code=code), f"Better {code}") for code in GOAL_CODES]
-    return services.plan_create(family=family, kind=kind, goals=goals, actor=worker)
+    return support_services.plan_create(family=family, kind=kind, goals=goals, actor=worker)
 
 
 def scores(plan, value: int) -> dict:
@@ -36,18 +36,18 @@ def scores(plan, value: int) -> dict:
 
 def active_plan(*, family, worker, manager) -> SupportPlan:
     plan = draft_plan(family=family, worker=worker)
-    services.outcome_record(
+    support_services.outcome_record(
         plan=plan, stage="start", scores=scores(plan, 3), assessed_on=timezone.localdate(), actor=worker
     )
-    services.plan_submit_for_activation(plan=plan, actor=worker)
-    services.plan_approve_activation(plan=plan, actor=manager)
+    support_services.plan_submit_for_activation(plan=plan, actor=worker)
+    support_services.plan_approve_activation(plan=plan, actor=manager)
     plan.refresh_from_db()
     return plan
 
 
 def closed_plan(*, family, worker, manager, reason="needs_met") -> SupportPlan:
     plan = active_plan(family=family, worker=worker, manager=manager)
-    services.plan_request_closure(
+    support_services.plan_request_closure(
         plan=plan,
         reason=reason,
         summary="Family now goes to stay and play weekly",
@@ -55,7 +55,7 @@ def closed_plan(*, family, worker, manager, reason="needs_met") -> SupportPlan:
         assessed_on=timezone.localdate(),
         actor=worker,
     )
-    services.plan_approve_closure(plan=plan, actor=manager)
+    support_services.plan_approve_closure(plan=plan, actor=manager)
     plan.refresh_from_db()
     return plan
 
@@ -71,4 +71,4 @@ def home_visit(*, family, worker, concern=False, **overrides):
         "safeguarding_concern": concern,
     }
     fields.update(overrides)
-    return services.contact_log(family=family, actor=worker, **fields)
+    return support_services.contact_log(family=family, actor=worker, **fields)

@@ -25,8 +25,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from families import services as family_services
 from families.models import Allocation, FollowUp, OutcomeAssessment, Person, SupportPlan
+from families.support import services as support_services
 from referrals import services as referral_services
 from referrals.models import Referral, TriageDecision
 from reporting.models import BudgetActual, ContractBudgetLine
@@ -87,7 +87,7 @@ def build(cast) -> dict:
 
     for family in families[:4]:
         child = {c.pk: True for c in family.members.filter(kind="child")}
-        family_services.contact_log(
+        support_services.contact_log(
             family=family,
             actor=worker,
             occurred_at=at(date(2025, 7, 20)),
@@ -96,7 +96,7 @@ def build(cast) -> dict:
             notes="Visit",
             children_seen=child,
         )
-    family_services.contact_log(
+    support_services.contact_log(
         family=families[4],
         actor=worker,
         occurred_at=at(date(2025, 7, 30)),
@@ -104,7 +104,7 @@ def build(cast) -> dict:
         mode="phone",
         notes="Call",
     )
-    family_services.contact_log(
+    support_services.contact_log(
         family=families[0],
         actor=worker,
         occurred_at=at(date(2025, 8, 1)),
@@ -127,7 +127,7 @@ def build(cast) -> dict:
 
     plans = [active_plan(family=f, worker=worker, manager=manager) for f in families[:3]]
     for plan, reason, closing in ((plans[0], "needs_met", 7), (plans[1], "stepped_up", 2)):
-        family_services.plan_request_closure(
+        support_services.plan_request_closure(
             plan=plan,
             reason=reason,
             summary="Done",
@@ -135,7 +135,7 @@ def build(cast) -> dict:
             assessed_on=timezone.localdate(),
             actor=worker,
         )
-        family_services.plan_approve_closure(plan=plan, actor=manager)
+        support_services.plan_approve_closure(plan=plan, actor=manager)
     SupportPlan.objects.filter(pk__in=[p.pk for p in plans]).update(activated_at=at(date(2025, 7, 25)))
     SupportPlan.objects.filter(pk__in=[plans[0].pk, plans[1].pk]).update(closed_at=at(date(2025, 9, 15)))
     OutcomeAssessment.objects.filter(plan__in=plans).update(assessed_on=date(2025, 7, 25))
@@ -149,7 +149,7 @@ def build(cast) -> dict:
     )
     Person.objects.filter(pk=child(families[1]).pk).update(date_of_birth=date(2022, 6, 1))
     Person.objects.filter(pk=child(families[2]).pk).update(date_of_birth=date(2023, 12, 1))
-    progress = family_services.parent_progress_record(
+    progress = support_services.parent_progress_record(
         person=parent_of(families[0]), kind="work", started_on=timezone.localdate(), actor=worker
     )
     type(progress).objects.filter(pk=progress.pk).update(started_on=date(2025, 8, 1))

@@ -13,8 +13,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from families import services as family_services
 from families.models import Family
+from families.support import services as support_services
 from referrals import services as referral_services
 from referrals.models import Referral
 from reporting import kpis
@@ -55,7 +55,7 @@ def family_with_plan(cast, *, activated: date, closed: date | None = None, reaso
 
 
 def close_plan(cast, plan, *, reason):
-    family_services.plan_request_closure(
+    support_services.plan_request_closure(
         plan=plan,
         reason=reason,
         summary="Support ended",
@@ -63,7 +63,7 @@ def close_plan(cast, plan, *, reason):
         assessed_on=timezone.localdate(),
         actor=cast.worker,
     )
-    family_services.plan_approve_closure(plan=plan, actor=cast.manager)
+    support_services.plan_approve_closure(plan=plan, actor=cast.manager)
 
 
 def decide(cast, referral, decision, reason, **family):
@@ -222,7 +222,7 @@ def test_first_contact_timescale_counts_open_referrals_due_in_the_period_as_they
             if mode == "home_visit":
                 home_visit(family=referral.family, worker=cast.worker, occurred_at=timezone.now())
             else:
-                family_services.contact_log(
+                support_services.contact_log(
                     family=referral.family,
                     actor=cast.worker,
                     occurred_at=timezone.now(),

@@ -51,13 +51,13 @@ def submitted_return(cast):
 def five_closed_plans(cast):
     """Five plans in Broadland closed in August. Every plan has one goal in impact 1 (social networks) and one in
     impact 2 (parental mental health), scored 3 at the start. Four close at 6 (+3), one at 2 (−1)."""
-    from families import services as family_services
+    from families.support import services as support_services
 
     for n, closing in enumerate((6, 6, 6, 6, 2)):
         family = family_with_plan(cast, activated=date(2025, 5, 6 + n))
         plan = family.plans.get()
         with on(date(2025, 8, 4 + n)):
-            family_services.plan_request_closure(
+            support_services.plan_request_closure(
                 plan=plan,
                 reason="needs_met",
                 summary="Support ended",
@@ -65,7 +65,7 @@ def five_closed_plans(cast):
                 assessed_on=date(2025, 8, 4 + n),
                 actor=cast.worker,
             )
-            family_services.plan_approve_closure(plan=plan, actor=cast.manager)
+            support_services.plan_approve_closure(plan=plan, actor=cast.manager)
 
 
 def test_mean_change_reads_signed_points_not_percent(cast):

@@ -5,13 +5,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ecfs.errors import ApplicationError
-from families import services
 from families.models import Contact, FollowUp, OutcomeAssessment, OutcomeScore, SafeguardingAction, SupportPlan
+from families.support import services as support_services
 from referrals.models import Referral
+from tests.families.factories import active_plan, closed_plan, completed_assessment, draft_plan, home_visit, scores
 from tests.helpers import count_queries
 from tests.referrals.factories import allocated_referral
-
-from .factories import active_plan, closed_plan, completed_assessment, draft_plan, home_visit, scores
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
@@ -128,15 +127,15 @@ def test_a_manager_cannot_approve_a_plan_they_wrote(cast, family):
     from families.models import Determinant
 
     completed_assessment(family=family, worker=cast.worker)
-    plan = services.plan_create(
+    plan = support_services.plan_create(
         family=family, kind="one_to_one", goals=[(Determinant.objects.first(), "x")], actor=cast.manager
     )
-    services.outcome_record(
+    support_services.outcome_record(
         plan=plan, stage="start", scores=scores(plan, 4), assessed_on=timezone.localdate(), actor=cast.manager
     )
-    services.plan_submit_for_activation(plan=plan, actor=cast.manager)
+    support_services.plan_submit_for_activation(plan=plan, actor=cast.manager)
     with pytest.raises(ApplicationError, match="cannot approve your own plan"):
-        services.plan_approve_activation(plan=plan, actor=cast.manager)
+        support_services.plan_approve_activation(plan=plan, actor=cast.manager)
 
 
 @pytest.mark.parametrize("bad", [0, 11, "seven"], ids=["zero", "eleven", "words"])
@@ -157,7 +156,7 @@ def test_service_refuses_scores_outside_range_too(cast, family):
 
     plan = draft_plan(family=family, worker=cast.worker)
     with pytest.raises(ValidationError):
-        services.outcome_record(
+        support_services.outcome_record(
             plan=plan, stage="start", scores=scores(plan, 11), assessed_on=timezone.localdate(), actor=cast.worker
         )
     assert not OutcomeAssessment.objects.exists()
@@ -266,7 +265,7 @@ def test_worker_week_shows_upcoming_group_sessions_and_own_actions(client, cast,
     from tests.venues.factories import course
 
     plan = active_plan(family=family, worker=cast.worker, manager=cast.manager)
-    services.plan_action_add(
+    support_services.plan_action_add(
         plan=plan,
         description="Ring the nursery about a funded place",
         owner="worker",
@@ -335,7 +334,7 @@ def test_support_pages_keep_a_fixed_number_of_queries(client, cast, family):
         for _ in range(n):
             home_visit(family=family, worker=cast.worker, concern=True)
             review = {goal.pk: "positive" for goal in plan.goals.all()}
-            services.plan_review(
+            support_services.plan_review(
                 plan=plan,
                 reviewed_on=timezone.localdate(),
                 progress=review,

@@ -4,9 +4,16 @@ from django import forms
 from django.utils import timezone
 
 from ecfs.govuk_forms import GovukDateField
+from families.models import (
+    Contact,
+    Determinant,
+    GoalProgress,
+    ParentProgress,
+    PlanAction,
+    SafeguardingAction,
+    SupportPlan,
+)
 from venues.models import Venue
-
-from .models import Contact, Determinant, GoalProgress, ParentProgress, PlanAction, SafeguardingAction, SupportPlan
 
 SCORE_ERRORS = {
     "required": "Enter a score from 1 to 10",

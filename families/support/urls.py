@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import support_views as views
+from . import views
 
 urlpatterns = [
     path("families/<str:reference>/assessment/", views.assessment, name="family-assessment"),

@@ -3,13 +3,16 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .models import (
+from families.access import family_scope
+from families.models import (
+    Allocation,
     Assessment,
     Contact,
+    Family,
     FollowUp,
     Goal,
     GoalProgress,
@@ -20,17 +23,11 @@ from .models import (
     Review,
     SupportPlan,
 )
-from .selectors import family_visibility_filter
+from referrals.models import Referral
 
 
 def plan_list(*, user) -> QuerySet[SupportPlan]:
-    return SupportPlan.objects.filter(family__in=_visible_family_ids(user))
-
-
-def _visible_family_ids(user):
-    from .models import Family
-
-    return Family.objects.filter(family_visibility_filter(user)).values("pk")
+    return SupportPlan.objects.filter(family_scope(user, via="family"))
 
 
 def plan_detail(*, user, uuid) -> SupportPlan:
@@ -65,7 +62,7 @@ def plan_detail(*, user, uuid) -> SupportPlan:
 
 def contact_get(*, user, uuid) -> Contact:
     contact = (
-        Contact.objects.filter(family__in=_visible_family_ids(user))
+        Contact.objects.filter(family_scope(user, via="family"))
         .select_related("family", "venue", "created_by", "plan", "safeguarding_action__recorded_by")
         .prefetch_related("people_seen", "children_seen__child")
         .filter(uuid=uuid)
@@ -97,9 +94,7 @@ def family_plans(*, family) -> list[SupportPlan]:
 
 
 def visit_get(*, user, uuid) -> PlannedVisit:
-    visit = (
-        PlannedVisit.objects.filter(family__in=_visible_family_ids(user), uuid=uuid).select_related("family").first()
-    )
+    visit = PlannedVisit.objects.filter(family_scope(user, via="family"), uuid=uuid).select_related("family").first()
     if visit is None:
         raise Http404("No such visit")
     return visit
@@ -116,9 +111,9 @@ def open_safeguarding_concerns(*, manager) -> QuerySet[Contact]:
     """Concerns raised on contacts in the manager's bases that have no recorded action yet."""
     return (
         Contact.objects.filter(
+            family_scope(manager, via="family"),
             safeguarding_concern=True,
             safeguarding_action__isnull=True,
-            family__in=_visible_family_ids(manager),
         )
         .select_related("family", "created_by")
         .order_by("occurred_at")
@@ -128,8 +123,8 @@ def open_safeguarding_concerns(*, manager) -> QuerySet[Contact]:
 def plans_awaiting_approval(*, manager) -> QuerySet[SupportPlan]:
     return (
         SupportPlan.objects.filter(
+            family_scope(manager, via="family"),
             status__in=[SupportPlan.Status.PENDING_ACTIVATION, SupportPlan.Status.PENDING_CLOSURE],
-            family__in=_visible_family_ids(manager),
         )
         .select_related("family", "worker")
         .order_by("modified_at")
@@ -139,9 +134,9 @@ def plans_awaiting_approval(*, manager) -> QuerySet[SupportPlan]:
 def reviews_overdue(*, manager, today: date) -> QuerySet[SupportPlan]:
     return (
         SupportPlan.objects.filter(
+            family_scope(manager, via="family"),
             status=SupportPlan.Status.ACTIVE,
             next_review_due__lt=today,
-            family__in=_visible_family_ids(manager),
         )
         .select_related("family", "worker")
         .order_by("next_review_due")
@@ -162,7 +157,7 @@ def worker_week(*, user, today: date, days: int = 7) -> list[WeekItem]:
     """My reviews, assessments and follow-ups due in the next week, and anything overdue."""
     horizon = today + timedelta(days=days)
     # By the families the user works with now: a family reallocated away leaves the former worker's week at once.
-    families = _visible_family_ids(user)
+    families = Family.objects.filter(family_scope(user)).values("pk")
     items = []
     for plan in SupportPlan.objects.filter(
         worker=user, family__in=families, status=SupportPlan.Status.ACTIVE, next_review_due__lte=horizon
@@ -319,3 +314,44 @@ def score_journeys(plan: SupportPlan) -> list[ScoreJourney]:
             y = CHART_PAD + round(span_y * (10 - score.score) / 9)
             journeys.setdefault(score.determinant.name, []).append(ScorePoint(x, y, score.score, labels[index]))
     return [ScoreJourney(name, points) for name, points in journeys.items()]
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    family: Family
+    role: str
+    next_action: str
+    due: date | None
+    overdue: bool
+
+
+def caseload(*, user, today: date) -> list[CaseloadRow]:
+    """My families, with their next due action, most urgent first."""
+    allocations = (
+        Allocation.objects.filter(worker=user, ended_at__isnull=True)
+        .select_related("family__locality", "family__base")
+        .annotate(
+            first_contact_due=Min(
+                "family__referrals__first_contact_due",
+                filter=Q(family__referrals__status=Referral.Status.ALLOCATED)
+                & Q(family__referrals__first_contact_at__isnull=True),
+            ),
+            children=Count("family__members", filter=Q(family__members__kind__in=["child", "unborn"]), distinct=True),
+        )
+    )
+    rows = []
+    for allocation in allocations:
+        due = allocation.first_contact_due
+        allocation.family.child_count = allocation.children
+        rows.append(
+            CaseloadRow(
+                family=allocation.family,
+                role=allocation.get_role_display(),
+                next_action="First contact" if due else "",
+                due=due,
+                overdue=bool(due and due < today),
+            )
+        )
+    far = today + timedelta(days=100000)
+    rows.sort(key=lambda row: (not row.overdue, row.due or far, row.family.reference))
+    return rows

@@ -14,9 +14,8 @@ from django.utils import timezone
 
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
-from ecfs.roles import Role, has_role
-
-from ..models import (
+from families.access import manages_family
+from families.models import (
     Assessment,
     Determinant,
     Family,
@@ -31,14 +30,10 @@ from ..models import (
     Review,
     SupportPlan,
 )
-from .households import managed_teams, open_lead_allocation
+from families.services.households import open_lead_allocation
 
 Status = SupportPlan.Status
 Stage = OutcomeAssessment.Stage
-
-
-def _is_family_manager(actor, family: Family) -> bool:
-    return has_role(actor, Role.MANAGER) and managed_teams(actor).filter(base_id=family.base_id).exists()
 
 
 def _locked(plan: SupportPlan) -> SupportPlan:
@@ -273,7 +268,7 @@ def plan_submit_for_activation(*, plan: SupportPlan, actor) -> SupportPlan:
 def _check_approver(plan: SupportPlan, actor) -> None:
     if plan.worker_id == actor.pk:
         raise ApplicationError("You cannot approve your own plan: ask another team manager.")
-    if not _is_family_manager(actor, plan.family):
+    if not manages_family(actor, plan.family):
         raise ApplicationError("Only a team manager of the family's base can approve plans.")
 
 
@@ -297,7 +292,7 @@ def plan_approve_activation(*, plan: SupportPlan, actor) -> SupportPlan:
 @transaction.atomic
 def plan_return_to_worker(*, plan: SupportPlan, reason: str, actor) -> SupportPlan:
     plan = _locked(plan)
-    if not _is_family_manager(actor, plan.family):
+    if not manages_family(actor, plan.family):
         raise ApplicationError("Only a team manager of the family's base can return plans.")
     if not reason.strip():
         raise ValidationError({"reason": "Say what needs to change"})

@@ -6,10 +6,8 @@ from django.utils import timezone
 
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
-from ecfs.roles import Role, has_role
-
-from ..models import ChildSeen, Contact, Family, Person, PlannedVisit, SafeguardingAction, SupportPlan
-from .households import managed_teams
+from families.access import manages_family
+from families.models import ChildSeen, Contact, Family, Person, PlannedVisit, SafeguardingAction, SupportPlan
 
 MAX_CONTACT_MINUTES = 12 * 60
 
@@ -108,7 +106,7 @@ def safeguarding_action_record(*, contact: Contact, action: str, notes: str, act
     contact = Contact.objects.select_for_update().select_related("family").get(pk=contact.pk)
     if not contact.safeguarding_concern:
         raise ApplicationError("No safeguarding concern was raised on this contact.")
-    if not (has_role(actor, Role.MANAGER) and managed_teams(actor).filter(base_id=contact.family.base_id).exists()):
+    if not manages_family(actor, contact.family):
         raise ApplicationError("Only a team manager of the family's base can record the safeguarding action.")
     if hasattr(contact, "safeguarding_action"):
         raise ApplicationError("The action on this concern has already been recorded.")

@@ -10,10 +10,13 @@ from ecfs.audit.services import audit_view
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 from ecfs.view_helpers import add_service_error, require_role
+from families import selectors
+from families.access import manages_family
+from families.models import FollowUp, SupportPlan
 
-from . import selectors, services, support_selectors
-from .models import FollowUp, SupportPlan
-from .support_forms import (
+from . import selectors as support_selectors
+from . import services
+from .forms import (
     AssessmentForm,
     ClosureForm,
     ContactForm,
@@ -27,10 +30,6 @@ from .support_forms import (
     SafeguardingActionForm,
     StartScoresForm,
 )
-
-
-def _is_manager_of(user, family) -> bool:
-    return has_role(user, Role.MANAGER) and family.base_id in selectors.managed_base_ids(user)
 
 
 def _run(request, form, call, *, success: str, redirect_to, template: str, context: dict):
@@ -99,7 +98,7 @@ def plan_new(request, reference):
 def plan_detail(request, uuid):
     plan = support_selectors.plan_detail(user=request.user, uuid=uuid)
     audit_view(actor=request.user, obj=plan, family=plan.family, what="a support plan")
-    is_manager = _is_manager_of(request.user, plan.family)
+    is_manager = manages_family(request.user, plan.family)
     follow_up = FollowUp.objects.filter(plan=plan).first()
     return render(
         request,
@@ -288,7 +287,7 @@ def contact_detail(request, uuid):
             "family": contact.family,
             "can_action": contact.safeguarding_concern
             and not hasattr(contact, "safeguarding_action")
-            and _is_manager_of(request.user, contact.family),
+            and manages_family(request.user, contact.family),
         },
     )
 

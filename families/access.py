@@ -1,0 +1,75 @@
+"""Who may see a family and who manages it: the one place these rules are written (DESIGN §2).
+
+Workers see the families they are allocated to, through their per-family guardian grants (a direct join on
+``FamilyUserObjectPermission``); team managers see every family of the bases whose teams they lead; a
+restricted family shows only to the people named on it; nobody else sees any family. Every selector, service,
+view and API endpoint asks these functions instead of restating the rules.
+
+``via`` names the relation from the model being filtered to its family (``"family"``, ``"plan__family"``); an
+empty ``via`` filters Family itself.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+
+from bases.selectors import managed_base_ids, manages_base
+from ecfs.roles import Role, has_role
+
+from .models import Family, FamilyUserObjectPermission
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def allocated_filter(user, via: str = "") -> Q:
+    """The families ``user`` holds a grant for as their allocated worker (lead or co-worker)."""
+    granted = FamilyUserObjectPermission.objects.filter(
+        content_object=OuterRef(f"{via}_id" if via else "pk"), user=user, permission__codename="view_family"
+    )
+    return Q(Exists(granted))
+
+
+def restriction_filter(user, via: str = "") -> Q:
+    """Keep restricted families only for their named users.
+
+    Through a relation (``via``) it is ``family_id NOT IN (the restricted families the user is not named on)``:
+    the few restricted families come from ``family_restricted_idx``, so a list of referrals or applications does
+    not join every family to read its flag (at county scale that join was a hash of 50,000 families on every
+    triage queue, landing page and API referral list). A null family is kept.
+    """
+    named = Family.restricted_to.through.objects.filter(family_id=OuterRef("pk"), user_id=user.pk)
+    if not via:
+        return Q(restricted=False) | Q(Exists(named))
+    hidden = Family.objects.filter(restricted=True).exclude(Exists(named)).values("pk")
+    return ~Q(**{f"{via}_id__in": hidden})
+
+
+def family_scope(user, via: str = "") -> Q:
+    """The filter for "families this user may see", on Family or (``via``) on anything that points to one."""
+    if not _active(user):
+        return Q(pk__in=[])
+    if via:
+        return Q(**{f"{via}__in": Family.objects.filter(family_scope(user)).values("pk")})
+    visible = Q(pk__in=[])
+    if has_role(user, Role.MANAGER):
+        visible |= Q(base_id__in=managed_base_ids(user))
+    if has_role(user, Role.WORKER):
+        visible |= allocated_filter(user)
+    return visible & restriction_filter(user)
+
+
+def manages_family(user, family: Family) -> bool:
+    """A team manager of the family's base: they allocate, restrict, approve and decide for it."""
+    return manages_base(user, family.base_id)
+
+
+def is_allocated(user, family: Family) -> bool:
+    """``user`` is the family's lead worker or a co-worker now."""
+    return family.allocations.filter(worker_id=user.pk, ended_at__isnull=True).exists()
+
+
+def address_visible(*, user, family: Family | None) -> bool:
+    """A withheld address shows only to the family's allocated workers and the managers of its base."""
+    if family is None or not family.address_withheld:
+        return True
+    return manages_family(user, family) or is_allocated(user, family)

@@ -6,12 +6,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from ecfs.privacy.models import SubjectAccessRequest
-from ecfs.privacy.services import subject_access_create, subject_access_redact, subject_access_release
-from ecfs.privacy.subject_access import third_parties
 from ecfs.roles import Role, group_name
 from families.models import Allocation, Family
 from families.services import protection
+from privacy.models import SubjectAccessRequest
+from privacy.services import subject_access_create, subject_access_redact, subject_access_release
+from privacy.subject_access import third_parties
 
 from .demo import DEMO_EMAIL_DOMAIN
 

@@ -11,7 +11,7 @@ admin.site.site_header = "ECFS Case configuration"
 admin.site.site_title = "ECFS Case"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("home.urls")),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("sign-in/code/", account_views.two_factor_verify, name="two-factor-verify"),
@@ -20,8 +20,6 @@ urlpatterns = [
     path(
         "account/two-factor/recovery-codes/", account_views.two_factor_recovery_codes, name="two-factor-recovery-codes"
     ),
-    path("county/", views.county, name="county"),
-    path("venues/", views.venue_list, name="venue-list"),
     path("", include("families.support.urls")),
     path("families/", include("families.urls")),
     path("referrals/", include("referrals.urls")),
@@ -30,7 +28,7 @@ urlpatterns = [
     path("returns/", include("reporting.urls")),
     path("api/", include("ecfs.api.urls")),
     path("audit/", include("ecfs.audit.urls")),
-    path("privacy/", include("ecfs.privacy.urls")),
+    path("privacy/", include("privacy.urls")),
     path("directory/", include("venues.directory_urls")),
     path("imports/", include("imports.urls")),
     path("healthz", views.healthz, name="healthz"),

@@ -102,7 +102,7 @@ class Family(TimeStampedModel):
     # A withheld address (someone hiding from a perpetrator) is shown only to the allocated workers and the
     # family's managers, and never leaves the system in a PDF, an export or a partner's API response.
     address_withheld = models.BooleanField(default=False, db_default=False)
-    # A legal hold stops the retention job anonymising the family (ecfs/privacy/retention.py).
+    # A legal hold stops the retention job anonymising the family (privacy/retention.py).
     legal_hold = models.BooleanField(default=False, db_default=False)
     legal_hold_reason = models.CharField(max_length=300, blank=True, default="", db_default="")
     anonymised_at = models.DateTimeField(null=True, blank=True)

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from ecfs.privacy.services import subject_access_create
+from privacy.services import subject_access_create
 from reporting.models import Return, ReturnRequest
 from tests.families.factories import draft_plan, home_visit
 from tests.integrations.factories import import_scenario

@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "ecfs",
     "ecfs.accounts",
     "ecfs.audit",
-    "ecfs.privacy",
+    "privacy",
     "bases",
     "venues",
     "families",
@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "support_fund",
     "reporting",
     "imports",
+    "home",
     "ecfs.api",
 ]
 
@@ -245,7 +246,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Retention (ecfs/privacy/retention.py): keep a family's records until the youngest child is this old...
+# Retention (privacy/retention.py): keep a family's records until the youngest child is this old...
 RETENTION_CHILD_AGE_YEARS = env.int("RETENTION_CHILD_AGE_YEARS", default=25)
 # ...or this many years after the end of the financial year in which the last plan closed, whichever is later.
 RETENTION_YEARS_AFTER_CLOSURE = env.int("RETENTION_YEARS_AFTER_CLOSURE", default=6)

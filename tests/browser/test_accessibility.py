@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from ecfs.privacy.services import subject_access_create
 from families.services import professional_add
+from privacy.services import subject_access_create
 from tests.families.factories import home_visit
 from tests.referrals.factories import accepted_referral
 from tests.support_fund.factories import application, budget, family_in_support

@@ -1,4 +1,4 @@
-"""Sign-in, landing pages and the rule that every page needs a signed-in user."""
+"""Sign-in and the rule that every page needs a signed-in user."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -82,31 +82,6 @@ def test_empty_sign_in_says_what_is_missing(client, db):
     assert "Enter your password" in html
 
 
-@pytest.mark.parametrize(
-    ("member", "heading", "role_label"),
-    [
-        ("worker", "Your work", "Family support worker"),
-        ("manager", "Your teams", "Team manager"),
-        ("commissioner", "County overview", "Commissioner"),
-        ("admin", "Configuration", "Service admin"),
-    ],
-)
-def test_each_role_lands_on_its_own_page(client, cast, member, heading, role_label):
-    user = getattr(cast, member)
-    client.force_login(user)
-    html = client.get(reverse("home")).content.decode()
-    assert f">{heading}<" in html
-    assert role_label in html
-    assert user.get_full_name() in html
-
-
-def test_manager_landing_lists_only_their_team(client, cast):
-    client.force_login(cast.manager)
-    html = client.get(reverse("home")).content.decode()
-    assert cast.worker.get_full_name() in html and cast.colleague.get_full_name() in html
-    assert cast.other_worker.get_full_name() not in html
-
-
 def test_only_admin_sees_configuration_link(client, cast):
     client.force_login(cast.admin)
     assert "Configuration" in client.get(reverse("county")).content.decode()
@@ -137,12 +112,3 @@ def test_unknown_page_is_a_govuk_404(client, cast):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
-
-
-def test_venue_filter_by_district_and_role(client, cast):
-    client.force_login(cast.worker)
-    html = client.get(reverse("venue-list"), {"district": "norwich", "role": "base"}).content.decode()
-    assert "3 venues" in html
-    assert "Earlham" in html and "Swaffham" not in html
-    # An unknown role is ignored rather than an error.
-    assert client.get(reverse("venue-list"), {"role": "nonsense"}).status_code == 200

@@ -10,9 +10,9 @@ from pypdf import PdfReader
 
 from ecfs.audit.models import AuditEvent
 from ecfs.errors import ApplicationError
-from ecfs.privacy import services
-from ecfs.privacy.models import SubjectAccessRequest
 from families.services import professional_add, protection
+from privacy import services
+from privacy.models import SubjectAccessRequest
 from tests.families.factories import home_visit
 from tests.referrals.factories import allocated_referral
 

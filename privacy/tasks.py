@@ -12,6 +12,7 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(
+    name="ecfs.privacy.tasks.apply_retention",  # the name it was registered under before the app moved
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=5,
     retry_backoff_max=300,

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ecfs.audit.models import REDACTED_SUMMARY, AuditEvent
-from ecfs.privacy import tasks
-from ecfs.privacy.retention import families_due, financial_year_end, keep_until
-from ecfs.privacy.services import retention_run
 from families.models import Contact, Family, Person, Professional
 from families.services import professional_add, protection
+from privacy import tasks
+from privacy.retention import families_due, financial_year_end, keep_until
+from privacy.services import retention_run
 from referrals.models import Referral, ReferralPerson
 from reporting.figures import compute_figures
 from reporting.periods import QUARTERLY, period_containing

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class PrivacyConfig(AppConfig):
-    name = "ecfs.privacy"
+    name = "privacy"
     label = "privacy"
     verbose_name = "Data protection"

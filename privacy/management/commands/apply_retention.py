@@ -3,8 +3,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from ecfs.privacy.retention import families_due
-from ecfs.privacy.services import retention_run
+from privacy.retention import families_due
+from privacy.services import retention_run
 
 
 class Command(BaseCommand):

@@ -1,0 +1,80 @@
+"""The pages that compose the domain apps: each role's landing page, and the county pages."""
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from bases import selectors as base_selectors
+from ecfs.roles import Role, primary_role
+from families import selectors as family_selectors
+from families.support import selectors as support_selectors
+from referrals import selectors as referral_selectors
+from venues import selectors as venue_selectors
+from venues.models import Venue
+
+
+@require_GET
+def home(request):
+    """Each role lands on its own page."""
+    role = primary_role(request.user)
+    context = {"role": role}
+    today = timezone.localdate()
+    if role == Role.MANAGER:
+        context["teams"] = base_selectors.teams_managed_by(user=request.user)
+        context["overview"] = referral_selectors.manager_overview(user=request.user, today=today)
+        context["workers"] = family_selectors.worker_caseloads(manager=request.user)
+        context["concerns"] = support_selectors.open_safeguarding_concerns(manager=request.user)
+        context["awaiting_approval"] = support_selectors.plans_awaiting_approval(manager=request.user)
+        context["overdue_reviews"] = support_selectors.reviews_overdue(manager=request.user, today=today)[:20]
+        template = "home/manager.html"
+    elif role == Role.WORKER:
+        profile = base_selectors.staff_profile_of(user=request.user)
+        caseload = support_selectors.caseload(user=request.user, today=today)
+        context["profile"] = profile
+        context["colleagues"] = base_selectors.team_colleagues(profile=profile) if profile else []
+        context["caseload_count"] = len(caseload)
+        context["overdue"] = [row for row in caseload if row.overdue]
+        template = "home/worker.html"
+    elif role == Role.COMMISSIONER:
+        context["districts"] = base_selectors.district_list()
+        context["localities"] = base_selectors.locality_list_by_need()[:10]
+        template = "home/commissioner.html"
+    elif role == Role.ADMIN:
+        context["counts"] = base_selectors.staff_counts()
+        context["bases"] = base_selectors.base_list()
+        template = "home/admin.html"
+    else:
+        template = "home/no_role.html"
+    return render(request, template, context)
+
+
+@require_GET
+def county(request):
+    return render(
+        request,
+        "county/county.html",
+        {
+            "districts": base_selectors.district_list(),
+            "bases": base_selectors.base_list(),
+            "localities": base_selectors.locality_list_by_need(),
+        },
+    )
+
+
+@require_GET
+def venue_list(request):
+    district = request.GET.get("district") or None
+    role = request.GET.get("role") or None
+    if role not in Venue.Role.values:
+        role = None
+    return render(
+        request,
+        "county/venues.html",
+        {
+            "venues": venue_selectors.venue_list(district_slug=district, role=role),
+            "districts": base_selectors.district_list(),
+            "roles": Venue.Role.choices,
+            "selected_district": district,
+            "selected_role": role,
+        },
+    )

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from bases.models import Base, StaffProfile, Team
-from bases.services import reference_data_load
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, group_name
+from reference.services import reference_data_load
 
 DEMO_PASSWORD = "ecfs-demo-2026"
 DEMO_EMAIL_DOMAIN = "ecfs.example"

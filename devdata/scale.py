@@ -49,7 +49,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from bases.models import Base, Locality, StaffProfile, Team
-from bases.services import reference_data_load
 from devdata.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES, refuse_unless_demo_key
 from ecfs.audit.models import AuditEvent
 from ecfs.roles import Role, group_name
@@ -73,6 +72,7 @@ from families.models import (
     SupportPlan,
 )
 from families.rules import name_key
+from reference.services import reference_data_load
 from referrals.models import Referral, ReferralPerson, Source, TriageDecision
 from support_fund.models import Application, ApplicationEvent, Budget, BudgetAdjustment, FundSource
 from venues.models import Attendance, Enrolment, GroupCourse, GroupProgramme, GroupSession, ParentMeasure, Venue

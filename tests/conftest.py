@@ -21,9 +21,9 @@ from django_otp.oath import TOTP, hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bases.models import Base, StaffProfile
-from bases.services import reference_data_load
 from ecfs.accounts.selectors import two_factor_enabled, two_factor_required
 from ecfs.roles import Role
+from reference.services import reference_data_load
 
 from .factories import TeamFactory, UserFactory, staff_member
 

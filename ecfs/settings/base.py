@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "support_fund",
     "reporting",
     "imports",
+    "reference",
     "home",
     "ecfs.api",
 ]

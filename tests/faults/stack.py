@@ -317,7 +317,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from bases.models import Base, StaffProfile, Team
-from bases.services import reference_data_load
+from reference.services import reference_data_load
 from ecfs.api.models import PartnerSystem, token_hash
 from ecfs.roles import Role, group_name
 

@@ -8,21 +8,20 @@ from pathlib import Path
 from django.db import models, transaction
 from django.utils.text import slugify
 
+from bases.models import Base, District, Locality
+from bases.need_index import childrens_need_index
 from ecfs.roles import role_groups_ensure
 from families.services import determinants_ensure
 from reporting.models import ContractBudgetLine
 from support_fund.models import FundSource
 from venues.models import Venue
 
-from .models import Base, District, Locality
-from .need_index import childrens_need_index
-
 # Outside contributions are spent before the council's allocation (report §2.6.10: a charity's appeal fund).
 FUND_SOURCES = (
     ("Charity appeal fund", FundSource.Kind.EXTERNAL, 10),
     ("Council allocation", FundSource.Kind.COUNCIL, 20),
 )
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "ecfs" / "reference_data"
+REFERENCE_DIR = Path(__file__).resolve().parent / "data"
 OTHER_LOCALITY = "Other"
 ROLE_FROM_REPORT = {
     "base": Venue.Role.BASE,

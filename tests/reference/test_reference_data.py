@@ -3,7 +3,7 @@ import csv
 import pytest
 
 from bases.models import Base, District, Locality
-from bases.services import REFERENCE_DIR, reference_data_load
+from reference.services import REFERENCE_DIR, reference_data_load
 from reporting.models import ContractBudgetLine
 from venues.models import Venue
 

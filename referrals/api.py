@@ -10,18 +10,19 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
 from bases.models import District, Locality
-from ecfs.api.fields import DateField, DateTimeField, DeterminantField, ScopedReferenceField
+from ecfs.api.fields import DateField, DateTimeField, ScopedReferenceField
 from ecfs.api.filters import IsoDateTimeFilter
 from ecfs.api.permissions import PartnerRateThrottle, PartnerSystemOnly
-from ecfs.api.services import partner_referral_create
 from ecfs.api.views import ApiViewMixin, StaffViewSet, fields_named, whole_request_is
 from families.access import address_visible
+from families.api_fields import DeterminantField
 from families.models import Person
 from families.rules import validate_person_dates
 from families.validators import normalise_postcode, validate_uk_postcode
 
 from . import services
 from .models import Referral, ReferralPerson, Source, TriageDecision
+from .partner import partner_referral_create
 from .selectors import referral_list
 
 # Serializers -----------------------------------------------------------------------------------

@@ -6,10 +6,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.response import Response
 
-from ecfs.api.fields import AmountField, DeterminantField
+from ecfs.api.fields import AmountField
 from ecfs.api.views import StaffViewSet
 from ecfs.audit.services import audit_view
 from families.api import family_field
+from families.api_fields import DeterminantField
 
 from . import services
 from .models import Application

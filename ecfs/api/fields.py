@@ -1,7 +1,8 @@
 """Serializer fields that look objects up *within what the caller may see*, by reference, uuid or code, and
 input fields that accept exactly what their schema says (dates, date-times, amounts of money).
 
-An object outside the caller's scope gets the same message as one that does not exist.
+An object outside the caller's scope gets the same message as one that does not exist. (The determinant field is
+``families.api_fields.DeterminantField``.)
 """
 
 import re
@@ -9,12 +10,7 @@ import re
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from families.determinants import DETERMINANTS
-from families.models import Determinant
-
 from .dates import DATE_MESSAGE, DATE_SCHEMA, DATE_TIME_MESSAGE, DATE_TIME_SCHEMA, parse_date, parse_date_time
-
-DETERMINANT_CODES = [code for code, _name, _impact in DETERMINANTS]
 
 
 class _Scoped:
@@ -44,23 +40,6 @@ class ScopedReferenceField(_Scoped, serializers.CharField):
 
 class ScopedUUIDField(_Scoped, serializers.UUIDField):
     """An object by its uuid."""
-
-
-class DeterminantField(serializers.ChoiceField):
-    """A determinant of the three impact statements, by its stable code."""
-
-    def __init__(self, **kwargs):
-        super().__init__(choices=DETERMINANT_CODES, **kwargs)
-
-    def to_internal_value(self, data):
-        code = super().to_internal_value(data)
-        determinant = Determinant.objects.filter(code=code).first()
-        if determinant is None:  # reference data not loaded
-            self.fail("invalid_choice", input=code)
-        return determinant
-
-    def to_representation(self, value):
-        return getattr(value, "code", value)
 
 
 @extend_schema_field(DATE_TIME_SCHEMA)

@@ -1,4 +1,4 @@
-"""Writes for partner systems: tokens, and referrals they send."""
+"""Writes for partner systems: their tokens. (The referrals they send: ``referrals.partner``.)"""
 
 import secrets
 
@@ -7,10 +7,8 @@ from django.utils import timezone
 
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
-from referrals.models import Referral
-from referrals.services import referral_create
 
-from .models import PartnerReferral, PartnerSystem, token_hash
+from .models import PartnerSystem, token_hash
 
 TOKEN_PREFIX = "ecfsp_"  # noqa: S105 (a label that makes leaked tokens recognisable, not a secret)
 
@@ -38,22 +36,3 @@ def partner_system_revoke(*, partner: PartnerSystem) -> PartnerSystem:
         partner.save(update_fields=["is_active", "revoked_at"])
         audit_record(actor=None, action="api.partner_revoked", obj=partner, summary=f"Token of {partner} revoked")
     return partner
-
-
-@transaction.atomic
-def partner_referral_create(*, partner: PartnerSystem, **fields) -> Referral:
-    """A referral sent by a partner system: routed like any other, recorded by no one, linked to the partner."""
-    referral = referral_create(
-        actor=None,
-        received_at=timezone.now(),
-        received_via=Referral.ReceivedVia.PARTNER_SYSTEM,
-        **fields,
-    )
-    PartnerReferral.objects.create(partner=partner, referral=referral)
-    audit_record(
-        actor=None,
-        action="referral.partner_received",
-        obj=referral,
-        summary=f"Referral {referral.reference} sent by {partner.name}",
-    )
-    return referral

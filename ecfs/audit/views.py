@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from ecfs.roles import Role
 from ecfs.view_helpers import require_role
-from families.selectors import family_list
 
 from . import selectors
 from .forms import AuditSearchForm
 from .models import AuditEvent
 from .services import audit_record
+from .visibility import visible_family_ids
 
 PAGE_SIZE = 50
 EXPORT_CHUNK_SIZE = 2000
@@ -40,7 +40,7 @@ def _form_of(request) -> AuditSearchForm:
 
 def _visible_family_ids(user) -> set[int]:
     """The families whose audit details the viewer may read: those they may see as a manager or worker."""
-    return set(family_list(user=user).values_list("pk", flat=True))
+    return visible_family_ids(user)
 
 
 def audit_search(request):

@@ -298,7 +298,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "referrals.models.Referral.Status",
         "ApplicationStatusEnum": "support_fund.models.Application.Status",
         "SessionStatusEnum": "venues.models.GroupSession.Status",
-        "DeterminantEnum": "ecfs.api.fields.DETERMINANT_CODES",
+        "DeterminantEnum": "families.api_fields.DETERMINANT_CODES",
     },
 }
 

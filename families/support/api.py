@@ -13,11 +13,12 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ecfs.api.fields import DateField, DateTimeField, DeterminantField, ScopedReferenceField, ScopedUUIDField
+from ecfs.api.fields import DateField, DateTimeField, ScopedReferenceField, ScopedUUIDField
 from ecfs.api.filters import BooleanFilter, IsoDateTimeFilter
 from ecfs.api.views import StaffViewSet, fields_named, whole_request_is
 from ecfs.audit.services import audit_view
 from families.api import family_field
+from families.api_fields import DeterminantField
 from families.models import (
     ChildSeen,
     Contact,

@@ -182,7 +182,7 @@ def connection_kept():
 
 @pytest.fixture(params=["worker", "manager", "partner"])
 def api_schema(request, cast, scenario):
-    from ecfs.api.services import partner_referral_create
+    from referrals.partner import partner_referral_create
     from tests.api.test_writes import _referral_body
 
     partner, token = partner_system_create(name="Health visiting service")

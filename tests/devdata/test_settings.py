@@ -9,12 +9,21 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 
 import pytest
 
 from ecfs.settings.base import BASE_DIR
 
-SHIPPED_PACKAGES = ["ecfs", "bases", "families", "referrals", "venues", "support_fund", "reporting", "imports"]
+
+def _shipped_packages() -> list[str]:
+    """The top-level packages pyproject.toml ships (``[tool.setuptools.packages.find] include``)."""
+    with open(BASE_DIR / "pyproject.toml", "rb") as handle:
+        include = tomllib.load(handle)["tool"]["setuptools"]["packages"]["find"]["include"]
+    return sorted({pattern.rstrip("*").rstrip(".") for pattern in include})
+
+
+SHIPPED_PACKAGES = _shipped_packages()
 # Modules a shipped module must not import (nor anything under them).
 FORBIDDEN = ("devdata", "unittest.mock", "mock", "time_machine")
 REAL_KEY = "k3v9-" + "x" * 60
@@ -64,6 +73,13 @@ def _imports(tree: ast.AST) -> list[tuple[int, str]]:
             found.append((node.lineno, node.module))
             found += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names]
     return found
+
+
+def test_devdata_is_not_a_shipped_package():
+    assert "devdata" not in SHIPPED_PACKAGES
+    assert {"ecfs", "bases", "families", "referrals", "venues", "support_fund", "reporting", "imports"} <= set(
+        SHIPPED_PACKAGES
+    )
 
 
 def test_no_shipped_module_imports_devdata_or_mock():

@@ -11,8 +11,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from ecfs.api.fields import DateField, ScopedReferenceField
-from ecfs.api.views import StaffViewSet
-from ecfs.audit.services import audit_view
+from ecfs.api.views import AuditedRetrieveMixin, StaffViewSet
 
 from . import services
 from .models import (
@@ -143,10 +142,11 @@ class PersonFilter(django_filters.FilterSet):
     list=extend_schema(summary="Families the caller works with"),
     retrieve=extend_schema(summary="One family, with its members (the view is audited)"),
 )
-class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffViewSet):
+class FamilyViewSet(mixins.ListModelMixin, AuditedRetrieveMixin, StaffViewSet):
     """Families: a worker's allocated families, a team manager's bases' families; nobody else's."""
 
     serializer_class = FamilySerializer
+    audit_what = "the family record (API)"
     filterset_class = FamilyFilter
     lookup_field = "reference"
 
@@ -158,10 +158,8 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffViewS
             .order_by("reference")
         )
 
-    def retrieve(self, request, *args, **kwargs):
-        family = self.get_object()
-        audit_view(actor=request.user, obj=family, family=family, what="the family record (API)")
-        return Response(self.output(FamilySerializer, family))
+    def audited_family(self, obj):
+        return obj
 
 
 @extend_schema_view(

@@ -1,14 +1,14 @@
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from functools import partial
+
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from ecfs.audit.services import audit_view
-from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
-from ecfs.view_helpers import add_service_error
+from ecfs.view_helpers import form_post
 
 from . import selectors, services
 from .access import manages_family
@@ -59,22 +59,22 @@ def family_detail(request, reference):
 
 
 def _form_page(request, family, form, template, success_message, save, **context):
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form)
-        except (ValidationError, ApplicationError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, success_message)
-            return redirect("family-detail", reference=family.reference)
-    status = 400 if request.method == "POST" else 200
-    return render(request, template, {"family": family, "form": form, **context}, status=status)
+    """A form on one family: back to the family's page when it saves."""
+    return form_post(
+        request,
+        form,
+        call=save,
+        success=success_message,
+        redirect_to=redirect("family-detail", reference=family.reference),
+        template=template,
+        context={"family": family, **context},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def family_edit(request, reference):
     family = selectors.family_get(user=request.user, reference=reference)
-    form = CharacteristicsForm(request.POST or None, instance=family)
+    form = partial(CharacteristicsForm, instance=family)
     if request.method == "POST":
         # ModelForm validation writes onto the instance; re-read so the service compares against the database.
         family = selectors.family_get(user=request.user, reference=reference)
@@ -91,7 +91,7 @@ def family_edit(request, reference):
 @require_http_methods(["GET", "POST"])
 def member_add(request, reference):
     family = selectors.family_get(user=request.user, reference=reference)
-    form = PersonForm(request.POST or None)
+    form = PersonForm
     return _form_page(
         request,
         family,
@@ -105,7 +105,7 @@ def member_add(request, reference):
 @require_http_methods(["GET", "POST"])
 def professional_add(request, reference):
     family = selectors.family_get(user=request.user, reference=reference)
-    form = ProfessionalForm(request.POST or None)
+    form = ProfessionalForm
     return _form_page(
         request,
         family,
@@ -127,7 +127,7 @@ def _manager_family(request, reference):
 def family_reallocate(request, reference):
     family = _manager_family(request, reference)
     workers = list(selectors.worker_caseloads(manager=request.user))
-    form = WorkerChoiceForm(request.POST or None, workers=workers, reason_required=True)
+    form = partial(WorkerChoiceForm, workers=workers, reason_required=True)
     return _form_page(
         request,
         family,
@@ -144,7 +144,7 @@ def family_reallocate(request, reference):
 def family_add_co_worker(request, reference):
     family = _manager_family(request, reference)
     workers = list(selectors.worker_caseloads(manager=request.user))
-    form = WorkerChoiceForm(request.POST or None, workers=workers)
+    form = partial(WorkerChoiceForm, workers=workers)
     return _form_page(
         request,
         family,
@@ -162,7 +162,7 @@ def family_restrict(request, reference):
     family = _manager_family(request, reference)
     candidates = sorted(protection.restriction_candidates(family), key=lambda u: (u.last_name, u.first_name))
     initial = {"named": [str(pk) for pk in family.restricted_to.values_list("pk", flat=True)]}
-    form = RestrictionForm(request.POST or None, candidates=candidates, initial=initial)
+    form = partial(RestrictionForm, candidates=candidates, initial=initial)
     return _form_page(
         request,
         family,
@@ -176,8 +176,11 @@ def family_restrict(request, reference):
 
 
 def _reason_page(request, family, *, title, hint, button, success_message, save):
-    form = ReasonForm(request.POST or None)
-    form.fields["reason"].help_text = hint
+    def form(**kwargs):
+        built = ReasonForm(**kwargs)
+        built.fields["reason"].help_text = hint
+        return built
+
     return _form_page(
         request, family, form, "families/reason_form.html", success_message, save, title=title, button=button
     )

@@ -1,13 +1,13 @@
 """The imports pages: service admins upload a previous provider's CSV; team managers decide on possible duplicates."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
+from functools import partial
+
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role
-from ecfs.view_helpers import add_service_error, require_role
+from ecfs.view_helpers import add_service_error, form_post, require_role
 from families.selectors import family_list
 
 from . import selectors, services
@@ -99,25 +99,25 @@ def review_detail(request, uuid):
         candidate.hidden = candidate.restricted and not candidate.visible
         candidate.matched_on = ", ".join(review.matched_on.get(candidate.reference, []))
     linkable = [c for c in candidates if not c.hidden]
-    form = ReviewDecisionForm(request.POST or None, references=[c.reference for c in linkable])
-    if request.method == "POST" and review.is_pending and form.is_valid():
+
+    def decide(form):
+        if not review.is_pending:
+            raise ApplicationError("This row has already been decided.")
         family = next((c for c in linkable if c.reference == form.cleaned_data.get("family")), None)
-        try:
-            record = services.import_review_decide(
-                review=review,
-                decision=form.cleaned_data["decision"],
-                notes=form.cleaned_data["notes"],
-                family=family if form.cleaned_data["decision"] == ImportReview.Status.SAME_FAMILY else None,
-                actor=request.user,
-            )
-        except (ValidationError, ApplicationError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Decision recorded for {review.previous_provider} {review.previous_id}.")
-            return redirect("family-detail", reference=record.family.reference)
-    return render(
+        return services.import_review_decide(
+            review=review,
+            decision=form.cleaned_data["decision"],
+            notes=form.cleaned_data["notes"],
+            family=family if form.cleaned_data["decision"] == ImportReview.Status.SAME_FAMILY else None,
+            actor=request.user,
+        )
+
+    return form_post(
         request,
-        "imports/review.html",
-        {"review": review, "people": _row_people(review.row), "candidates": candidates, "form": form},
-        status=400 if request.method == "POST" else 200,
+        partial(ReviewDecisionForm, references=[c.reference for c in linkable]),
+        call=decide,
+        success=f"Decision recorded for {review.previous_provider} {review.previous_id}.",
+        redirect_to=lambda record: redirect("family-detail", reference=record.family.reference),
+        template="imports/review.html",
+        context={"review": review, "people": _row_people(review.row), "candidates": candidates},
     )

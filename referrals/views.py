@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -8,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bases.models import Base, District
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role
-from ecfs.view_helpers import add_service_error, require_role
+from ecfs.view_helpers import add_service_error, form_post, require_role
 from families.access import address_visible
 from families.selectors import duplicate_candidate_rows, duplicate_candidates, worker_caseloads
 
@@ -22,20 +24,22 @@ QUEUE_PAGE_SIZE = 50
 @require_http_methods(["GET", "POST"])
 def referral_new(request):
     require_role(request.user, Role.WORKER, Role.MANAGER)
-    form = ReferralForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral = services.referral_create(actor=request.user, **form.service_kwargs())
-        except (ValidationError, ApplicationError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request, f"Referral {referral.reference} recorded and sent to {referral.routed_team} for triage."
-            )
-            if selectors.referral_list(user=request.user).filter(pk=referral.pk).exists():
-                return redirect("referral-detail", uuid=referral.uuid)
-            return redirect("home")
-    return render(request, "referrals/new.html", {"form": form})
+
+    def next_page(referral):
+        if selectors.referral_list(user=request.user).filter(pk=referral.pk).exists():
+            return redirect("referral-detail", uuid=referral.uuid)
+        return redirect("home")
+
+    return form_post(
+        request,
+        ReferralForm,
+        call=lambda form: services.referral_create(actor=request.user, **form.service_kwargs()),
+        success=lambda referral: (
+            f"Referral {referral.reference} recorded and sent to {referral.routed_team} for triage."
+        ),
+        redirect_to=next_page,
+        template="referrals/new.html",
+    )
 
 
 def _queue_filters(request) -> selectors.QueueFilters:
@@ -153,19 +157,17 @@ def referral_allocate(request, uuid):
     require_role(request.user, Role.MANAGER)
     referral = selectors.referral_get(user=request.user, uuid=uuid)
     workers = list(worker_caseloads(manager=request.user))
-    form = AllocationForm(request.POST or None, workers=workers)
-    if request.method == "POST" and form.is_valid():
-        try:
-            allocation = services.referral_allocate(
-                referral=referral, worker=form.cleaned_data["worker"], actor=request.user
-            )
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"{referral.family.reference} allocated to {allocation.worker.get_full_name()}.")
-            return redirect("family-detail", reference=referral.family.reference)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "referrals/allocate.html", {"referral": referral, "form": form}, status=status)
+    return form_post(
+        request,
+        partial(AllocationForm, workers=workers),
+        call=lambda form: services.referral_allocate(
+            referral=referral, worker=form.cleaned_data["worker"], actor=request.user
+        ),
+        success=lambda allocation: f"{referral.family.reference} allocated to {allocation.worker.get_full_name()}.",
+        redirect_to=lambda _: redirect("family-detail", reference=referral.family.reference),
+        template="referrals/allocate.html",
+        context={"referral": referral},
+    )
 
 
 @require_POST

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
-from ecfs.view_helpers import add_service_error
+from ecfs.view_helpers import form_post
 
 from . import selectors, services
 from .forms import GenerateForm
@@ -23,25 +23,22 @@ def _require_returns(user):
 def return_list(request):
     _require_returns(request.user)
     can_generate = services.can_generate(request.user)
-    form = GenerateForm(request.POST or None) if can_generate else None
-    if request.method == "POST":
-        if not can_generate:
-            raise PermissionDenied("Only team managers and service admins can generate returns.")
-        if form.is_valid():
-            try:
-                job = services.return_request(
-                    kind=form.cleaned_data["kind"], label=form.period_label(), actor=request.user
-                )
-            except ApplicationError as error:
-                add_service_error(form, error)
-            else:
-                return redirect("return-progress", uuid=job.uuid)
     returns = selectors.return_list(user=request.user).select_related("submitted_by")
-    return render(
+    context = {"returns": returns, "can_generate": can_generate}
+    if not can_generate:
+        if request.method == "POST":
+            raise PermissionDenied("Only team managers and service admins can generate returns.")
+        return render(request, "reporting/list.html", {**context, "form": None})
+    return form_post(
         request,
-        "reporting/list.html",
-        {"returns": returns, "form": form, "can_generate": can_generate},
-        status=400 if request.method == "POST" else 200,
+        GenerateForm,
+        call=lambda form: services.return_request(
+            kind=form.cleaned_data["kind"], label=form.period_label(), actor=request.user
+        ),
+        success=None,
+        redirect_to=lambda job: redirect("return-progress", uuid=job.uuid),
+        template="reporting/list.html",
+        context=context,
     )
 
 

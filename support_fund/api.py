@@ -7,8 +7,7 @@ from rest_framework import mixins, serializers
 from rest_framework.response import Response
 
 from ecfs.api.fields import AmountField
-from ecfs.api.views import StaffViewSet
-from ecfs.audit.services import audit_view
+from ecfs.api.views import AuditedRetrieveMixin, StaffViewSet
 from families.api import family_field
 from families.api_fields import DeterminantField
 
@@ -100,10 +99,11 @@ class ApplicationFilter(django_filters.FilterSet):
         responses={201: ApplicationSerializer},
     ),
 )
-class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffViewSet):
+class ApplicationViewSet(mixins.ListModelMixin, AuditedRetrieveMixin, StaffViewSet):
     """Family support fund applications: draft → submitted → approved or declined → paid."""
 
     serializer_class = ApplicationSerializer
+    audit_what = "a fund application (API)"
     filterset_class = ApplicationFilter
     lookup_field = "uuid"
 
@@ -114,11 +114,6 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Staff
             .prefetch_related("goals__determinant")
             .order_by("-created_at", "pk")
         )
-
-    def retrieve(self, request, *args, **kwargs):
-        application = self.get_object()
-        audit_view(actor=request.user, obj=application, family=application.family, what="a fund application (API)")
-        return Response(self.output(ApplicationSerializer, application))
 
     def create(self, request):
         data = self.validated(ApplicationInputSerializer)

@@ -1,4 +1,5 @@
 import csv
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ecfs.audit.services import audit_view
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
-from ecfs.view_helpers import add_service_error, require_role
+from ecfs.view_helpers import add_service_error, form_post, require_role
 from families.access import manages_family
 from families.selectors import family_get
 
@@ -32,24 +33,21 @@ def apply(request, reference):
     require_role(request.user, Role.WORKER, Role.MANAGER)
     family = family_get(user=request.user, reference=reference)
     plan = services._active_plan(family)
-    form = ApplicationForm(request.POST or None, plan=plan)
-    if plan is not None and request.method == "POST" and form.is_valid():
-        try:
-            application = services.application_create(
-                family=family,
-                actor=request.user,
-                submit="save_draft" not in request.POST,
-                **form.cleaned_data,
-            )
-        except (ValidationError, ApplicationError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request, f"Application {application.reference} {application.get_status_display().lower()}."
-            )
-            return redirect("fund-application", uuid=application.uuid)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "fund/apply.html", {"family": family, "plan": plan, "form": form}, status=status)
+    context = {"family": family, "plan": plan}
+    if plan is None:  # the page explains why there is no form; a POST is refused
+        status = 400 if request.method == "POST" else 200
+        return render(request, "fund/apply.html", {**context, "form": ApplicationForm(plan=None)}, status=status)
+    return form_post(
+        request,
+        partial(ApplicationForm, plan=plan),
+        call=lambda form: services.application_create(
+            family=family, actor=request.user, submit="save_draft" not in request.POST, **form.cleaned_data
+        ),
+        success=lambda application: f"Application {application.reference} {application.get_status_display().lower()}.",
+        redirect_to=lambda application: redirect("fund-application", uuid=application.uuid),
+        template="fund/apply.html",
+        context=context,
+    )
 
 
 def _detail(request, application, **forms):
@@ -183,20 +181,14 @@ def export_csv(request):
 @require_http_methods(["GET", "POST"])
 def budgets(request):
     require_role(request.user, Role.ADMIN)
-    form = BudgetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.budget_create(actor=request.user, **form.cleaned_data)
-        except (ValidationError, ApplicationError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Budget created.")
-            return redirect("fund-budgets")
-    return render(
+    return form_post(
         request,
-        "fund/budgets.html",
-        {"form": form, "budgets": Budget.objects.select_related("source", "district")},
-        status=400 if request.method == "POST" else 200,
+        BudgetForm,
+        call=lambda form: services.budget_create(actor=request.user, **form.cleaned_data),
+        success="Budget created.",
+        redirect_to="fund-budgets",
+        template="fund/budgets.html",
+        context={"budgets": Budget.objects.select_related("source", "district")},
     )
 
 
@@ -204,18 +196,12 @@ def budgets(request):
 def budget_adjust(request, uuid):
     require_role(request.user, Role.ADMIN)
     budget = get_object_or_404(Budget.objects.select_related("source", "district"), uuid=uuid)
-    form = AdjustmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.budget_adjust(budget=budget, actor=request.user, **form.cleaned_data)
-        except (ValidationError, ApplicationError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Budget adjusted.")
-            return redirect("fund-budgets")
-    return render(
+    return form_post(
         request,
-        "fund/adjust.html",
-        {"form": form, "budget": budget, "adjustments": budget.adjustments.select_related("created_by")},
-        status=400 if request.method == "POST" else 200,
+        AdjustmentForm,
+        call=lambda form: services.budget_adjust(budget=budget, actor=request.user, **form.cleaned_data),
+        success="Budget adjusted.",
+        redirect_to="fund-budgets",
+        template="fund/adjust.html",
+        context={"budget": budget, "adjustments": budget.adjustments.select_related("created_by")},
     )

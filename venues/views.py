@@ -1,6 +1,7 @@
 """Group programmes: the catalogue, courses, sessions, enrolment, registers and parents' measures."""
 
 from datetime import datetime
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bases.models import StaffProfile
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role
-from ecfs.view_helpers import add_service_error, require_role
+from ecfs.view_helpers import add_service_error, form_post, require_role
 from families.selectors import family_list
 
 from . import selectors, services
@@ -61,20 +62,20 @@ def course_new(request):
         .select_related("user")
         .order_by("user__first_name", "user__last_name")
     ]
-    form = CourseForm(
-        request.POST or None,
-        programmes=list(selectors.programme_list(active_only=True)),
-        teams=teams,
-        venues=list(selectors.group_venue_list()),
-        staff=staff,
+    return form_post(
+        request,
+        partial(
+            CourseForm,
+            programmes=list(selectors.programme_list(active_only=True)),
+            teams=teams,
+            venues=list(selectors.group_venue_list()),
+            staff=staff,
+        ),
+        call=lambda form: services.course_create(actor=request.user, **form.cleaned_data),
+        success=lambda course: f"Course set up with {course.programme.sessions_count} sessions.",
+        redirect_to=lambda course: redirect("group-course-detail", course.uuid),
+        template="venues/course_form.html",
     )
-    if request.method == "POST" and form.is_valid():
-        created = []
-        if _save(form, lambda data: created.append(services.course_create(actor=request.user, **data))):
-            messages.success(request, f"Course set up with {created[0].programme.sessions_count} sessions.")
-            return redirect("group-course-detail", created[0].uuid)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "venues/course_form.html", {"form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -88,20 +89,19 @@ def course_facilitators(request, uuid):
         .select_related("user")
         .order_by("user__first_name", "user__last_name")
     ]
-    form = FacilitatorsForm(
-        request.POST if request.method == "POST" else None,
-        staff=staff,
-        initial={"facilitators": [str(pk) for pk in course.facilitators.values_list("pk", flat=True)]},
+    return form_post(
+        request,
+        partial(
+            FacilitatorsForm,
+            staff=staff,
+            initial={"facilitators": [str(pk) for pk in course.facilitators.values_list("pk", flat=True)]},
+        ),
+        call=lambda form: services.course_facilitators_set(course=course, actor=request.user, **form.cleaned_data),
+        success="Facilitators changed.",
+        redirect_to=redirect("group-course-detail", course.uuid),
+        template="venues/facilitators.html",
+        context={"course": course},
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(form, lambda data: services.course_facilitators_set(course=course, actor=request.user, **data))
-    ):
-        messages.success(request, "Facilitators changed.")
-        return redirect("group-course-detail", course.uuid)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "venues/facilitators.html", {"course": course, "form": form}, status=status)
 
 
 @require_GET
@@ -211,36 +211,32 @@ def session_register(request, uuid):
         initial["walk_in_families"] = ", ".join(
             f.reference for f in selectors.walk_in_families(session=session, user=request.user)
         )
-    form = RegisterForm(
-        request.POST if request.method == "POST" else None,
-        initial=initial,
-        lines=lines,
-        universal=course.is_universal,
-        families_lookup=_families_lookup(request.user),
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(
-            form,
-            lambda data: services.register_take(
-                session=session,
-                actor=request.user,
-                attended=set(data.get("attended", [])),
-                walk_in_adults=data.get("walk_in_adults", 0),
-                walk_in_children=data.get("walk_in_children", 0),
-                walk_in_families=data.get("walk_in_families", []),
-            ),
+
+    def take(form):
+        data = form.cleaned_data
+        return services.register_take(
+            session=session,
+            actor=request.user,
+            attended=set(data.get("attended", [])),
+            walk_in_adults=data.get("walk_in_adults", 0),
+            walk_in_children=data.get("walk_in_children", 0),
+            walk_in_families=data.get("walk_in_families", []),
         )
-    ):
-        messages.success(request, f"Register saved for session {session.number}.")
-        return redirect("group-course-detail", course.uuid)
-    status = 400 if request.method == "POST" else 200
-    return render(
+
+    return form_post(
         request,
-        "venues/register.html",
-        {"session": session, "course": course, "lines": lines, "form": form, "too_early": too_early},
-        status=status,
+        partial(
+            RegisterForm,
+            initial=initial,
+            lines=lines,
+            universal=course.is_universal,
+            families_lookup=_families_lookup(request.user),
+        ),
+        call=take,
+        success=f"Register saved for session {session.number}.",
+        redirect_to=redirect("group-course-detail", course.uuid),
+        template="venues/register.html",
+        context={"session": session, "course": course, "lines": lines, "too_early": too_early},
     )
 
 
@@ -251,27 +247,17 @@ def enrolment_measures(request, uuid):
         raise PermissionDenied(services.TAKES_REGISTER_ONLY)
     selectors.label_enrolled(user=request.user, items=[enrolment], names_visible=True)
     measures = list(enrolment.measures.order_by("stage").select_related("recorded_by"))
-    form = ParentMeasureForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(
-            form,
-            lambda data: services.parent_measure_record(enrolment=enrolment, actor=request.user, **data),
-        )
-    ):
-        messages.success(request, f"Measures saved for {enrolment.shown_name}.")
-        return redirect("group-course-detail", enrolment.course.uuid)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return form_post(
         request,
-        "venues/measures.html",
-        {
+        ParentMeasureForm,
+        call=lambda form: services.parent_measure_record(enrolment=enrolment, actor=request.user, **form.cleaned_data),
+        success=f"Measures saved for {enrolment.shown_name}.",
+        redirect_to=redirect("group-course-detail", enrolment.course.uuid),
+        template="venues/measures.html",
+        context={
             "enrolment": enrolment,
             "course": enrolment.course,
             "measures": measures,
-            "form": form,
             "can_measure": enrolment.course.is_targeted and enrolment.person.kind in services.MEASURED_KINDS,
         },
-        status=status,
     )

@@ -7,7 +7,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.response import Response
+
+from ecfs.audit.services import audit_view
 
 from .permissions import FrontLineStaff, SignedInStaff
 
@@ -67,6 +70,24 @@ class StaffViewSet(ApiViewMixin, viewsets.GenericViewSet):
 
     def output(self, serializer_class, instance, **kwargs):
         return serializer_class(instance, context=self.get_serializer_context(), **kwargs).data
+
+
+class AuditedRetrieveMixin(mixins.RetrieveModelMixin):
+    """``retrieve`` that records the view in the family's audit trail (``Viewed <audit_what>``) before answering.
+
+    Set ``audit_what`` (e.g. ``"a support plan (API)"``); the family is ``obj.family`` unless ``audited_family``
+    is overridden (a family's own viewset returns the object itself).
+    """
+
+    audit_what: str
+
+    def audited_family(self, obj):
+        return obj.family
+
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()
+        audit_view(actor=request.user, obj=obj, family=self.audited_family(obj), what=self.audit_what)
+        return Response(self.get_serializer(obj).data)
 
 
 class SchemaView(ApiViewMixin, SpectacularAPIView):

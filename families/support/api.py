@@ -15,8 +15,7 @@ from rest_framework.response import Response
 
 from ecfs.api.fields import DateField, DateTimeField, ScopedReferenceField, ScopedUUIDField
 from ecfs.api.filters import BooleanFilter, IsoDateTimeFilter
-from ecfs.api.views import StaffViewSet, fields_named, whole_request_is
-from ecfs.audit.services import audit_view
+from ecfs.api.views import AuditedRetrieveMixin, StaffViewSet, fields_named, whole_request_is
 from families.api import family_field
 from families.api_fields import DeterminantField
 from families.models import (
@@ -250,10 +249,11 @@ def _outcome_errors(error: DjangoValidationError) -> dict[str, list[str]]:
         responses={201: PlanSerializer},
     ),
 )
-class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffViewSet):
+class PlanViewSet(mixins.ListModelMixin, AuditedRetrieveMixin, StaffViewSet):
     """Support plans (one-to-one or group): draft → active → closed, with goals tied to determinants."""
 
     serializer_class = PlanSerializer
+    audit_what = "a support plan (API)"
     filterset_class = PlanFilter
     lookup_field = "uuid"
 
@@ -264,11 +264,6 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffViewSet
             .prefetch_related(Prefetch("goals", queryset=Goal.objects.select_related("determinant")))
             .order_by("-created_at", "pk")
         )
-
-    def retrieve(self, request, *args, **kwargs):
-        plan = self.get_object()
-        audit_view(actor=request.user, obj=plan, family=plan.family, what="a support plan (API)")
-        return Response(self.output(PlanSerializer, plan))
 
     def create(self, request):
         data = self.validated(PlanInputSerializer)
@@ -332,10 +327,11 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffViewSet
         responses={201: ContactSerializer},
     ),
 )
-class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffViewSet):
+class ContactViewSet(mixins.ListModelMixin, AuditedRetrieveMixin, StaffViewSet):
     """The contact log: visits, calls and messages, newest first."""
 
     serializer_class = ContactSerializer
+    audit_what = "a contact record (API)"
     filterset_class = ContactFilter
     lookup_field = "uuid"
 
@@ -348,11 +344,6 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffView
             )
             .order_by("-occurred_at", "pk")
         )
-
-    def retrieve(self, request, *args, **kwargs):
-        contact = self.get_object()
-        audit_view(actor=request.user, obj=contact, family=contact.family, what="a contact record (API)")
-        return Response(self.output(ContactSerializer, contact))
 
     def create(self, request):
         data = self.validated(ContactInputSerializer)

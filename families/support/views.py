@@ -1,5 +1,7 @@
 """Pages for tier-2 support: assessment, plans, reviews, closure, contacts, safeguarding, the week."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
@@ -9,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ecfs.audit.services import audit_view
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
-from ecfs.view_helpers import add_service_error, require_role
+from ecfs.view_helpers import form_post, require_role
 from families import selectors
 from families.access import manages_family
 from families.models import FollowUp, SupportPlan
@@ -32,20 +34,6 @@ from .forms import (
 )
 
 
-def _run(request, form, call, *, success: str, redirect_to, template: str, context: dict):
-    """Validate the form, call one service, and either redirect or show the errors (400)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            call(form)
-        except (ValidationError, ApplicationError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, success)
-            return redirect_to()
-    status = 400 if request.method == "POST" else 200
-    return render(request, template, {**context, "form": form}, status=status)
-
-
 @require_http_methods(["GET", "POST"])
 def assessment(request, reference):
     family = selectors.family_get(user=request.user, reference=reference)
@@ -53,15 +41,14 @@ def assessment(request, reference):
     if current is None and request.method == "POST" and "start" in request.POST:
         services.assessment_start(family=family, actor=request.user)
         return redirect("family-assessment", reference=reference)
-    form = AssessmentForm(request.POST or None)
     if current is None:
         return render(request, "support/assessment_start.html", {"family": family})
-    return _run(
+    return form_post(
         request,
-        form,
-        lambda f: services.assessment_complete(assessment=current, actor=request.user, **f.cleaned_data),
+        AssessmentForm,
+        call=lambda f: services.assessment_complete(assessment=current, actor=request.user, **f.cleaned_data),
         success="Assessment completed.",
-        redirect_to=lambda: redirect("family-detail", reference=reference),
+        redirect_to=redirect("family-detail", reference=reference),
         template="support/assessment.html",
         context={"family": family, "assessment": current},
     )
@@ -71,11 +58,9 @@ def assessment(request, reference):
 def plan_new(request, reference):
     require_role(request.user, Role.WORKER, Role.MANAGER)
     family = selectors.family_get(user=request.user, reference=reference)
-    form = PlanForm(request.POST or None)
-    created = {}
 
     def create(f):
-        created["plan"] = services.plan_create(
+        return services.plan_create(
             family=family,
             kind=f.cleaned_data["kind"],
             goals=f.goals(),
@@ -84,12 +69,12 @@ def plan_new(request, reference):
             actor=request.user,
         )
 
-    return _run(
+    return form_post(
         request,
-        form,
-        create,
+        PlanForm,
+        call=create,
         success="Plan drafted. Record the start scores, then send it for approval.",
-        redirect_to=lambda: redirect("plan-start-scores", uuid=created["plan"].uuid),
+        redirect_to=lambda plan: redirect("plan-start-scores", uuid=plan.uuid),
         template="support/plan_form.html",
         context={"family": family},
     )
@@ -121,15 +106,14 @@ def plan_detail(request, uuid):
 @require_http_methods(["GET", "POST"])
 def plan_start_scores(request, uuid):
     plan = support_selectors.plan_detail(user=request.user, uuid=uuid)
-    form = StartScoresForm(request.POST or None, plan=plan, initial={"assessed_on": timezone.localdate()})
-    return _run(
+    return form_post(
         request,
-        form,
-        lambda f: services.outcome_record(
+        partial(StartScoresForm, plan=plan, initial={"assessed_on": timezone.localdate()}),
+        call=lambda f: services.outcome_record(
             plan=plan, stage="start", scores=f.scores(), assessed_on=f.cleaned_data["assessed_on"], actor=request.user
         ),
         success="Start scores recorded.",
-        redirect_to=lambda: redirect("plan-detail", uuid=uuid),
+        redirect_to=redirect("plan-detail", uuid=uuid),
         template="support/scores_form.html",
         context={"plan": plan, "family": plan.family},
     )
@@ -186,11 +170,10 @@ def plan_return(request, uuid):
 @require_http_methods(["GET", "POST"])
 def plan_review(request, uuid):
     plan = support_selectors.plan_detail(user=request.user, uuid=uuid)
-    form = ReviewForm(request.POST or None, plan=plan, initial={"reviewed_on": timezone.localdate()})
-    return _run(
+    return form_post(
         request,
-        form,
-        lambda f: services.plan_review(
+        partial(ReviewForm, plan=plan, initial={"reviewed_on": timezone.localdate()}),
+        call=lambda f: services.plan_review(
             plan=plan,
             reviewed_on=f.cleaned_data["reviewed_on"],
             progress=f.progress(),
@@ -199,7 +182,7 @@ def plan_review(request, uuid):
             actor=request.user,
         ),
         success="Review recorded.",
-        redirect_to=lambda: redirect("plan-detail", uuid=uuid),
+        redirect_to=redirect("plan-detail", uuid=uuid),
         template="support/review_form.html",
         context={"plan": plan, "family": plan.family},
     )
@@ -208,11 +191,10 @@ def plan_review(request, uuid):
 @require_http_methods(["GET", "POST"])
 def plan_close(request, uuid):
     plan = support_selectors.plan_detail(user=request.user, uuid=uuid)
-    form = ClosureForm(request.POST or None, plan=plan, initial={"assessed_on": timezone.localdate()})
-    return _run(
+    return form_post(
         request,
-        form,
-        lambda f: services.plan_request_closure(
+        partial(ClosureForm, plan=plan, initial={"assessed_on": timezone.localdate()}),
+        call=lambda f: services.plan_request_closure(
             plan=plan,
             reason=f.cleaned_data["reason"],
             summary=f.cleaned_data["summary"],
@@ -221,7 +203,7 @@ def plan_close(request, uuid):
             actor=request.user,
         ),
         success="Closure sent to your team manager for approval.",
-        redirect_to=lambda: redirect("plan-detail", uuid=uuid),
+        redirect_to=redirect("plan-detail", uuid=uuid),
         template="support/closure_form.html",
         context={"plan": plan, "family": plan.family},
     )
@@ -230,13 +212,12 @@ def plan_close(request, uuid):
 @require_http_methods(["GET", "POST"])
 def plan_action_add(request, uuid):
     plan = support_selectors.plan_detail(user=request.user, uuid=uuid)
-    form = PlanActionForm(request.POST or None, plan=plan)
-    return _run(
+    return form_post(
         request,
-        form,
-        lambda f: services.plan_action_add(plan=plan, actor=request.user, **f.cleaned_data),
+        partial(PlanActionForm, plan=plan),
+        call=lambda f: services.plan_action_add(plan=plan, actor=request.user, **f.cleaned_data),
         success="Action added.",
-        redirect_to=lambda: redirect("plan-detail", uuid=uuid),
+        redirect_to=redirect("plan-detail", uuid=uuid),
         template="support/action_form.html",
         context={"plan": plan, "family": plan.family},
     )
@@ -248,13 +229,12 @@ def follow_up(request, uuid):
     record = FollowUp.objects.filter(plan=plan).first()
     if record is None:
         raise PermissionDenied("This plan has no follow-up.")
-    form = FollowUpForm(request.POST or None)
-    return _run(
+    return form_post(
         request,
-        form,
-        lambda f: services.follow_up_record(follow_up=record, actor=request.user, **f.cleaned_data),
+        FollowUpForm,
+        call=lambda f: services.follow_up_record(follow_up=record, actor=request.user, **f.cleaned_data),
         success="Follow-up recorded.",
-        redirect_to=lambda: redirect("plan-detail", uuid=uuid),
+        redirect_to=redirect("plan-detail", uuid=uuid),
         template="support/follow_up_form.html",
         context={"plan": plan, "family": plan.family, "follow_up": record},
     )
@@ -264,13 +244,12 @@ def follow_up(request, uuid):
 def contact_new(request, reference):
     require_role(request.user, Role.WORKER, Role.MANAGER)
     family = selectors.family_get(user=request.user, reference=reference)
-    form = ContactForm(request.POST or None, family=family)
-    return _run(
+    return form_post(
         request,
-        form,
-        lambda f: services.contact_log(family=family, actor=request.user, **f.service_kwargs()),
+        partial(ContactForm, family=family),
+        call=lambda f: services.contact_log(family=family, actor=request.user, **f.service_kwargs()),
         success="Contact recorded.",
-        redirect_to=lambda: redirect("family-detail", reference=reference),
+        redirect_to=redirect("family-detail", reference=reference),
         template="support/contact_form.html",
         context={"family": family},
     )
@@ -296,13 +275,12 @@ def contact_detail(request, uuid):
 def contact_safeguarding(request, uuid):
     require_role(request.user, Role.MANAGER)
     contact = support_selectors.contact_get(user=request.user, uuid=uuid)
-    form = SafeguardingActionForm(request.POST or None)
-    return _run(
+    return form_post(
         request,
-        form,
-        lambda f: services.safeguarding_action_record(contact=contact, actor=request.user, **f.cleaned_data),
+        SafeguardingActionForm,
+        call=lambda f: services.safeguarding_action_record(contact=contact, actor=request.user, **f.cleaned_data),
         success="Safeguarding action recorded.",
-        redirect_to=lambda: redirect("home"),
+        redirect_to=redirect("home"),
         template="support/safeguarding_form.html",
         context={"contact": contact, "family": contact.family},
     )
@@ -311,13 +289,12 @@ def contact_safeguarding(request, uuid):
 @require_http_methods(["GET", "POST"])
 def parent_progress(request, reference):
     family = selectors.family_get(user=request.user, reference=reference)
-    form = ParentProgressForm(request.POST or None, family=family)
-    return _run(
+    return form_post(
         request,
-        form,
-        lambda f: services.parent_progress_record(actor=request.user, **f.cleaned_data),
+        partial(ParentProgressForm, family=family),
+        call=lambda f: services.parent_progress_record(actor=request.user, **f.cleaned_data),
         success="Recorded.",
-        redirect_to=lambda: redirect("family-detail", reference=reference),
+        redirect_to=redirect("family-detail", reference=reference),
         template="support/progress_form.html",
         context={"family": family},
     )
@@ -327,13 +304,12 @@ def parent_progress(request, reference):
 def visit_new(request, reference):
     require_role(request.user, Role.WORKER, Role.MANAGER)
     family = selectors.family_get(user=request.user, reference=reference)
-    form = PlannedVisitForm(request.POST or None)
-    return _run(
+    return form_post(
         request,
-        form,
-        lambda f: services.visit_plan(family=family, actor=request.user, **f.service_kwargs()),
+        PlannedVisitForm,
+        call=lambda f: services.visit_plan(family=family, actor=request.user, **f.service_kwargs()),
         success="Visit planned: it is in your week.",
-        redirect_to=lambda: redirect("family-detail", reference=reference),
+        redirect_to=redirect("family-detail", reference=reference),
         template="support/visit_form.html",
         context={"family": family},
     )

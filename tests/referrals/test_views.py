@@ -89,7 +89,7 @@ def test_bad_intake_shows_a_specific_message_and_saves_nothing(client, cast, ove
     client.force_login(cast.worker)
     response = client.post(reverse("referral-new"), intake_data(cast, **overrides))
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400  # like every other form (it answered 200 before #15)
     assert "govuk-error-summary" in html
     assert message in html
     assert Referral.objects.count() == 0

@@ -51,6 +51,7 @@ loadtest:
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 worker: install
 	$(VENV)/bin/celery -A ecfs worker --loglevel=info

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bases.selectors import manages_base
+from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
@@ -103,7 +104,7 @@ def _import_row(row: ParsedRow, *, batch: ImportBatch, actor, matched_candidates
     )
     audit_record(
         actor=actor,
-        action="family.imported",
+        action=AuditAction.FAMILY_IMPORTED,
         obj=family,
         family=family,
         summary=f"Imported from {row.previous_provider} (their id {row.previous_id})",
@@ -239,7 +240,7 @@ def _batch_finish(batch: ImportBatch, *, report: ImportReport, file_name: str, a
     batch.save(update_fields=["rows_imported", "rows_already_imported", "rows_for_review"])
     audit_record(
         actor=actor,
-        action="import.batch",
+        action=AuditAction.IMPORT_BATCH,
         obj=batch,
         summary=f"{file_name[:120]}: {batch.rows_imported} imported, {batch.rows_for_review} for review",
         changes={
@@ -267,7 +268,7 @@ def _review_create(row: ParsedRow, *, batch: ImportBatch, candidates) -> ImportR
     review.candidates.set([c.family for c in candidates])
     audit_record(
         actor=batch.created_by,
-        action="import.review_created",
+        action=AuditAction.IMPORT_REVIEW_CREATED,
         obj=review,
         summary=f"{row.previous_provider} {row.previous_id} may be a family already held: waiting for a manager",
     )
@@ -309,7 +310,7 @@ def import_review_decide(
     review.save(update_fields=["status", "decided_by", "decided_at", "decision_notes"])
     audit_record(
         actor=actor,
-        action="import.review_decided",
+        action=AuditAction.IMPORT_REVIEW_DECIDED,
         obj=review,
         family=record.family,
         summary=f"{review.previous_provider} {review.previous_id}: {review.get_status_display().lower()}",
@@ -343,7 +344,7 @@ def _review_link_family(review: ImportReview, *, family: Family | None, actor) -
         Family.objects.filter(pk=family.pk).update(address_withheld=True)
     audit_record(
         actor=actor,
-        action="family.import_matched",
+        action=AuditAction.FAMILY_IMPORT_MATCHED,
         obj=family,
         family=family,
         summary=f"{review.previous_provider}'s record {review.previous_id} is this family: nothing merged",

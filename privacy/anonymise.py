@@ -12,6 +12,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from ecfs.audit.actions import AuditAction
 from ecfs.audit.models import AuditEvent
 from ecfs.audit.services import audit_record
 from families.extracts import postcode_outward
@@ -127,7 +128,7 @@ def family_anonymise(*, due: RetentionDue, actor=None) -> AnonymiseResult:
     AuditEvent.objects.redact_anonymised_family(family)
     audit_record(
         actor=actor,
-        action="family.anonymised",
+        action=AuditAction.FAMILY_ANONYMISED,
         obj=family,
         family=family,
         summary=f"Anonymised under the retention rule: kept until {due.keep_until:%d %B %Y} ({due.rule})",

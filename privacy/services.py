@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
@@ -59,7 +60,7 @@ def subject_access_create(
     sar.save(update_fields=["reference"])
     audit_record(
         actor=actor,
-        action="subject_access.received",
+        action=AuditAction.SUBJECT_ACCESS_RECEIVED,
         obj=sar,
         family=family,
         summary=f"Subject access request {sar.reference} received, due {sar.due_on:%d %B %Y}",
@@ -81,7 +82,7 @@ def subject_access_redact(*, sar: SubjectAccessRequest, actor, keys: list[str]) 
     sar.save(update_fields=["redacted", "modified_at"])
     audit_record(
         actor=actor,
-        action="subject_access.redactions",
+        action=AuditAction.SUBJECT_ACCESS_REDACTIONS,
         obj=sar,
         family=sar.family,
         summary=f"Redactions for {sar.reference}: {len(keys)} third part{'y' if len(keys) == 1 else 'ies'}",
@@ -101,7 +102,7 @@ def subject_access_release(*, sar: SubjectAccessRequest, actor) -> SubjectAccess
     sar.save(update_fields=["status", "released_at", "released_by", "modified_at"])
     audit_record(
         actor=actor,
-        action="subject_access.released",
+        action=AuditAction.SUBJECT_ACCESS_RELEASED,
         obj=sar,
         family=sar.family,
         summary=f"Subject access bundle {sar.reference} released to {sar.requester_name}",
@@ -116,7 +117,7 @@ def subject_access_download(*, sar: SubjectAccessRequest, actor, kind: str) -> b
     content = bundle_pdf(data) if kind == "pdf" else bundle_json(data)
     audit_record(
         actor=actor,
-        action="subject_access.downloaded",
+        action=AuditAction.SUBJECT_ACCESS_DOWNLOADED,
         obj=sar,
         family=sar.family,
         summary=f"Subject access bundle {sar.reference} downloaded as {kind.upper()}",

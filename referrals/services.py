@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from bases.models import Team
 from bases.selectors import manages_base
+from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from ecfs.working_days import add_working_days
@@ -92,7 +93,7 @@ def referral_create(*, actor, people: list[dict], reasons: list, routed_team: Te
     ReferralPerson.objects.bulk_create([ReferralPerson(referral=referral, **person) for person in people])
     audit_record(
         actor=actor,
-        action="referral.received",
+        action=AuditAction.REFERRAL_RECEIVED,
         obj=referral,
         summary=f"Referral from {referral.get_source_display().lower()} routed to {referral.routed_team}",
     )
@@ -222,7 +223,7 @@ def referral_decide(
     )
     audit_record(
         actor=actor,
-        action="referral.decided",
+        action=AuditAction.REFERRAL_DECIDED,
         obj=referral,
         family=referral.family,
         summary=f"Referral {referral.reference}: {Decision(decision).label.lower()} "
@@ -278,7 +279,7 @@ def referral_record_first_contact(*, referral: Referral, when, actor) -> Referra
     referral.save(update_fields=["first_contact_at", "modified_at"])
     audit_record(
         actor=actor,
-        action="referral.first_contact",
+        action=AuditAction.REFERRAL_FIRST_CONTACT,
         obj=referral,
         family=referral.family,
         summary=f"First contact made for referral {referral.reference}",

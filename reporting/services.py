@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from kombu.exceptions import OperationalError as QueueUnavailable
 
+from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
@@ -97,7 +98,7 @@ def return_generate(*, period: Period, actor=None) -> Return:
             draft.save()
             audit_record(
                 actor=actor,
-                action="return.generated",
+                action=AuditAction.RETURN_GENERATED,
                 obj=draft,
                 summary=f"{draft.get_kind_display()} return {draft.period} version {draft.version} generated",
             )
@@ -147,7 +148,7 @@ def return_submit(*, a_return: Return, actor) -> Return:
         locked.save()
         audit_record(
             actor=actor,
-            action="return.submitted",
+            action=AuditAction.RETURN_SUBMITTED,
             obj=locked,
             summary=f"{locked.get_kind_display()} return {locked.period} version {locked.version} submitted",
         )

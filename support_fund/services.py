@@ -17,6 +17,7 @@ from django.db.models.functions import Round
 from django.utils import timezone
 
 from bases.selectors import managed_district_ids
+from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
@@ -59,13 +60,25 @@ def clean_amount(value) -> Decimal:
     return amount.quantize(PENNY)
 
 
+# The audit action for each status an application moves into (stored as "fund.<status>").
+AUDIT_ACTION_OF_STATUS = {
+    Status.DRAFT: AuditAction.FUND_DRAFT,
+    Status.SUBMITTED: AuditAction.FUND_SUBMITTED,
+    Status.AWAITING_SECOND: AuditAction.FUND_AWAITING_SECOND,
+    Status.APPROVED: AuditAction.FUND_APPROVED,
+    Status.DECLINED: AuditAction.FUND_DECLINED,
+    Status.PAID: AuditAction.FUND_PAID,
+    Status.CANCELLED: AuditAction.FUND_CANCELLED,
+}
+
+
 def _event(application: Application, *, old: str, actor, note: str = "") -> None:
     ApplicationEvent.objects.create(
         application=application, from_status=old, to_status=application.status, actor=actor, note=note
     )
     audit_record(
         actor=actor,
-        action=f"fund.{application.status}",
+        action=AUDIT_ACTION_OF_STATUS[application.status],
         obj=application,
         family=application.family,
         summary=f"Fund application {application.reference} £{application.amount}: "
@@ -128,7 +141,10 @@ def budget_adjust(*, budget: Budget, amount, reason: str, actor) -> BudgetAdjust
         )
     adjustment = BudgetAdjustment.objects.create(budget=budget, amount=amount, reason=reason, created_by=actor)
     audit_record(
-        actor=actor, action="fund.budget_adjusted", obj=budget, summary=f"Budget {budget} adjusted by £{amount}"
+        actor=actor,
+        action=AuditAction.FUND_BUDGET_ADJUSTED,
+        obj=budget,
+        summary=f"Budget {budget} adjusted by £{amount}",
     )
     return adjustment
 

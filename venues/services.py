@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bases.models import StaffProfile, Team
+from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from families.models import Family, Person, SupportPlan
@@ -108,7 +109,7 @@ def course_create(
     )
     audit_record(
         actor=actor,
-        action="group_course.created",
+        action=AuditAction.GROUP_COURSE_CREATED,
         obj=course,
         summary=f"{programme} course set up at {venue} from {start_date:%d %b %Y}",
         changes={"offer_type": offer_type, "capacity": capacity, "sessions": programme.sessions_count},
@@ -135,7 +136,7 @@ def course_facilitators_set(*, course: GroupCourse, facilitators, actor) -> Grou
     after = sorted(user.get_full_name() for user in facilitators)
     audit_record(
         actor=actor,
-        action="group_course.facilitators_changed",
+        action=AuditAction.GROUP_COURSE_FACILITATORS_CHANGED,
         obj=course,
         summary=f"Facilitators of the {course.programme} course changed",
         changes={"facilitators": [before, after]},
@@ -173,7 +174,7 @@ def session_move(
         session.save(update_fields=["starts_at", "venue", "duration_minutes", "modified_at"])
         audit_record(
             actor=actor,
-            action="group_session.moved",
+            action=AuditAction.GROUP_SESSION_MOVED,
             obj=session,
             summary=f"Session {session.number} of {session.course.programme} moved",
             changes=changes,
@@ -198,7 +199,7 @@ def session_cancel(*, session: GroupSession, actor, reason: str) -> GroupSession
     session.save(update_fields=["status", "cancel_reason", "cancelled_at", "cancelled_by", "modified_at"])
     audit_record(
         actor=actor,
-        action="group_session.cancelled",
+        action=AuditAction.GROUP_SESSION_CANCELLED,
         obj=session,
         summary=f"Session {session.number} of {session.course.programme} cancelled",
         changes={"reason": session.cancel_reason},
@@ -248,7 +249,7 @@ def enrolment_create(*, course: GroupCourse, person: Person, actor, plan: Suppor
     )
     audit_record(
         actor=actor,
-        action="group_enrolment.created",
+        action=AuditAction.GROUP_ENROLMENT_CREATED,
         obj=enrolment,
         family=family,
         summary=f"{person.full_name} enrolled on {course.programme} at {course.venue}",
@@ -269,7 +270,7 @@ def enrolment_withdraw(*, enrolment: Enrolment, actor) -> Enrolment:
     enrolment.save(update_fields=["withdrawn_at", "withdrawn_by", "modified_at"])
     audit_record(
         actor=actor,
-        action="group_enrolment.withdrawn",
+        action=AuditAction.GROUP_ENROLMENT_WITHDRAWN,
         obj=enrolment,
         family=enrolment.family,
         summary=f"{enrolment.person.full_name} left {enrolment.course.programme}",
@@ -379,7 +380,7 @@ def register_take(
     for family_id, name, came in changed:
         audit_record(
             actor=actor,
-            action="group_attendance.recorded",
+            action=AuditAction.GROUP_ATTENDANCE_RECORDED,
             obj=session,
             family=families[family_id],
             summary=f"{name} {'attended' if came else 'was absent from'} {label}",
@@ -396,7 +397,7 @@ def register_take(
     )
     audit_record(
         actor=actor,
-        action="group_session.register_updated" if retaken else "group_session.register_taken",
+        action=AuditAction.GROUP_SESSION_REGISTER_UPDATED if retaken else AuditAction.GROUP_SESSION_REGISTER_TAKEN,
         obj=session,
         summary=f"Register {'updated' if retaken else 'taken'} for {label}",
         changes={
@@ -462,7 +463,7 @@ def parent_measure_record(*, enrolment: Enrolment, stage: str, confidence: int, 
         measure.save(update_fields=["confidence", "wellbeing", "recorded_at", "recorded_by"])
     audit_record(
         actor=actor,
-        action="group_measure.recorded",
+        action=AuditAction.GROUP_MEASURE_RECORDED,
         obj=enrolment,
         family=enrolment.family,
         summary=f"{measure.get_stage_display()} measures recorded for {enrolment.person.full_name} "

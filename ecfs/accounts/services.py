@@ -15,6 +15,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 
@@ -104,7 +105,7 @@ def _check_recovery(device: StaticDevice, code: str) -> Refusal | None:
 def _audit_refused(*, user, stage: str, kind: str, refusal: Refusal) -> None:
     audit_record(
         actor=user,
-        action="two_factor.verify_failed",
+        action=AuditAction.TWO_FACTOR_VERIFY_FAILED,
         obj=user,
         summary=f"Two-factor code refused at {stage} ({kind}, {refusal.reason})",
         changes={"stage": stage, "kind": kind, "reason": refusal.reason},
@@ -160,7 +161,7 @@ def two_factor_enrol_confirm(*, user, device: TOTPDevice, code: str) -> tuple[TO
             codes = _recovery_codes_replace(user=user)
             audit_record(
                 actor=user,
-                action="two_factor.enrolled",
+                action=AuditAction.TWO_FACTOR_ENROLLED,
                 obj=user,
                 summary="Set up two-factor authentication with an authenticator app",
                 changes={"recovery_codes": len(codes)},
@@ -209,7 +210,7 @@ def recovery_codes_regenerate(*, user) -> list[str]:
     codes = _recovery_codes_replace(user=user)
     audit_record(
         actor=user,
-        action="two_factor.recovery_codes_replaced",
+        action=AuditAction.TWO_FACTOR_RECOVERY_CODES_REPLACED,
         obj=user,
         summary="Generated new two-factor recovery codes",
         changes={"recovery_codes": len(codes)},
@@ -228,7 +229,7 @@ def two_factor_reset(*, user, actor) -> int:
     static = StaticDevice.objects.filter(user=user).delete()[1].get(StaticDevice._meta.label, 0)
     audit_record(
         actor=actor,
-        action="two_factor.reset",
+        action=AuditAction.TWO_FACTOR_RESET,
         obj=user,
         summary=f"Reset the two-factor authentication of {user.email}",
         changes={"authenticator_apps": totp, "recovery_code_sets": static},

@@ -2,13 +2,23 @@ from django import forms
 
 from ecfs.govuk_forms import GovukDateField, GovukFormMixin
 
+from .actions import AuditAction
+
 
 class AuditSearchForm(GovukFormMixin, forms.Form):
     """The audit trail filters, read from the query string; every field is optional."""
 
     family = forms.CharField(label="Family reference", required=False, max_length=12)
     actor = forms.EmailField(label="Actor email", required=False)
-    action = forms.CharField(label="Action", required=False, max_length=60, help_text="For example, family.created")
+    # Free text matched as a prefix ("family." finds every family event); the browser suggests the vocabulary.
+    action = forms.CharField(
+        label="Action",
+        required=False,
+        max_length=60,
+        help_text="For example, family.created",
+        widget=forms.TextInput(attrs={"list": "audit-actions"}),
+    )
+    action_choices = AuditAction.choices
     object_type = forms.CharField(
         label="Object type", required=False, max_length=60, help_text="For example, families.family"
     )

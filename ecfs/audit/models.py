@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from .actions import AuditAction
+
 REDACTED_SUMMARY = "Redacted: the family's records were anonymised"
 
 
@@ -33,7 +35,7 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_events", null=True, blank=True
     )
-    action = models.CharField(max_length=60)
+    action = models.CharField(max_length=60, choices=AuditAction.choices)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=64)
     family = models.ForeignKey(

@@ -14,6 +14,7 @@ from ecfs.roles import Role
 from ecfs.view_helpers import require_role
 
 from . import selectors
+from .actions import AuditAction
 from .forms import AuditSearchForm
 from .models import AuditEvent
 from .services import audit_record
@@ -110,7 +111,7 @@ def audit_export(request):
     filters = form.filters() if form.is_bound else {}
     exported = audit_record(
         actor=request.user,
-        action="audit.exported",
+        action=AuditAction.AUDIT_EXPORTED,
         obj=request.user,
         summary=f"Audit trail exported ({_describe(filters)})",
         changes={"filters": {name: str(value) for name, value in filters.items()}},

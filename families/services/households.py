@@ -9,6 +9,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from bases.models import StaffProfile
 from bases.selectors import managed_base_ids
+from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
@@ -42,7 +43,9 @@ def family_create(*, actor, people: list[dict], **fields) -> Family:
     family.save(update_fields=["reference"])
     for person in people:
         person_add(family=family, actor=actor, audit=False, **person)
-    audit_record(actor=actor, action="family.created", obj=family, family=family, summary="Family record created")
+    audit_record(
+        actor=actor, action=AuditAction.FAMILY_CREATED, obj=family, family=family, summary="Family record created"
+    )
     return family
 
 
@@ -61,7 +64,7 @@ def person_add(*, family: Family, actor, audit: bool = True, **fields) -> Person
     if audit:
         audit_record(
             actor=actor,
-            action="person.added",
+            action=AuditAction.PERSON_ADDED,
             obj=person,
             family=family,
             summary=f"{person.get_kind_display()} added to the family",
@@ -81,7 +84,7 @@ def professional_add(*, family: Family, actor, **fields) -> Professional:
     professional.save()
     audit_record(
         actor=actor,
-        action="professional.added",
+        action=AuditAction.PROFESSIONAL_ADDED,
         obj=professional,
         family=family,
         summary=f"{professional.get_agency_display()} added to the team around the family",
@@ -127,7 +130,7 @@ def family_update_characteristics(*, family: Family, actor, **fields) -> Family:
         family.save()
         audit_record(
             actor=actor,
-            action="family.changed",
+            action=AuditAction.FAMILY_CHANGED,
             obj=family,
             family=family,
             summary="Household details changed",
@@ -188,7 +191,7 @@ def allocation_start(*, family: Family, worker, role: str, actor, reason: str = 
         family.restricted_to.add(worker)
     audit_record(
         actor=actor,
-        action="family.allocated",
+        action=AuditAction.FAMILY_ALLOCATED,
         obj=allocation,
         family=family,
         summary=f"{worker.get_full_name()} allocated as {allocation.get_role_display().lower()}",
@@ -205,7 +208,7 @@ def allocation_end(*, allocation: Allocation, actor, reason: str) -> Allocation:
     _revoke(allocation.worker, allocation.family)
     audit_record(
         actor=actor,
-        action="family.allocation_ended",
+        action=AuditAction.FAMILY_ALLOCATION_ENDED,
         obj=allocation,
         family=allocation.family,
         summary=f"{allocation.worker.get_full_name()} no longer {allocation.get_role_display().lower()}",

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bases.models import StaffProfile, Team
+from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
@@ -47,7 +48,7 @@ def family_restrict(*, family: Family, actor, named: list, reason: str) -> Famil
     family.restricted_to.set(users.values())
     audit_record(
         actor=actor,
-        action="family.restricted",
+        action=AuditAction.FAMILY_RESTRICTED,
         obj=family,
         family=family,
         summary="Record restricted to named staff",
@@ -69,7 +70,7 @@ def family_unrestrict(*, family: Family, actor, reason: str) -> Family:
     family.restricted_to.clear()
     audit_record(
         actor=actor,
-        action="family.unrestricted",
+        action=AuditAction.FAMILY_UNRESTRICTED,
         obj=family,
         family=family,
         summary="Restriction lifted",
@@ -90,7 +91,7 @@ def address_withhold(*, family: Family, actor, withheld: bool, reason: str) -> F
     family.save(update_fields=["address_withheld", "modified_at"])
     audit_record(
         actor=actor,
-        action="family.address_withheld" if withheld else "family.address_released",
+        action=AuditAction.FAMILY_ADDRESS_WITHHELD if withheld else AuditAction.FAMILY_ADDRESS_RELEASED,
         obj=family,
         family=family,
         summary="Address withheld" if withheld else "Address no longer withheld",
@@ -118,7 +119,7 @@ def legal_hold_place(*, family: Family, actor, reason: str) -> Family:
     family.save(update_fields=["legal_hold", "legal_hold_reason", "modified_at"])
     audit_record(
         actor=actor,
-        action="family.legal_hold",
+        action=AuditAction.FAMILY_LEGAL_HOLD,
         obj=family,
         family=family,
         summary="Legal hold placed",
@@ -140,7 +141,7 @@ def legal_hold_release(*, family: Family, actor, reason: str) -> Family:
     family.save(update_fields=["legal_hold", "legal_hold_reason", "modified_at"])
     audit_record(
         actor=actor,
-        action="family.legal_hold_released",
+        action=AuditAction.FAMILY_LEGAL_HOLD_RELEASED,
         obj=family,
         family=family,
         summary="Legal hold released",

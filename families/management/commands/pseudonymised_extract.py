@@ -4,6 +4,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from families.extracts import pseudonymised_extract, salt_check
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             result = pseudonymised_extract(out=stream, salt=salt)
         audit_record(
             actor=actor,
-            action="extract.pseudonymised",
+            action=AuditAction.EXTRACT_PSEUDONYMISED,
             obj=actor,
             summary=f"Pseudonymised extract: {result.rows} people in {result.families} families",
             changes={"rows": result.rows, "families": result.families, "file": out.name, "salt_env": salt_env},

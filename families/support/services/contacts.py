@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from families.access import manages_family
@@ -76,7 +77,7 @@ def contact_log(
     _record_first_contact(family=family, contact=contact, actor=actor)
     audit_record(
         actor=actor,
-        action="contact.logged",
+        action=AuditAction.CONTACT_LOGGED,
         obj=contact,
         family=family,
         summary=f"{contact.get_mode_display()} recorded"
@@ -124,7 +125,7 @@ def safeguarding_action_record(*, contact: Contact, action: str, notes: str, act
     )
     audit_record(
         actor=actor,
-        action="contact.safeguarding_action",
+        action=AuditAction.CONTACT_SAFEGUARDING_ACTION,
         obj=contact,
         family=contact.family,
         summary=f"Safeguarding concern actioned: {recorded.get_action_display().lower()}",
@@ -141,7 +142,11 @@ def visit_plan(*, family: Family, actor, starts_at, mode: str, notes: str = "") 
         raise ValidationError({"mode": "Select how the visit will happen"})
     visit = PlannedVisit.objects.create(family=family, worker=actor, starts_at=starts_at, mode=mode, notes=notes)
     audit_record(
-        actor=actor, action="visit.planned", obj=visit, family=family, summary=f"{visit.get_mode_display()} planned"
+        actor=actor,
+        action=AuditAction.VISIT_PLANNED,
+        obj=visit,
+        family=family,
+        summary=f"{visit.get_mode_display()} planned",
     )
     return visit
 
@@ -154,6 +159,10 @@ def visit_cancel(*, visit: PlannedVisit, actor) -> PlannedVisit:
     visit.cancelled_at = timezone.now()
     visit.save(update_fields=["cancelled_at"])
     audit_record(
-        actor=actor, action="visit.cancelled", obj=visit, family=visit.family, summary="Planned visit cancelled"
+        actor=actor,
+        action=AuditAction.VISIT_CANCELLED,
+        obj=visit,
+        family=visit.family,
+        summary="Planned visit cancelled",
     )
     return visit

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from families.access import manages_family
@@ -57,7 +58,9 @@ def assessment_start(*, family: Family, actor) -> Assessment:
         due_on=started + timedelta(weeks=Assessment.DUE_WEEKS_AFTER_ALLOCATION),
         created_by=actor,
     )
-    audit_record(actor=actor, action="assessment.started", obj=assessment, family=family, summary="Assessment started")
+    audit_record(
+        actor=actor, action=AuditAction.ASSESSMENT_STARTED, obj=assessment, family=family, summary="Assessment started"
+    )
     return assessment
 
 
@@ -88,7 +91,7 @@ def assessment_complete(
     assessment.needs.set(needs)
     audit_record(
         actor=actor,
-        action="assessment.completed",
+        action=AuditAction.ASSESSMENT_COMPLETED,
         obj=assessment,
         family=assessment.family,
         summary=f"Assessment agreed with the family ({len(needs)} need{'s' if len(needs) != 1 else ''})",
@@ -134,7 +137,7 @@ def plan_create(
     )
     audit_record(
         actor=actor,
-        action="plan.created",
+        action=AuditAction.PLAN_CREATED,
         obj=plan,
         family=family,
         summary=f"{plan.get_kind_display()} plan drafted with {len(goals)} goal{'s' if len(goals) != 1 else ''}",
@@ -173,7 +176,9 @@ def plan_action_add(
         owner_professional=owner_professional if owner == PlanAction.Owner.PROFESSIONAL else None,
         due_on=due_on,
     )
-    audit_record(actor=actor, action="plan.action_added", obj=plan, family=plan.family, summary="Plan action added")
+    audit_record(
+        actor=actor, action=AuditAction.PLAN_ACTION_ADDED, obj=plan, family=plan.family, summary="Plan action added"
+    )
     return action
 
 
@@ -184,7 +189,11 @@ def plan_action_done(*, action: PlanAction, done_on: date, actor) -> PlanAction:
     action.done_on = done_on
     action.save(update_fields=["done_on"])
     audit_record(
-        actor=actor, action="plan.action_done", obj=action.plan, family=action.plan.family, summary="Plan action done"
+        actor=actor,
+        action=AuditAction.PLAN_ACTION_DONE,
+        obj=action.plan,
+        family=action.plan.family,
+        summary="Plan action done",
     )
     return action
 
@@ -244,7 +253,7 @@ def outcome_record(*, plan: SupportPlan, stage: str, scores: dict, assessed_on: 
     assessment = _save_scores(plan=plan, stage=stage, scores=scores, assessed_on=assessed_on, actor=actor)
     audit_record(
         actor=actor,
-        action="plan.scores",
+        action=AuditAction.PLAN_SCORES,
         obj=plan,
         family=plan.family,
         summary=f"{Stage(stage).label} scores recorded",
@@ -261,7 +270,9 @@ def plan_submit_for_activation(*, plan: SupportPlan, actor) -> SupportPlan:
         raise ApplicationError("Record the start scores for every goal before sending the plan for approval.")
     plan.status = Status.PENDING_ACTIVATION
     plan.save(update_fields=["status", "modified_at"])
-    audit_record(actor=actor, action="plan.submitted", obj=plan, family=plan.family, summary="Plan sent for approval")
+    audit_record(
+        actor=actor, action=AuditAction.PLAN_SUBMITTED, obj=plan, family=plan.family, summary="Plan sent for approval"
+    )
     return plan
 
 
@@ -285,7 +296,9 @@ def plan_approve_activation(*, plan: SupportPlan, actor) -> SupportPlan:
     plan.activated_by = actor
     plan.next_review_due = timezone.localdate() + timedelta(weeks=plan.review_interval_weeks)
     plan.save()
-    audit_record(actor=actor, action="plan.activated", obj=plan, family=plan.family, summary="Plan approved and active")
+    audit_record(
+        actor=actor, action=AuditAction.PLAN_ACTIVATED, obj=plan, family=plan.family, summary="Plan approved and active"
+    )
     return plan
 
 
@@ -306,7 +319,11 @@ def plan_return_to_worker(*, plan: SupportPlan, reason: str, actor) -> SupportPl
     plan.status = back_to[plan.status]
     plan.save()
     audit_record(
-        actor=actor, action="plan.returned", obj=plan, family=plan.family, summary=f"Plan returned: {reason}"[:300]
+        actor=actor,
+        action=AuditAction.PLAN_RETURNED,
+        obj=plan,
+        family=plan.family,
+        summary=f"Plan returned: {reason}"[:300],
     )
     return plan
 
@@ -330,7 +347,7 @@ def plan_review(*, plan: SupportPlan, reviewed_on: date, progress: dict, scores:
     _save_scores(plan=plan, stage=Stage.REVIEW, scores=scores, assessed_on=reviewed_on, actor=actor, review=review)
     plan.next_review_due = reviewed_on + timedelta(weeks=plan.review_interval_weeks)
     plan.save(update_fields=["next_review_due", "modified_at"])
-    audit_record(actor=actor, action="plan.reviewed", obj=plan, family=plan.family, summary="Plan reviewed")
+    audit_record(actor=actor, action=AuditAction.PLAN_REVIEWED, obj=plan, family=plan.family, summary="Plan reviewed")
     return review
 
 
@@ -352,7 +369,7 @@ def plan_request_closure(
     plan.save()
     audit_record(
         actor=actor,
-        action="plan.closure_requested",
+        action=AuditAction.PLAN_CLOSURE_REQUESTED,
         obj=plan,
         family=plan.family,
         summary=f"Closure requested: {SupportPlan.ClosureReason(reason).label.lower()}",
@@ -384,7 +401,7 @@ def plan_approve_closure(*, plan: SupportPlan, actor) -> SupportPlan:
         family.save(update_fields=["status", "closed_at", "modified_at"])
     audit_record(
         actor=actor,
-        action="plan.closed",
+        action=AuditAction.PLAN_CLOSED,
         obj=plan,
         family=plan.family,
         summary=f"Plan closed: {plan.get_closure_reason_display().lower()}",
@@ -406,7 +423,7 @@ def follow_up_record(*, follow_up: FollowUp, sustained: bool, notes: str, actor)
     follow_up.save()
     audit_record(
         actor=actor,
-        action="plan.follow_up",
+        action=AuditAction.PLAN_FOLLOW_UP,
         obj=follow_up.plan,
         family=follow_up.plan.family,
         summary="Six-month follow-up: progress " + ("sustained" if sustained else "not sustained"),
@@ -423,7 +440,7 @@ def parent_progress_record(*, person: Person, kind: str, started_on: date, actor
     progress = ParentProgress.objects.create(person=person, kind=kind, started_on=started_on, recorded_by=actor)
     audit_record(
         actor=actor,
-        action="person.progress",
+        action=AuditAction.PERSON_PROGRESS,
         obj=person,
         family=person.family,
         summary=f"A parent started {progress.get_kind_display().lower()}",

@@ -1,0 +1,103 @@
+"""The closed audit vocabulary: every action an audit event may record, with its stored string and a label.
+
+The stored strings are the ones written since the first release (rows, searches and exports compare
+them), so a member's value never changes; add a member for a new kind of event.
+"""
+
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    VIEWED = "viewed", "Record viewed"
+
+    # Accounts and the audit trail itself
+    TWO_FACTOR_ENROLLED = "two_factor.enrolled", "Two-factor authentication set up"
+    TWO_FACTOR_VERIFY_FAILED = "two_factor.verify_failed", "Two-factor code refused"
+    TWO_FACTOR_RECOVERY_CODES_REPLACED = "two_factor.recovery_codes_replaced", "Recovery codes replaced"
+    TWO_FACTOR_RESET = "two_factor.reset", "Two-factor authentication reset"
+    AUDIT_EXPORTED = "audit.exported", "Audit trail exported"
+
+    # Partner API
+    API_PARTNER_CREATED = "api.partner_created", "Partner system registered"
+    API_PARTNER_REVOKED = "api.partner_revoked", "Partner token revoked"
+
+    # Referrals
+    REFERRAL_RECEIVED = "referral.received", "Referral received"
+    REFERRAL_PARTNER_RECEIVED = "referral.partner_received", "Referral received from a partner system"
+    REFERRAL_DECIDED = "referral.decided", "Referral decided"
+    REFERRAL_FIRST_CONTACT = "referral.first_contact", "First contact made"
+
+    # Families
+    FAMILY_CREATED = "family.created", "Family record created"
+    FAMILY_CHANGED = "family.changed", "Family details changed"
+    FAMILY_ALLOCATED = "family.allocated", "Family allocated"
+    FAMILY_ALLOCATION_ENDED = "family.allocation_ended", "Family allocation ended"
+    FAMILY_RESTRICTED = "family.restricted", "Family record restricted"
+    FAMILY_UNRESTRICTED = "family.unrestricted", "Family record restriction lifted"
+    FAMILY_ADDRESS_WITHHELD = "family.address_withheld", "Family address withheld"
+    FAMILY_ADDRESS_RELEASED = "family.address_released", "Family address released"
+    FAMILY_LEGAL_HOLD = "family.legal_hold", "Legal hold placed"
+    FAMILY_LEGAL_HOLD_RELEASED = "family.legal_hold_released", "Legal hold released"
+    FAMILY_IMPORTED = "family.imported", "Family imported"
+    FAMILY_IMPORT_MATCHED = "family.import_matched", "Imported record matched to a family"
+    FAMILY_ANONYMISED = "family.anonymised", "Family anonymised"
+    PERSON_ADDED = "person.added", "Person added"
+    PERSON_PROGRESS = "person.progress", "Progress recorded"
+    PROFESSIONAL_ADDED = "professional.added", "Professional added"
+    EXTRACT_PSEUDONYMISED = "extract.pseudonymised", "Pseudonymised extract produced"
+
+    # Support: contacts, visits, assessments and plans
+    CONTACT_LOGGED = "contact.logged", "Contact logged"
+    CONTACT_SAFEGUARDING_ACTION = "contact.safeguarding_action", "Safeguarding action recorded"
+    VISIT_PLANNED = "visit.planned", "Visit planned"
+    VISIT_CANCELLED = "visit.cancelled", "Visit cancelled"
+    ASSESSMENT_STARTED = "assessment.started", "Assessment started"
+    ASSESSMENT_COMPLETED = "assessment.completed", "Assessment completed"
+    PLAN_CREATED = "plan.created", "Support plan created"
+    PLAN_ACTION_ADDED = "plan.action_added", "Plan action added"
+    PLAN_ACTION_DONE = "plan.action_done", "Plan action done"
+    PLAN_SCORES = "plan.scores", "Plan scores recorded"
+    PLAN_SUBMITTED = "plan.submitted", "Plan sent for approval"
+    PLAN_ACTIVATED = "plan.activated", "Plan approved and active"
+    PLAN_RETURNED = "plan.returned", "Plan returned"
+    PLAN_REVIEWED = "plan.reviewed", "Plan reviewed"
+    PLAN_CLOSURE_REQUESTED = "plan.closure_requested", "Plan closure requested"
+    PLAN_CLOSED = "plan.closed", "Plan closed"
+    PLAN_FOLLOW_UP = "plan.follow_up", "Plan follow-up recorded"
+
+    # Family support fund: one action per application status, and budgets
+    FUND_DRAFT = "fund.draft", "Fund application drafted"
+    FUND_SUBMITTED = "fund.submitted", "Fund application submitted"
+    FUND_AWAITING_SECOND = "fund.awaiting_second", "Fund application awaiting second approval"
+    FUND_APPROVED = "fund.approved", "Fund application approved"
+    FUND_DECLINED = "fund.declined", "Fund application declined"
+    FUND_PAID = "fund.paid", "Fund application paid"
+    FUND_CANCELLED = "fund.cancelled", "Fund application cancelled"
+    FUND_BUDGET_ADJUSTED = "fund.budget_adjusted", "Fund budget adjusted"
+
+    # Imports
+    IMPORT_BATCH = "import.batch", "Import batch run"
+    IMPORT_REVIEW_CREATED = "import.review_created", "Import review created"
+    IMPORT_REVIEW_DECIDED = "import.review_decided", "Import review decided"
+
+    # Venues and group courses
+    GROUP_COURSE_CREATED = "group_course.created", "Group course created"
+    GROUP_COURSE_FACILITATORS_CHANGED = "group_course.facilitators_changed", "Group course facilitators changed"
+    GROUP_SESSION_MOVED = "group_session.moved", "Group session moved"
+    GROUP_SESSION_CANCELLED = "group_session.cancelled", "Group session cancelled"
+    GROUP_SESSION_REGISTER_TAKEN = "group_session.register_taken", "Group session register taken"
+    GROUP_SESSION_REGISTER_UPDATED = "group_session.register_updated", "Group session register updated"
+    GROUP_ENROLMENT_CREATED = "group_enrolment.created", "Enrolled on a group course"
+    GROUP_ENROLMENT_WITHDRAWN = "group_enrolment.withdrawn", "Withdrawn from a group course"
+    GROUP_ATTENDANCE_RECORDED = "group_attendance.recorded", "Group attendance recorded"
+    GROUP_MEASURE_RECORDED = "group_measure.recorded", "Group outcome measure recorded"
+
+    # Privacy
+    SUBJECT_ACCESS_RECEIVED = "subject_access.received", "Subject access request received"
+    SUBJECT_ACCESS_REDACTIONS = "subject_access.redactions", "Subject access redactions recorded"
+    SUBJECT_ACCESS_RELEASED = "subject_access.released", "Subject access response released"
+    SUBJECT_ACCESS_DOWNLOADED = "subject_access.downloaded", "Subject access response downloaded"
+
+    # Reporting
+    RETURN_GENERATED = "return.generated", "Quarterly return generated"
+    RETURN_SUBMITTED = "return.submitted", "Quarterly return submitted"

@@ -1,5 +1,7 @@
 """Data protection pages for service admins: subject access requests, retention and legal holds."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role
-from ecfs.view_helpers import add_service_error, require_role
+from ecfs.view_helpers import form_post, require_role
 from families.models import Family
 from families.services import protection
 
@@ -35,35 +37,31 @@ def subject_access_list(request):
 @require_http_methods(["GET", "POST"])
 def subject_access_new(request):
     require_role(request.user, Role.ADMIN)
-    form = SubjectAccessForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sar = services.subject_access_create(actor=request.user, **form.cleaned_data)
-        except (ValidationError, ApplicationError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Request {sar.reference} recorded: it is due by {sar.due_on:%d %B %Y}.")
-            return redirect("subject-access-detail", uuid=sar.uuid)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "privacy/subject_access_new.html", {"form": form}, status=status)
+    return form_post(
+        request,
+        SubjectAccessForm,
+        call=lambda form: services.subject_access_create(actor=request.user, **form.cleaned_data),
+        success=lambda sar: f"Request {sar.reference} recorded: it is due by {sar.due_on:%d %B %Y}.",
+        redirect_to=lambda sar: redirect("subject-access-detail", uuid=sar.uuid),
+        template="privacy/subject_access_new.html",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def subject_access_detail(request, uuid):
     sar = _request_of(request, uuid)
     parties = third_parties(sar)
-    form = RedactionForm(request.POST or None, parties=parties, initial={"redacted": sar.redacted})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.subject_access_redact(sar=sar, actor=request.user, keys=form.cleaned_data["redacted"])
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Redactions saved.")
-            return redirect("subject-access-detail", uuid=sar.uuid)
-    status = 400 if request.method == "POST" else 200
-    context = {"sar": sar, "form": form, "today": timezone.localdate(), "has_parties": bool(parties)}
-    return render(request, "privacy/subject_access_detail.html", context, status=status)
+    return form_post(
+        request,
+        partial(RedactionForm, parties=parties, initial={"redacted": sar.redacted}),
+        call=lambda form: services.subject_access_redact(
+            sar=sar, actor=request.user, keys=form.cleaned_data["redacted"]
+        ),
+        success="Redactions saved.",
+        redirect_to=redirect("subject-access-detail", uuid=sar.uuid),
+        template="privacy/subject_access_detail.html",
+        context={"sar": sar, "today": timezone.localdate(), "has_parties": bool(parties)},
+    )
 
 
 @require_POST
@@ -92,27 +90,28 @@ def subject_access_download(request, uuid, kind):
 def retention(request):
     """What the nightly job would anonymise tonight (a dry run), and the legal holds."""
     require_role(request.user, Role.ADMIN)
-    form = LegalHoldForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    place = request.POST.get("action") != "release"
+
+    def hold(form):
         family = Family.objects.filter(reference__iexact=form.cleaned_data["family_reference"].strip()).first()
         if family is None:
-            form.add_error("family_reference", "No family has that reference")
-        else:
-            place = request.POST.get("action") != "release"
-            try:
-                (protection.legal_hold_place if place else protection.legal_hold_release)(
-                    family=family, actor=request.user, reason=form.cleaned_data["reason"]
-                )
-            except ApplicationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, f"Legal hold {'placed on' if place else 'released for'} {family.reference}.")
-                return redirect("privacy-retention")
-    context = {
-        "form": form,
-        "due": families_due(today=timezone.localdate()),
-        "held": families_on_hold(),
-        "child_age": settings.RETENTION_CHILD_AGE_YEARS,
-        "years": settings.RETENTION_YEARS_AFTER_CLOSURE,
-    }
-    return render(request, "privacy/retention.html", context, status=400 if form.errors else 200)
+            raise ValidationError({"family_reference": "No family has that reference"})
+        (protection.legal_hold_place if place else protection.legal_hold_release)(
+            family=family, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+        return family
+
+    return form_post(
+        request,
+        LegalHoldForm,
+        call=hold,
+        success=lambda family: f"Legal hold {'placed on' if place else 'released for'} {family.reference}.",
+        redirect_to="privacy-retention",
+        template="privacy/retention.html",
+        context=lambda: {
+            "due": families_due(today=timezone.localdate()),
+            "held": families_on_hold(),
+            "child_age": settings.RETENTION_CHILD_AGE_YEARS,
+            "years": settings.RETENTION_YEARS_AFTER_CLOSURE,
+        },
+    )

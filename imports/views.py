@@ -38,7 +38,7 @@ def import_home(request):
         form.cleaned_data = {}
         form.add_error("file", "The file must be smaller than 5 MB: split it and import each part")
     else:
-        form = UploadForm(request.POST or None, request.FILES or None)
+        form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and not form.errors and form.is_valid():
         upload = form.cleaned_data["file"]
         # Read in memory (or Django's temporary upload file, deleted after the request): never stored.

@@ -60,6 +60,36 @@ def clean_amount(value) -> Decimal:
     return amount.quantize(PENNY)
 
 
+# The application's state machine: for each status, what may be done and the status it leads to. The services'
+# guards read it, and so do the predicates (can_...) the pages ask.
+SUBMIT, APPROVE, SECOND_APPROVAL, DECLINE, PAY, CANCEL = (
+    "submit",
+    "approve",
+    "second_approval",
+    "decline",
+    "pay",
+    "cancel",
+)
+APPLICATION_TRANSITIONS: dict[str, dict[str, str]] = {
+    Status.DRAFT: {SUBMIT: Status.SUBMITTED, CANCEL: Status.CANCELLED},
+    Status.SUBMITTED: {
+        APPROVE: Status.APPROVED,
+        SECOND_APPROVAL: Status.AWAITING_SECOND,
+        DECLINE: Status.DECLINED,
+        CANCEL: Status.CANCELLED,
+    },
+    Status.AWAITING_SECOND: {APPROVE: Status.APPROVED, DECLINE: Status.DECLINED, CANCEL: Status.CANCELLED},
+    Status.APPROVED: {PAY: Status.PAID, CANCEL: Status.CANCELLED},
+    Status.DECLINED: {},
+    Status.PAID: {},
+    Status.CANCELLED: {},
+}
+
+
+def application_allows(application: Application, step: str) -> bool:
+    return step in APPLICATION_TRANSITIONS[application.status]
+
+
 # The audit action for each status an application moves into (stored as "fund.<status>").
 AUDIT_ACTION_OF_STATUS = {
     Status.DRAFT: AuditAction.FUND_DRAFT,
@@ -215,7 +245,7 @@ def application_submit(*, application: Application, actor) -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.applicant_id != actor.pk:
         raise ApplicationError("Only the applicant can submit their draft.")
-    if application.status != Status.DRAFT:
+    if not application_allows(application, SUBMIT):
         raise ApplicationError("Only a draft can be submitted.")
     if _active_plan(application.family) is None:
         raise ApplicationError("The family no longer has an active support plan.")
@@ -261,6 +291,51 @@ def _check_decider(application: Application, actor, *, second: bool = False) -> 
         raise ApplicationError("Only a team manager of the family's base can decide on fund applications.")
 
 
+def _decider_refusal(application: Application, actor, *, second: bool = False) -> str | None:
+    try:
+        _check_decider(application, actor, second=second)
+    except ApplicationError as refused:
+        return refused.message
+    return None
+
+
+# What the pages ask: the same rules the services enforce (short of the budget having the money).
+
+
+def can_submit_application(user, application: Application) -> bool:
+    return application_allows(application, SUBMIT) and application.applicant_id == user.pk
+
+
+def can_approve_application(user, application: Application) -> bool:
+    second = application.status == Status.AWAITING_SECOND
+    return (
+        application_allows(application, APPROVE)
+        and _decider_refusal(application, user, second=second) is None
+        and not (second and application.first_approved_by_id == user.pk)
+    )
+
+
+def can_decline_application(user, application: Application) -> bool:
+    return application_allows(application, DECLINE) and _decider_refusal(application, user) is None
+
+
+def can_decide_application(user, application: Application) -> bool:
+    """The decision box (approve or decline) shows to whoever can do at least one of them."""
+    return can_approve_application(user, application) or can_decline_application(user, application)
+
+
+def can_record_payment(user, application: Application) -> bool:
+    return application_allows(application, PAY) and manages_family(user, application.family)
+
+
+def can_cancel_application(user, application: Application) -> bool:
+    if not application_allows(application, CANCEL):
+        return False
+    if application.status == Status.DRAFT:
+        return application.applicant_id == user.pk
+    return manages_family(user, application.family)
+
+
 def _commit_money(application: Application) -> Budget:
     """Charge the application to the first budget of its year that can afford it (district, then county)."""
     year = financial_year_of(timezone.localdate())
@@ -294,7 +369,7 @@ def _commit_money(application: Application) -> Budget:
 def application_approve(*, application: Application, actor, note: str = "") -> Application:
     application = Application.objects.select_for_update().select_related("family").get(pk=application.pk)
     _check_decider(application, actor, second=application.status == Status.AWAITING_SECOND)
-    if application.status not in Application.AWAITING_DECISION:
+    if not application_allows(application, APPROVE):
         raise ApplicationError(
             f"{application.reference} is {application.get_status_display().lower()}, so it cannot be approved."
         )
@@ -328,7 +403,7 @@ def application_approve(*, application: Application, actor, note: str = "") -> A
 def application_decline(*, application: Application, actor, reason: str) -> Application:
     application = Application.objects.select_for_update().select_related("family").get(pk=application.pk)
     _check_decider(application, actor)
-    if application.status not in Application.AWAITING_DECISION:
+    if not application_allows(application, DECLINE):
         raise ApplicationError(
             f"{application.reference} is {application.get_status_display().lower()}, so it cannot be declined."
         )
@@ -357,7 +432,7 @@ def application_record_payment(*, application: Application, paid_on: date, refer
         raise ApplicationError(
             f"{application.reference} was already paid with reference {application.payment_reference}."
         )
-    if application.status != Status.APPROVED:
+    if not application_allows(application, PAY):
         raise ApplicationError("Only an approved application can be paid.")
     if not manages_family(actor, application.family):
         raise ApplicationError("Only a team manager of the family's base can record payments.")
@@ -378,7 +453,7 @@ def application_cancel(*, application: Application, actor, reason: str) -> Appli
         raise ValidationError({"reason": "Give the reason for cancelling"})
     if application.status == Status.DRAFT and application.applicant_id == actor.pk:
         pass
-    elif application.status in (Status.APPROVED, *Application.AWAITING_DECISION):
+    elif application_allows(application, CANCEL) and application.status != Status.DRAFT:
         if not manages_family(actor, application.family):
             raise ApplicationError("Only a team manager of the family's base can cancel this application.")
     else:

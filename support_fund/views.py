@@ -12,7 +12,6 @@ from ecfs.audit.services import audit_view
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 from ecfs.view_helpers import add_service_error, form_post, require_role
-from families.access import manages_family
 from families.selectors import family_get
 
 from . import selectors, services
@@ -52,17 +51,12 @@ def apply(request, reference):
 
 def _detail(request, application, **forms):
     user = request.user
-    manages = manages_family(user, application.family)
-    seconds = application.status == Application.Status.AWAITING_SECOND and has_role(user, Role.MANAGER)
     context = {
         "application": application,
-        "can_decide": (manages or seconds)
-        and application.applicant_id != user.pk
-        and application.status in Application.AWAITING_DECISION
-        and application.first_approved_by_id != user.pk,
-        "can_pay": manages and application.status == Application.Status.APPROVED,
-        "can_cancel": manages and application.status in (Application.Status.APPROVED, *Application.AWAITING_DECISION),
-        "can_submit": application.applicant_id == user.pk and application.status == Application.Status.DRAFT,
+        "can_decide": services.can_decide_application(user, application),
+        "can_pay": services.can_record_payment(user, application),
+        "can_cancel": services.can_cancel_application(user, application),
+        "can_submit": services.can_submit_application(user, application),
         "limit_reasons": services.over_limit_reasons(application)
         if application.status in Application.AWAITING_DECISION
         else [],

@@ -14,7 +14,7 @@ from ecfs.roles import Role, has_role
 from ecfs.view_helpers import form_post, require_role
 from families import selectors
 from families.access import manages_family
-from families.models import FollowUp, SupportPlan
+from families.models import FollowUp
 
 from . import selectors as support_selectors
 from . import services
@@ -32,6 +32,7 @@ from .forms import (
     SafeguardingActionForm,
     StartScoresForm,
 )
+from .services import plans as plan_rules
 
 
 @require_http_methods(["GET", "POST"])
@@ -93,9 +94,12 @@ def plan_detail(request, uuid):
             "family": plan.family,
             "journeys": support_selectors.score_journeys(plan),
             "is_manager": is_manager,
-            "can_approve": is_manager
-            and plan.worker_id != request.user.pk
-            and plan.status in (SupportPlan.Status.PENDING_ACTIVATION, SupportPlan.Status.PENDING_CLOSURE),
+            "can_approve": plan_rules.can_approve_plan(request.user, plan),
+            "approving_closure": plan_rules.plan_allows(plan, plan_rules.APPROVE_CLOSURE),
+            "can_submit": plan_rules.can_submit_plan(request.user, plan),
+            "can_review": plan_rules.can_review_plan(request.user, plan),
+            "can_request_closure": plan_rules.can_request_closure(request.user, plan),
+            "can_add_action": plan_rules.can_add_plan_action(request.user, plan),
             "follow_up": follow_up,
             "return_form": ReturnForm(),
             "today": timezone.localdate(),
@@ -146,7 +150,7 @@ def plan_approve(request, uuid):
     require_role(request.user, Role.MANAGER)
 
     def approve(plan):
-        if plan.status == SupportPlan.Status.PENDING_CLOSURE:
+        if plan_rules.plan_allows(plan, plan_rules.APPROVE_CLOSURE):
             services.plan_approve_closure(plan=plan, actor=request.user)
         else:
             services.plan_approve_activation(plan=plan, actor=request.user)

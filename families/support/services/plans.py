@@ -41,9 +41,68 @@ def _locked(plan: SupportPlan) -> SupportPlan:
     return SupportPlan.objects.select_for_update().select_related("family").get(pk=plan.pk)
 
 
-def _require_status(plan: SupportPlan, *allowed: str, doing: str) -> None:
-    if plan.status not in allowed:
+# The plan's state machine: for each status, what may be done to the plan and the status it leaves the plan in.
+# The services' guards read it, and so do the predicates below that the pages ask.
+START_SCORES, ADD_ACTION, SUBMIT, APPROVE, RETURN = "start_scores", "add_action", "submit", "approve", "return"
+REVIEW, CLOSING_SCORES = "review", "closing_scores"
+REQUEST_CLOSURE, APPROVE_CLOSURE = "request_closure", "approve_closure"
+PLAN_TRANSITIONS: dict[str, dict[str, str]] = {
+    Status.DRAFT: {START_SCORES: Status.DRAFT, ADD_ACTION: Status.DRAFT, SUBMIT: Status.PENDING_ACTIVATION},
+    Status.PENDING_ACTIVATION: {
+        ADD_ACTION: Status.PENDING_ACTIVATION,
+        APPROVE: Status.ACTIVE,
+        RETURN: Status.DRAFT,
+    },
+    Status.ACTIVE: {
+        ADD_ACTION: Status.ACTIVE,
+        REVIEW: Status.ACTIVE,
+        CLOSING_SCORES: Status.ACTIVE,
+        REQUEST_CLOSURE: Status.PENDING_CLOSURE,
+    },
+    Status.PENDING_CLOSURE: {APPROVE_CLOSURE: Status.CLOSED, RETURN: Status.ACTIVE},
+    Status.CLOSED: {},
+}
+
+
+def plan_allows(plan: SupportPlan, step: str) -> bool:
+    return step in PLAN_TRANSITIONS[plan.status]
+
+
+def _require_status(plan: SupportPlan, step: str, *, doing: str) -> None:
+    if not plan_allows(plan, step):
         raise ApplicationError(f"A plan that is {plan.get_status_display().lower()} cannot be {doing}.")
+
+
+# What the pages ask (the same rules the services below enforce, short of checks on the plan's scores).
+
+
+def can_submit_plan(user, plan: SupportPlan) -> bool:
+    return plan_allows(plan, SUBMIT)
+
+
+def can_add_plan_action(user, plan: SupportPlan) -> bool:
+    return plan_allows(plan, ADD_ACTION)
+
+
+def can_review_plan(user, plan: SupportPlan) -> bool:
+    return plan_allows(plan, REVIEW)
+
+
+def can_request_closure(user, plan: SupportPlan) -> bool:
+    return plan_allows(plan, REQUEST_CLOSURE)
+
+
+def can_approve_plan(user, plan: SupportPlan) -> bool:
+    """Approve a plan to start or to close: a manager of the family's base who is not the plan's worker."""
+    return (
+        (plan_allows(plan, APPROVE) or plan_allows(plan, APPROVE_CLOSURE))
+        and plan.worker_id != user.pk
+        and manages_family(user, plan.family)
+    )
+
+
+def can_return_plan(user, plan: SupportPlan) -> bool:
+    return plan_allows(plan, RETURN) and manages_family(user, plan.family)
 
 
 # Assessment -----------------------------------------------------------------------------------
@@ -158,7 +217,7 @@ def plan_action_add(
     owner_professional=None,
 ) -> PlanAction:
     plan = _locked(plan)
-    _require_status(plan, Status.DRAFT, Status.PENDING_ACTIVATION, Status.ACTIVE, doing="given new actions")
+    _require_status(plan, ADD_ACTION, doing="given new actions")
     if owner == PlanAction.Owner.FAMILY and (owner_person is None or owner_person.family_id != plan.family_id):
         raise ValidationError({"owner_person": "Choose the family member who will do this"})
     if owner == PlanAction.Owner.PROFESSIONAL and (
@@ -245,9 +304,9 @@ def outcome_record(*, plan: SupportPlan, stage: str, scores: dict, assessed_on: 
     """Start or closing scores (review scores are recorded with the review)."""
     plan = _locked(plan)
     if stage == Stage.START:
-        _require_status(plan, Status.DRAFT, doing="given start scores")
+        _require_status(plan, START_SCORES, doing="given start scores")
     elif stage == Stage.CLOSE:
-        _require_status(plan, Status.ACTIVE, doing="given closing scores")
+        _require_status(plan, CLOSING_SCORES, doing="given closing scores")
     else:
         raise ApplicationError("Review scores are recorded with the review.")
     assessment = _save_scores(plan=plan, stage=stage, scores=scores, assessed_on=assessed_on, actor=actor)
@@ -265,7 +324,7 @@ def outcome_record(*, plan: SupportPlan, stage: str, scores: dict, assessed_on: 
 @transaction.atomic
 def plan_submit_for_activation(*, plan: SupportPlan, actor) -> SupportPlan:
     plan = _locked(plan)
-    _require_status(plan, Status.DRAFT, doing="sent for approval")
+    _require_status(plan, SUBMIT, doing="sent for approval")
     if not plan.outcome_assessments.filter(stage=Stage.START).exists():
         raise ApplicationError("Record the start scores for every goal before sending the plan for approval.")
     plan.status = Status.PENDING_ACTIVATION
@@ -287,7 +346,7 @@ def _check_approver(plan: SupportPlan, actor) -> None:
 def plan_approve_activation(*, plan: SupportPlan, actor) -> SupportPlan:
     plan = _locked(plan)
     _check_approver(plan, actor)
-    _require_status(plan, Status.PENDING_ACTIVATION, doing="approved to start")
+    _require_status(plan, APPROVE, doing="approved to start")
     if not plan.outcome_assessments.filter(stage=Stage.START).exists():
         raise ApplicationError("The plan has no start scores.")
     now = timezone.now()
@@ -309,14 +368,13 @@ def plan_return_to_worker(*, plan: SupportPlan, reason: str, actor) -> SupportPl
         raise ApplicationError("Only a team manager of the family's base can return plans.")
     if not reason.strip():
         raise ValidationError({"reason": "Say what needs to change"})
-    back_to = {Status.PENDING_ACTIVATION: Status.DRAFT, Status.PENDING_CLOSURE: Status.ACTIVE}
-    _require_status(plan, *back_to, doing="returned")
+    _require_status(plan, RETURN, doing="returned")
     if plan.status == Status.PENDING_CLOSURE:
         plan.outcome_assessments.filter(stage=Stage.CLOSE).delete()
         plan.closure_reason = ""
         plan.closure_summary = ""
         plan.closure_requested_at = None
-    plan.status = back_to[plan.status]
+    plan.status = PLAN_TRANSITIONS[plan.status][RETURN]
     plan.save()
     audit_record(
         actor=actor,
@@ -332,7 +390,7 @@ def plan_return_to_worker(*, plan: SupportPlan, reason: str, actor) -> SupportPl
 def plan_review(*, plan: SupportPlan, reviewed_on: date, progress: dict, scores: dict, notes: str, actor) -> Review:
     """A review: progress per goal, new scores, and the next review date."""
     plan = _locked(plan)
-    _require_status(plan, Status.ACTIVE, doing="reviewed")
+    _require_status(plan, REVIEW, doing="reviewed")
     if reviewed_on > timezone.localdate():
         raise ValidationError({"reviewed_on": "The review date must be today or in the past"})
     goals = list(plan.goals.all())
@@ -356,7 +414,7 @@ def plan_request_closure(
     *, plan: SupportPlan, reason: str, summary: str, scores: dict, assessed_on: date, actor
 ) -> SupportPlan:
     plan = _locked(plan)
-    _require_status(plan, Status.ACTIVE, doing="closed")
+    _require_status(plan, REQUEST_CLOSURE, doing="closed")
     if reason not in SupportPlan.ClosureReason.values:
         raise ValidationError({"reason": "Select why the plan is closing"})
     if not summary.strip():
@@ -381,7 +439,7 @@ def plan_request_closure(
 def plan_approve_closure(*, plan: SupportPlan, actor) -> SupportPlan:
     plan = _locked(plan)
     _check_approver(plan, actor)
-    _require_status(plan, Status.PENDING_CLOSURE, doing="approved to close")
+    _require_status(plan, APPROVE_CLOSURE, doing="approved to close")
     if not plan.outcome_assessments.filter(stage=Stage.CLOSE).exists():
         raise ApplicationError("Record the closing scores before the plan closes.")
     now = timezone.now()

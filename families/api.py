@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from ecfs.api.fields import DateField, ScopedReferenceField
 from ecfs.api.views import AuditedRetrieveMixin, StaffViewSet
+from families.characteristics import CHARACTERISTIC_FIELDS, CONSENT_FIELDS
 
 from . import services
 from .models import (
@@ -91,21 +92,8 @@ class FamilySerializer(serializers.ModelSerializer):
             "district",
             "locality",
             "base",
-            "lone_parent",
-            "teenage_parent",
-            "eligible_funded_2yo",
-            "parent_no_qualifications",
-            "low_income",
-            "english_additional_language",
-            "first_language",
-            "interpreter_needed",
-            "ethnicity",
-            "disability_in_household",
-            "send_in_household",
-            "consent_given",
-            "consent_given_by",
-            "consent_date",
-            "consent_scope",
+            *CHARACTERISTIC_FIELDS,
+            *CONSENT_FIELDS,
             "members",
             "created_at",
             "modified_at",

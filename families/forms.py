@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ecfs.govuk_forms import GovukDateField
+from families.characteristics import CHARACTERISTIC_FIELDS, CONSENT_FIELDS
 
 from .models import Ethnicity, Family, Person, Professional
 from .rules import validate_person_dates
@@ -62,23 +63,7 @@ class CharacteristicsForm(forms.ModelForm):
 
     class Meta:
         model = Family
-        fields = [
-            "lone_parent",
-            "teenage_parent",
-            "eligible_funded_2yo",
-            "parent_no_qualifications",
-            "low_income",
-            "english_additional_language",
-            "first_language",
-            "interpreter_needed",
-            "ethnicity",
-            "disability_in_household",
-            "send_in_household",
-            "consent_given",
-            "consent_given_by",
-            "consent_date",
-            "consent_scope",
-        ]
+        fields = [*CHARACTERISTIC_FIELDS, *CONSENT_FIELDS]
         labels = {
             "lone_parent": "Lone parent household",
             "teenage_parent": "Teenage parent",

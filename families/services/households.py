@@ -13,6 +13,7 @@ from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
+from families.characteristics import CHARACTERISTIC_FIELDS, CONSENT_FIELDS
 
 from ..access import manages_family
 from ..determinants import DETERMINANTS
@@ -92,23 +93,7 @@ def professional_add(*, family: Family, actor, **fields) -> Professional:
     return professional
 
 
-EDITABLE_CHARACTERISTICS = (
-    "lone_parent",
-    "teenage_parent",
-    "eligible_funded_2yo",
-    "parent_no_qualifications",
-    "low_income",
-    "english_additional_language",
-    "first_language",
-    "interpreter_needed",
-    "ethnicity",
-    "disability_in_household",
-    "send_in_household",
-    "consent_given",
-    "consent_given_by",
-    "consent_date",
-    "consent_scope",
-)
+EDITABLE_CHARACTERISTICS = CHARACTERISTIC_FIELDS + CONSENT_FIELDS
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ecfs.api.models import PartnerReferral, PartnerSystem
+from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 
 from .models import Referral
@@ -22,7 +23,7 @@ def partner_referral_create(*, partner: PartnerSystem, **fields) -> Referral:
     PartnerReferral.objects.create(partner=partner, referral=referral)
     audit_record(
         actor=None,
-        action="referral.partner_received",
+        action=AuditAction.REFERRAL_PARTNER_RECEIVED,
         obj=referral,
         summary=f"Referral {referral.reference} sent by {partner.name}",
     )

@@ -5,6 +5,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
+from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 
@@ -23,7 +24,9 @@ def partner_system_create(*, name: str) -> tuple[PartnerSystem, str]:
         raise ApplicationError(f"A partner system called {name} already exists.")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     partner = PartnerSystem.objects.create(name=name, token_hash=token_hash(token))
-    audit_record(actor=None, action="api.partner_created", obj=partner, summary=f"Partner system {name} registered")
+    audit_record(
+        actor=None, action=AuditAction.API_PARTNER_CREATED, obj=partner, summary=f"Partner system {name} registered"
+    )
     return partner, token
 
 
@@ -34,5 +37,7 @@ def partner_system_revoke(*, partner: PartnerSystem) -> PartnerSystem:
         partner.is_active = False
         partner.revoked_at = timezone.now()
         partner.save(update_fields=["is_active", "revoked_at"])
-        audit_record(actor=None, action="api.partner_revoked", obj=partner, summary=f"Token of {partner} revoked")
+        audit_record(
+            actor=None, action=AuditAction.API_PARTNER_REVOKED, obj=partner, summary=f"Token of {partner} revoked"
+        )
     return partner

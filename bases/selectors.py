@@ -21,18 +21,25 @@ def locality_list_by_need() -> QuerySet[Locality]:
     return Locality.objects.select_related("district").order_by("-need_index", "name")
 
 
-def managed_base_ids(user) -> list[int]:
-    """The bases whose teams ``user`` leads as a team manager; empty for anyone who is not one."""
+def _managed_bases(user) -> list[tuple[int, int]]:
+    """(base, district) of each base whose teams ``user`` leads, read once per request (kept on the user)."""
     if not has_role(user, Role.MANAGER):
         return []
-    return list(user.managed_teams.values_list("base_id", flat=True).distinct())
+    cached = getattr(user, "_ecfs_managed_bases", None)
+    if cached is None:
+        cached = list(user.managed_teams.order_by().values_list("base_id", "base__district_id").distinct())
+        user._ecfs_managed_bases = cached
+    return cached
+
+
+def managed_base_ids(user) -> list[int]:
+    """The bases whose teams ``user`` leads as a team manager; empty for anyone who is not one."""
+    return sorted({base for base, _ in _managed_bases(user)})
 
 
 def managed_district_ids(user) -> list[int]:
     """The districts of those bases (a fund application's second approval may come from any of them)."""
-    if not has_role(user, Role.MANAGER):
-        return []
-    return list(user.managed_teams.values_list("base__district_id", flat=True).distinct())
+    return sorted({district for _, district in _managed_bases(user)})
 
 
 def manages_base(user, base: Base | int | None) -> bool:

@@ -1,0 +1,119 @@
+"""Absolute query counts for the pages people use most, pinned as data grows (healthchecks' habit).
+
+Each page is fetched once with a little data and again after more families, referrals, plans, contacts and
+applications are added: the count must be the pinned number both times. A change that adds a query to one of
+these pages changes its pin here, on purpose, with the query named in the comment.
+
+Every page starts with the session, the user and the user's role groups (3). A team manager's pages add their
+authenticator device (two-factor) and the bases they manage, read once per request (5).
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from families.models import Contact
+from families.support import services as support_services
+from support_fund.models import Application
+from tests.families.factories import active_plan, home_visit, scores
+from tests.helpers import count_queries
+from tests.referrals.factories import allocated_referral, received_referral
+from tests.support_fund.factories import application, budget
+
+PINNED_QUERIES = {
+    # 5 + the managed bases' teams, the count of the filtered queue, districts and bases for the filters,
+    # the page of referrals (with family, team and reasons joined)
+    ("manager", "triage-queue"): 10,
+    # 3 + the caseload: open allocations with the family, the first contact due and the number of children
+    ("worker", "family-list"): 4,
+    # 5 + the count of the managed bases' families, the page of them
+    ("manager", "family-list"): 7,
+    # 3 + the family (scoped), members, professionals, allocations, referrals, their reasons, their decisions,
+    # the deciders, the timeline, plans, recent contacts, the open assessment, upcoming visits, the last
+    # completed assessment, its needs; the audit row for the view
+    ("worker", "family-detail"): 19,
+    # 5 + the teams' ids, the triage counts, open safeguarding concerns, plans awaiting approval, overdue
+    # reviews, workers with their caseloads, the manager's teams, their workers
+    ("manager", "home"): 13,
+    # 3 + the staff profile, the caseload, the team's colleagues
+    ("worker", "home"): 6,
+    # 3 + the plan (scoped), goals, actions, reviews, their progress, outcome assessments, their scores;
+    # the audit row for the view; the follow-up
+    ("worker", "plan-detail"): 12,
+    # 3 + the contact (scoped), the people seen, the children seen, the family's children; the audit row
+    ("worker", "contact-detail"): 8,
+    # 3 + plans with reviews due, open assessments, follow-ups due, planned visits, plan actions due, group
+    # sessions the worker runs
+    ("worker", "my-week"): 9,
+    # 5 + the teams' ids, the referral (scoped), its reasons, people, decisions, the duplicate check's people,
+    # which of the matches the manager may see
+    ("manager", "referral-detail"): 12,
+    # 5 + the application (scoped), the goals it serves, its events, their actors; the audit row; the fund
+    # limits and the family's payments in the last 12 months
+    ("manager", "fund-application"): 12,
+    # 5 + the decision queue, the bases' recent applications
+    ("manager", "fund-home"): 7,
+}
+
+
+@dataclass
+class World:
+    cast: object
+    family: object
+    plan: object
+    referral: object
+    application: object
+
+    def grow(self, n: int) -> None:
+        """n more families in support (allocated, a plan, a visit with a concern, a fund application), n more
+        referrals waiting for triage, and n more reviews and visits on the first family."""
+        cast = self.cast
+        for _ in range(n):
+            family = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker).family
+            active_plan(family=family, worker=cast.worker, manager=cast.manager)
+            home_visit(family=family, worker=cast.worker, concern=True)
+            application(cast, family)
+            received_referral(team=cast.team, actor=cast.worker)
+            home_visit(family=self.family, worker=cast.worker, concern=True)
+            support_services.plan_review(
+                plan=self.plan,
+                reviewed_on=timezone.localdate(),
+                progress={goal.pk: "positive" for goal in self.plan.goals.all()},
+                scores=scores(self.plan, 5),
+                notes="",
+                actor=cast.worker,
+            )
+
+    def url(self, name: str) -> str:
+        args = {
+            "family-detail": [self.family.reference],
+            "plan-detail": [self.plan.uuid],
+            "contact-detail": [Contact.objects.filter(family=self.family).order_by("pk").first().uuid],
+            "referral-detail": [self.referral.uuid],
+            "fund-application": [self.application.uuid],
+        }
+        return reverse(name, args=args.get(name))
+
+
+@pytest.fixture
+def world(cast):
+    budget(cast, "5000.00")
+    family = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker).family
+    plan = active_plan(family=family, worker=cast.worker, manager=cast.manager)
+    home_visit(family=family, worker=cast.worker, concern=True)
+    submitted = application(cast, family)
+    assert submitted.status != Application.Status.DRAFT
+    referral = received_referral(team=cast.team, actor=cast.worker)
+    return World(cast=cast, family=family, plan=plan, referral=referral, application=submitted)
+
+
+@pytest.mark.parametrize(("who", "page"), sorted(PINNED_QUERIES), ids=lambda value: str(value))
+def test_key_pages_run_a_pinned_number_of_queries_as_data_grows(client, world, who, page):
+    user = {"manager": world.cast.manager, "worker": world.cast.worker}[who]
+    client.force_login(user)
+    world.grow(1)
+    assert count_queries(client, world.url(page)) == PINNED_QUERIES[(who, page)]
+    world.grow(4)
+    assert count_queries(client, world.url(page)) == PINNED_QUERIES[(who, page)]

@@ -972,14 +972,10 @@ class _Seeder:
         rng = self.rng
         household, locality = story.household, story.locality
         low_income = rng.random() < min(0.85, 0.3 + float(locality.idaci_pct) / 100)
-        two_year_old = any(
-            p["kind"] == Kind.CHILD and 2 <= relativedelta(on, p["date_of_birth"]).years < 3 for p in household.people
-        )
         return {
             "lone_parent": household.lone_parent,
             "teenage_parent": household.teenage_parent,
             "low_income": low_income,
-            "eligible_funded_2yo": low_income and two_year_old,
             "parent_no_qualifications": rng.random() < 0.06 + float(locality.pct_families_no_qualifications) / 100,
             "disability_in_household": rng.random() < 0.1,
             "send_in_household": rng.random() < (0.3 if "speech_language" in story.reasons else 0.08),

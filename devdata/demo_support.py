@@ -65,6 +65,15 @@ from venues import services as venue_services
 from venues.models import GroupCourse, GroupProgramme, GroupSession, Venue
 
 DEMO_ALLOCATION = "Demo allocation"
+# Where the demo's children take up their funded early education.
+EARLY_YEARS_SETTINGS = (
+    "Little Acorns Pre-school",
+    "Rainbow Day Nursery",
+    "St Andrew's Nursery School",
+    "Busy Bees Playgroup",
+    "Riverside Childminding",
+    "Sunflower Children's Centre Nursery",
+)
 # The fund's budgets: (source, last year's amount (and any year before), this year's amount). The charity's
 # appeal is spent first.
 FUND_BUDGETS = (("Council allocation", 184_000, 188_000), ("Charity appeal fund", 9_000, 7_500))
@@ -1703,7 +1712,9 @@ class _Seeder:
     # Written directly: no service for these --------------------------------------------------------------
 
     def funded_education(self) -> None:
-        """Some children of supported families eligible for, and started in, funded early education."""
+        """The children aged 2 to 4 of supported families: about two in five low-income families' children (and a
+        few others) eligible for a funded 2-year-old place, most of them taking it up; most 3- and 4-year-olds in a
+        funded place from the term after their third birthday (the per-child fields the return reads)."""
         for story in self.stories:
             if story.activated is None:
                 continue
@@ -1711,13 +1722,17 @@ class _Seeder:
                 age = relativedelta(self.today, child.date_of_birth).years
                 if age not in (2, 3, 4):
                     continue
-                if age == 2 and not (story.family.eligible_funded_2yo or self.rng.random() < 0.25):
+                eligible = self.rng.random() < (0.45 if story.family.low_income else 0.1)
+                if age == 2 and not eligible:
                     continue
-                started = self._term_after(child.date_of_birth + relativedelta(years=2 if age == 2 else 3))
+                from_age = 2 if eligible else 3
+                started = self._term_after(child.date_of_birth + relativedelta(years=from_age))
                 take_up = self.rng.random() < (0.55 if age == 2 else 0.8)
+                started = started if take_up and started and started <= self.today else None
                 Person.objects.filter(pk=child.pk).update(
-                    funded_education_eligible=True,
-                    funded_education_started_on=started if take_up and started and started <= self.today else None,
+                    funded_education_eligible=eligible,
+                    funded_education_started_on=started,
+                    funded_education_setting=self.rng.choice(EARLY_YEARS_SETTINGS) if started else "",
                 )
 
     @staticmethod

@@ -840,7 +840,6 @@ class ScaleSeed:
                 "base_id",
                 "lone_parent",
                 "teenage_parent",
-                "eligible_funded_2yo",
                 "parent_no_qualifications",
                 "low_income",
                 "english_additional_language",
@@ -874,6 +873,7 @@ class ScaleSeed:
                 "relationship",
                 "funded_education_eligible",
                 "funded_education_started_on",
+                "funded_education_setting",
                 "first_name_key",
                 "last_name_key",
                 "created_at",
@@ -936,7 +936,6 @@ class ScaleSeed:
                 base.pk,
                 lone,
                 rng.random() < 0.06,
-                rng.random() < 0.3,
                 rng.random() < 0.15,
                 rng.random() < 0.4,
                 eal,
@@ -980,6 +979,7 @@ class ScaleSeed:
                     expected = self.today + timedelta(days=rng.randint(20, 200))
                 eligible = kind == "child" and rng.random() < 0.4
                 started = dob + timedelta(days=2 * 365 + 120) if eligible and dob else None
+                started = started if started and started < self.today else None
                 people.add(
                     pid,
                     self.uuid(),
@@ -991,7 +991,8 @@ class ScaleSeed:
                     expected,
                     relationship,
                     eligible,
-                    started if started and started < self.today else None,
+                    started,
+                    f"{town or 'Village'} Pre-school" if started else "",
                     name_key(first),
                     name_key(surname),
                     created,

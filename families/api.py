@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ecfs.api.fields import DateField, ScopedReferenceField
@@ -56,6 +57,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "relationship",
             "funded_education_eligible",
             "funded_education_started_on",
+            "funded_education_setting",
         ]
 
 
@@ -67,6 +69,28 @@ class PersonInputSerializer(serializers.Serializer):
     date_of_birth = DateField(required=False, allow_null=True)
     expected_date = DateField(required=False, allow_null=True, help_text="For an unborn child only.")
     relationship = serializers.ChoiceField(choices=Person.Relationship.choices, required=False, allow_blank=True)
+
+
+class EarlyEducationInputSerializer(serializers.Serializer):
+    """A child's funded early education, all three facts at once (a field left out is cleared)."""
+
+    funded_education_eligible = serializers.BooleanField(
+        help_text="Eligible for a funded 2-year-old place (needed for a place started before the third birthday)."
+    )
+    funded_education_started_on = DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Taking up a funded place since this date: today or earlier, not before the second birthday. "
+        "Null when the child is not taking up a place.",
+    )
+    funded_education_setting = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=200,
+        help_text="The setting's name; only with a start date.",
+    )
 
 
 class FamilySerializer(serializers.ModelSerializer):
@@ -173,3 +197,33 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffViewS
         data = self.validated(PersonInputSerializer)
         person = services.family_member_add(actor=request.user, **data)
         return Response(self.output(PersonSerializer, person), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Record a child's funded early education",
+        description="Calls `families.services.child_early_education_record`: eligible for a funded 2-year-old "
+        "place, taking up a funded place since a date, and the setting. The return's early education take-up "
+        "figure reads these. A child aged 0 to 5 only (409 for anyone else); the family's allocated worker or a "
+        "manager of its base.",
+        request=EarlyEducationInputSerializer,
+        responses={200: PersonSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="early-education",
+        url_name="early-education",
+        serializer_class=EarlyEducationInputSerializer,
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def early_education(self, request, uuid=None):
+        person = self.get_object()
+        data = self.validated(EarlyEducationInputSerializer)
+        person = services.child_early_education_record(
+            person=person,
+            eligible_2yo=data["funded_education_eligible"],
+            started_on=data["funded_education_started_on"],
+            setting=data["funded_education_setting"],
+            actor=request.user,
+        )
+        return Response(self.output(PersonSerializer, self.get_queryset().get(pk=person.pk)))

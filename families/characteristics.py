@@ -2,13 +2,12 @@
 
 The family form, the household service and the API list exactly these, in this order, followed by the
 consent fields. (The pseudonymised extract, ``families.extracts.HOUSEHOLD_FIELDS``, leaves out the
-free-text ``first_language`` on purpose.)
+free-text ``first_language`` on purpose.) Funded early education is recorded per child, on ``Person``, not here.
 """
 
 CHARACTERISTIC_FIELDS = (
     "lone_parent",
     "teenage_parent",
-    "eligible_funded_2yo",
     "parent_no_qualifications",
     "low_income",
     "english_additional_language",

@@ -27,7 +27,6 @@ CHUNK_SIZE = 2000
 HOUSEHOLD_FIELDS = (
     "lone_parent",
     "teenage_parent",
-    "eligible_funded_2yo",
     "parent_no_qualifications",
     "low_income",
     "english_additional_language",

@@ -45,6 +45,29 @@ class PersonForm(forms.Form):
         return cleaned
 
 
+class EarlyEducationForm(forms.Form):
+    """A child's funded early education (``families.services.child_early_education_record`` checks the rules)."""
+
+    funded_education_eligible = forms.BooleanField(
+        label="Eligible for a funded 2-year-old place",
+        required=False,
+        help_text="The family has an eligibility code from the council, or the child qualifies another way.",
+    )
+    funded_education_started_on = GovukDateField(
+        label="Taking up a funded place since",
+        required=False,
+        must_be_past=True,
+        help_text="The date the child started their funded hours. Leave blank if they have not started.",
+    )
+    funded_education_setting = forms.CharField(
+        label="Setting",
+        required=False,
+        max_length=200,
+        help_text="The nursery, pre-school, school or childminder, for example Little Acorns Pre-school.",
+        error_messages={"max_length": "The setting's name must be 200 characters or fewer"},
+    )
+
+
 class ProfessionalForm(forms.ModelForm):
     class Meta:
         model = Professional
@@ -67,7 +90,6 @@ class CharacteristicsForm(forms.ModelForm):
         labels = {
             "lone_parent": "Lone parent household",
             "teenage_parent": "Teenage parent",
-            "eligible_funded_2yo": "Eligible for funded 2-year-old childcare",
             "parent_no_qualifications": "A parent has no qualifications",
             "low_income": "Low income",
             "english_additional_language": "English is an additional language",

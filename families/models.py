@@ -77,7 +77,6 @@ class Family(TimeStampedModel):
     # Household characteristics for reach and equality monitoring.
     lone_parent = models.BooleanField(default=False)
     teenage_parent = models.BooleanField(default=False)
-    eligible_funded_2yo = models.BooleanField("eligible for funded 2-year-old childcare", default=False)
     parent_no_qualifications = models.BooleanField("a parent without qualifications", default=False)
     low_income = models.BooleanField(default=False)
     english_additional_language = models.BooleanField("English as an additional language", default=False)
@@ -177,6 +176,9 @@ class Person(TimeStampedModel):
     )
     funded_education_eligible = models.BooleanField("eligible for funded early education", default=False)
     funded_education_started_on = models.DateField("started funded early education on", null=True, blank=True)
+    # A child's funded early education, the one place it is recorded (the return's take-up figure reads it):
+    # eligible for a funded 2-year-old place, taking up a funded place since, and where.
+    funded_education_setting = models.CharField("funded early education setting", max_length=200, blank=True)
     # Lower case, letters only: what the duplicate check compares.
     first_name_key = models.CharField(max_length=100, editable=False)
     last_name_key = models.CharField(max_length=100, editable=False)

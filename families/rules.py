@@ -45,3 +45,38 @@ def validate_person_dates(*, kind: str, date_of_birth: date | None, expected_dat
         )
     if date_of_birth < today - relativedelta(years=120):
         raise ValidationError({"date_of_birth": "Date of birth must be a real date of birth"})
+
+
+EARLY_EDUCATION_FROM_AGE = 2  # a funded place starts at 2 for an eligible child
+UNIVERSAL_PLACE_AGE = 3  # from 3 every child may take up a funded place
+SETTING_MAX_LENGTH = 200
+
+
+def validate_early_education(
+    *, date_of_birth: date | None, eligible_2yo: bool, started_on: date | None, setting: str, today: date
+) -> None:
+    """Raise a ValidationError naming the fields (``funded_education_eligible``, ``funded_education_started_on``,
+    ``funded_education_setting``) when a child's funded early education does not add up. The page, the API and
+    the import file all check it here."""
+    errors: dict[str, str] = {}
+    if setting and started_on is None:
+        errors["funded_education_started_on"] = "Enter the date the funded place started, or leave the setting blank"
+    if len(setting or "") > SETTING_MAX_LENGTH:
+        errors["funded_education_setting"] = f"The setting's name must be {SETTING_MAX_LENGTH} characters or fewer"
+    if started_on is not None:
+        if started_on > today:
+            errors["funded_education_started_on"] = "The date the funded place started must be today or in the past"
+        elif date_of_birth and started_on < date_of_birth + relativedelta(years=EARLY_EDUCATION_FROM_AGE):
+            second = date_of_birth + relativedelta(years=EARLY_EDUCATION_FROM_AGE)
+            errors["funded_education_started_on"] = (
+                f"A funded place cannot start before the child's second birthday ({second:%-d %B %Y})"
+            )
+        elif (
+            date_of_birth and started_on < date_of_birth + relativedelta(years=UNIVERSAL_PLACE_AGE) and not eligible_2yo
+        ):
+            errors["funded_education_eligible"] = (
+                "A funded place that started before the child's third birthday needs the child to be eligible "
+                "for a 2-year-old place"
+            )
+    if errors:
+        raise ValidationError(errors)

@@ -7,6 +7,11 @@ urlpatterns = [
     path("<str:reference>/", views.family_detail, name="family-detail"),
     path("<str:reference>/household/", views.family_edit, name="family-edit"),
     path("<str:reference>/members/new/", views.member_add, name="family-member-add"),
+    path(
+        "<str:reference>/members/<uuid:uuid>/early-education/",
+        views.person_early_education,
+        name="person-early-education",
+    ),
     path("<str:reference>/professionals/new/", views.professional_add, name="family-professional-add"),
     path("<str:reference>/reallocate/", views.family_reallocate, name="family-reallocate"),
     path("<str:reference>/co-worker/", views.family_add_co_worker, name="family-co-worker"),

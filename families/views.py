@@ -1,8 +1,9 @@
 from functools import partial
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -12,7 +13,16 @@ from ecfs.view_helpers import form_post
 
 from . import selectors, services
 from .access import manages_family
-from .forms import CharacteristicsForm, PersonForm, ProfessionalForm, ReasonForm, RestrictionForm, WorkerChoiceForm
+from .forms import (
+    CharacteristicsForm,
+    EarlyEducationForm,
+    PersonForm,
+    ProfessionalForm,
+    ReasonForm,
+    RestrictionForm,
+    WorkerChoiceForm,
+)
+from .models import Person
 from .services import protection
 from .support import selectors as support_selectors
 
@@ -42,8 +52,28 @@ def family_list(request):
     return render(request, "families/list.html", context)
 
 
+EARLY_EDUCATION_UNTIL_AGE = 5  # the family record shows early education for children under 5
+
+
+def early_education_status(person: Person, today) -> str | None:
+    """What the family record says about a child's funded early education; None for anyone else."""
+    if person.kind != Person.Kind.CHILD or not person.date_of_birth:
+        return None
+    if person.date_of_birth + relativedelta(years=EARLY_EDUCATION_UNTIL_AGE) <= today:
+        return None
+    if person.funded_education_started_on:
+        status = f"Funded place since {person.funded_education_started_on:%-d %b %Y}"
+        return f"{status} at {person.funded_education_setting}" if person.funded_education_setting else status
+    if person.funded_education_eligible:
+        return "Eligible for a 2-year-old place"
+    return "Not recorded"
+
+
 def family_detail(request, reference):
     family = selectors.family_detail(user=request.user, reference=reference)
+    today = timezone.localdate()
+    for person in family.member_list:
+        person.early_education = early_education_status(person, today)
     audit_view(actor=request.user, obj=family, family=family, what="the family record")
     is_manager = manages_family(request.user, family)
     return render(
@@ -99,6 +129,33 @@ def member_add(request, reference):
         "families/member_form.html",
         "Family member added.",
         lambda f: services.family_member_add(family=family, actor=request.user, **f.cleaned_data),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_early_education(request, reference, uuid):
+    """A child's funded early education: eligible for a 2-year-old place, the place taken up and where."""
+    family = selectors.family_get(user=request.user, reference=reference)
+    child = get_object_or_404(family.members, uuid=uuid, kind=Person.Kind.CHILD)
+    initial = {
+        "funded_education_eligible": child.funded_education_eligible,
+        "funded_education_started_on": child.funded_education_started_on,
+        "funded_education_setting": child.funded_education_setting,
+    }
+    return _form_page(
+        request,
+        family,
+        partial(EarlyEducationForm, initial=initial),
+        "families/early_education_form.html",
+        f"Early education saved for {child.full_name}.",
+        lambda f: services.child_early_education_record(
+            person=child,
+            eligible_2yo=f.cleaned_data["funded_education_eligible"],
+            started_on=f.cleaned_data["funded_education_started_on"],
+            setting=f.cleaned_data["funded_education_setting"],
+            actor=request.user,
+        ),
+        child=child,
     )
 
 

@@ -12,11 +12,11 @@ from django.utils import timezone
 from bases.models import Base, District, Locality
 from ecfs.roles import Role, has_role
 from families.models import Determinant, Family, Person, SupportPlan
-from families.rules import name_key, validate_person_dates
+from families.rules import name_key, validate_early_education, validate_person_dates
 from families.validators import normalise_postcode, validate_uk_postcode
 from referrals.models import Referral, Source
 
-from .parsing import MAX_CHILDREN, MAX_PARENTS, read_csv
+from .parsing import EARLY_EDUCATION_COLUMNS, MAX_CHILDREN, MAX_PARENTS, read_csv
 from .report import ImportReport, Progress, RowError, report_progress
 
 PLAN_KINDS = {"one_to_one": SupportPlan.Kind.ONE_TO_ONE, "group": SupportPlan.Kind.GROUP, "none": None}
@@ -24,6 +24,14 @@ YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 SUBJECT_KINDS = (Person.Kind.CHILD, Person.Kind.UNBORN)
+# The person's fields the early education columns fill (the referral does not hold them).
+EARLY_EDUCATION_FIELDS = dict(
+    zip(
+        ("funded_education_eligible", "funded_education_started_on", "funded_education_setting"),
+        EARLY_EDUCATION_COLUMNS,
+        strict=True,
+    )
+)
 
 
 @dataclass
@@ -457,7 +465,8 @@ class RowChecker:
         unborn = kind == Person.Kind.UNBORN
         date_column = f"{prefix}_due_date" if unborn else f"{prefix}_dob"
         first, last = self.cell(f"{prefix}_first_name"), self.cell(f"{prefix}_last_name")
-        if not any((first, last, self.cell(date_column))):
+        early_education = [] if unborn else [self.cell(f"{prefix}_{part}") for part in EARLY_EDUCATION_COLUMNS]
+        if not any((first, last, self.cell(date_column), *early_education)):
             return None
         self.person_names(prefix, kind, first, last)
         what = "the expected date of birth" if unborn else "the date of birth"
@@ -472,7 +481,40 @@ class RowChecker:
         }
         if when is not None:
             self.person_dates(date_column, person)
+        if kind == Person.Kind.CHILD:
+            person.update(self.early_education(prefix, when))
         return person
+
+    def early_education(self, prefix: str, date_of_birth: date | None) -> dict:
+        """The child's funded early education, all optional: the same rules as on the family record
+        (``families.rules.validate_early_education``), each reported on its column."""
+        columns = {field: f"{prefix}_{part}" for field, part in EARLY_EDUCATION_FIELDS.items()}
+        eligible_column = columns["funded_education_eligible"]
+        eligible = self.yes_no(eligible_column) if self.cell(eligible_column) else False
+        started_on = self.a_date(
+            columns["funded_education_started_on"], "the funded place's start date", required=False
+        )
+        setting = self.cell(columns["funded_education_setting"]) or ""
+        values = {
+            "funded_education_eligible": bool(eligible),
+            "funded_education_started_on": started_on,
+            "funded_education_setting": setting,
+        }
+        if eligible is None or (started_on is None and self.cell(columns["funded_education_started_on"])):
+            return values  # a cell that is not yes/no or not a date is reported already
+        try:
+            validate_early_education(
+                date_of_birth=date_of_birth,
+                eligible_2yo=bool(eligible),
+                started_on=started_on,
+                setting=setting,
+                today=self.today,
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.error(columns[field], message)
+        return values
 
     def person_names(self, prefix: str, kind: str, first: str | None, last: str | None) -> None:
         """A first name (an unborn child may have none yet) and a last name, each at most 100 characters."""

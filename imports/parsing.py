@@ -10,6 +10,9 @@ from .report import RowError
 MAX_CHILDREN = 4
 MAX_PARENTS = 2
 PERSON_COLUMNS = ("first_name", "last_name", "dob")
+# A child's funded early education (optional): eligible for a funded 2-year-old place (yes/no), taking up a funded
+# place since (a date), the setting's name.
+EARLY_EDUCATION_COLUMNS = ("eligible_2yo", "funded_place_started", "funded_place_setting")
 REQUIRED_COLUMNS = (
     "previous_provider",
     "previous_id",
@@ -45,6 +48,7 @@ OPTIONAL_COLUMNS = (
     "assessment_agreed_on",
     *(f"parent{n}_{part}" for n in range(1, MAX_PARENTS + 1) for part in (*PERSON_COLUMNS, "relationship")),
     *(f"child{n}_{part}" for n in range(2, MAX_CHILDREN + 1) for part in PERSON_COLUMNS),
+    *(f"child{n}_{part}" for n in range(1, MAX_CHILDREN + 1) for part in EARLY_EDUCATION_COLUMNS),
     "unborn1_first_name",
     "unborn1_last_name",
     "unborn1_due_date",

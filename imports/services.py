@@ -31,7 +31,7 @@ from families.support.services import assessment_complete, assessment_start, pla
 from referrals.models import TriageDecision
 from referrals.services import referral_allocate, referral_create, referral_decide, referral_record_first_contact
 
-from .checks import Lookups, ParsedRow, RowChecker, check_file
+from .checks import EARLY_EDUCATION_FIELDS, Lookups, ParsedRow, RowChecker, check_file
 from .models import ImportBatch, ImportedRecord, ImportReview
 from .report import ImportReport, Progress, RowError, RowOutcome, report_progress
 
@@ -43,13 +43,17 @@ class _Abort(Exception):
 # Importing --------------------------------------------------------------------------------------
 
 
+# What the family's people hold and the referral's do not: the relationship and the child's early education.
+REFERRAL_LEAVES_OUT = frozenset({"relationship", *EARLY_EDUCATION_FIELDS})
+
+
 def _import_row(row: ParsedRow, *, batch: ImportBatch, actor, matched_candidates: bool = False) -> ImportedRecord:
     """One family, referral, allocation and plan, through the services (inside the caller's transaction)."""
     people = [dict(person) for person in row.people]
     family = family_create(actor=actor, people=people, address_withheld=row.withheld_address, **row.family_fields)
     referral = referral_create(
         actor=actor,
-        people=[{k: v for k, v in person.items() if k != "relationship"} for person in people],
+        people=[{k: v for k, v in person.items() if k not in REFERRAL_LEAVES_OUT} for person in people],
         reasons=row.reasons,
         routed_team=row.team,
         **row.referral_fields,

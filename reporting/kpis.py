@@ -595,7 +595,9 @@ for _impact in Impact:
     returns=(QUARTERLY,),
     definition=f"""Children aged 2, 3 and 4 at the end of the quarter in families supported during it
     ({SUPPORTED}), who are eligible for funded early education (at 2, recorded as eligible; at 3 and 4, every
-    child), and the share of them recorded as having started it by the end of the quarter.""",
+    child), and the share of them recorded as having started it by the end of the quarter. Both facts are recorded
+    on each child, and only there: eligible for a funded 2-year-old place, and taking up a funded place since a
+    date (the child's early education on the family record, the API or the import file's child columns).""",
 )
 def early_education_takeup(period, districts):
     families = list(_supported_families(period).values_list("pk", flat=True))

@@ -72,6 +72,8 @@ TABLE = {
     "family-detail": ("get", "family", FAMILY_OBJECT),
     "family-edit": ("get", "family", FAMILY_OBJECT),
     "family-member-add": ("get", "family", FAMILY_OBJECT),
+    # A child's funded early education: the allocated worker and the base's manager.
+    "person-early-education": ("get", "family_child", FAMILY_OBJECT),
     "family-professional-add": ("get", "family", FAMILY_OBJECT),
     "family-reallocate": ("get", "family", MANAGER_OF_FAMILY),
     "family-co-worker": ("get", "family", MANAGER_OF_FAMILY),
@@ -116,6 +118,8 @@ TABLE = {
     "api-fund-application-list": ("get", None, API_LIST),
     "api-family-detail": ("get", "family", API_FAMILY_OBJECT),
     "api-person-detail": ("get", "person", API_FAMILY_OBJECT),
+    # POST only (tests/api/test_permissions.py posts to it, and checks who may): any GET is refused.
+    "api-person-early-education": ("get", "person", expect(405, anonymous=403)),
     "api-referral-detail": ("get", "referral", API_FAMILY_OBJECT),
     "api-plan-detail": ("get", "plan", API_FAMILY_OBJECT),
     "api-plan-outcomes": ("get", "plan", API_FAMILY_OBJECT),
@@ -223,6 +227,7 @@ def scenario(cast):
         "budget": (county.uuid,),
         "referral": (referral.uuid,),
         "person": (referral.family.members.first().uuid,),
+        "family_child": (referral.family.reference, referral.family.members.get(kind="child").uuid),
         "family": (referral.family.reference,),
         "plan": (plan.uuid,),
         "contact": (contact.uuid,),

@@ -43,6 +43,7 @@ class AuditAction(models.TextChoices):
     FAMILY_ANONYMISED = "family.anonymised", "Family anonymised"
     PERSON_ADDED = "person.added", "Person added"
     PERSON_PROGRESS = "person.progress", "Progress recorded"
+    PERSON_EARLY_EDUCATION = "person.early_education", "Early education recorded"
     PROFESSIONAL_ADDED = "professional.added", "Professional added"
     EXTRACT_PSEUDONYMISED = "extract.pseudonymised", "Pseudonymised extract produced"
 

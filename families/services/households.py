@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
@@ -15,10 +15,10 @@ from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 from families.characteristics import CHARACTERISTIC_FIELDS, CONSENT_FIELDS
 
-from ..access import manages_family
+from ..access import is_allocated, manages_family
 from ..determinants import DETERMINANTS
 from ..models import Allocation, Determinant, Family, Person, Professional
-from ..rules import name_key, validate_person_dates
+from ..rules import name_key, validate_early_education, validate_person_dates
 from ..validators import normalise_postcode, validate_uk_postcode
 
 WORKER_FAMILY_PERMISSIONS = ("families.view_family", "families.change_family")
@@ -91,6 +91,53 @@ def professional_add(*, family: Family, actor, **fields) -> Professional:
         summary=f"{professional.get_agency_display()} added to the team around the family",
     )
     return professional
+
+
+@transaction.atomic
+def child_early_education_record(
+    *, person: Person, eligible_2yo: bool, started_on: date | None, setting: str, actor
+) -> Person:
+    """Record a child's funded early education: eligible for a funded 2-year-old place, taking up a funded place
+    since ``started_on`` (None: not taking one up) at ``setting``. The one place these facts are written (the
+    page, the API and the return read them). The allocated worker or a manager of the family's base only; a
+    child aged 0 to 5 only (``families.rules.validate_early_education`` checks the dates)."""
+    person = Person.objects.select_for_update().select_related("family").get(pk=person.pk)
+    family = person.family
+    if not (is_allocated(actor, family) or manages_family(actor, family)):
+        raise PermissionDenied("Only the family's allocated worker or its team manager can record early education.")
+    if person.kind != Person.Kind.CHILD:
+        raise ApplicationError("Early education is recorded for a child aged 0 to 5 only.")
+    setting = (setting or "").strip()
+    validate_early_education(
+        date_of_birth=person.date_of_birth,
+        eligible_2yo=eligible_2yo,
+        started_on=started_on,
+        setting=setting,
+        today=timezone.localdate(),
+    )
+    values = {
+        "funded_education_eligible": bool(eligible_2yo),
+        "funded_education_started_on": started_on,
+        "funded_education_setting": setting,
+    }
+    changes = {
+        name: {"old": _jsonable(getattr(person, name)), "new": _jsonable(value)}
+        for name, value in values.items()
+        if getattr(person, name) != value
+    }
+    if changes:
+        for name, value in values.items():
+            setattr(person, name, value)
+        person.save(update_fields=[*values, "modified_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.PERSON_EARLY_EDUCATION,
+            obj=person,
+            family=family,
+            summary="Child's early education recorded",
+            changes=changes,
+        )
+    return person
 
 
 EDITABLE_CHARACTERISTICS = CHARACTERISTIC_FIELDS + CONSENT_FIELDS

@@ -37,6 +37,7 @@ TABLE = {
     "api-family-detail": ("get", "family", FAMILY_OBJECT),
     "api-person-list": ("get", None, LIST),
     "api-person-detail": ("get", "person", FAMILY_OBJECT),
+    "api-person-early-education": ("post", "person", FAMILY_OBJECT_WRITE),
     "api-referral-list": ("get", None, LIST),
     "api-referral-detail": ("get", "referral", FAMILY_OBJECT),
     "api-plan-list": ("get", None, LIST),

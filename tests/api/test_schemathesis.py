@@ -46,6 +46,10 @@ UNSTATED_RULES = {
         "date_of_birth": "needed for a child; today or earlier; 0 to 5 for a child",
         "expected_date": "needed for an unborn child; from today to 9 months ahead",
     },
+    "POST /api/people/{uuid}/early-education/": {
+        "funded_education_started_on": "today or earlier, not before the second birthday; needed with a setting",
+        "funded_education_eligible": "needed for a place started before the third birthday",
+    },
     "POST /api/referrals/": {
         "received_at": "today or earlier",
         **REFERRAL,
@@ -153,6 +157,7 @@ def _real_path_parameters(scenario) -> dict:
     return {
         "/api/families/{reference}/": {"reference": objects["family"].reference},
         "/api/people/{uuid}/": {"uuid": str(scenario["person"][0])},
+        "/api/people/{uuid}/early-education/": {"uuid": str(scenario["person"][0])},
         "/api/referrals/{uuid}/": {"uuid": str(objects["referral"].uuid)},
         "/api/plans/{uuid}/": {"uuid": str(objects["plan"].uuid)},
         "/api/plans/{uuid}/outcomes/": {"uuid": str(objects["plan"].uuid)},

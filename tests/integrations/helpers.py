@@ -36,6 +36,7 @@ def example_file(cast) -> bytes:
         "agreed": days_ago(100).isoformat(),
         "dob_2": days_ago(2 * 365 + 40).isoformat(),
         "dob_4": days_ago(4 * 365 + 10).isoformat(),
+        "ee_started": days_ago(10).isoformat(),  # after the 2-year-old's second birthday (about 40 days ago)
         "due": (timezone.localdate() + timedelta(days=90)).isoformat(),
     }
     for name, value in values.items():

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from ecfs.audit.models import AuditEvent
 from ecfs.errors import ApplicationError
-from families.models import Allocation, Family, SupportPlan
+from families.models import Allocation, Family, Person, SupportPlan
 from imports import services
 from imports.models import ImportBatch, ImportedRecord, ImportReview
 from imports.report import ImportReport
@@ -74,6 +74,55 @@ def test_a_good_file_imports_every_row_with_previous_ids_and_flags(cast):
 
     batch = ImportBatch.objects.get()
     assert (batch.status, batch.rows_total, batch.rows_imported) == (ImportBatch.Status.IMPORTED, 2, 2)
+
+
+def test_a_childs_funded_early_education_columns_are_imported_onto_the_child(cast):
+    report = run(example_file(cast), cast.admin)
+
+    assert report.ok, report.lines()
+    alfie = Person.objects.get(first_name="Alfie")
+    assert alfie.funded_education_eligible is True
+    assert alfie.funded_education_started_on == days_ago(10)
+    assert alfie.funded_education_setting == "Little Acorns Pre-school"
+    maisie = Person.objects.get(first_name="Maisie")  # no early education columns for child 2
+    assert (maisie.funded_education_eligible, maisie.funded_education_started_on) == (False, None)
+    assert Referral.objects.filter(people__first_name="Alfie").exists()  # the referral names the child, no more
+
+
+def test_a_bad_funded_place_date_is_a_row_error_and_imports_nothing(cast):
+    rows = [
+        good_row(cast, child1_eligible_2yo="maybe", child1_funded_place_started="", child1_funded_place_setting=""),
+        good_row(
+            cast,
+            previous_id="AFC-2002",
+            child1_first_name="Ivy",
+            child1_dob=days_ago(2 * 365 + 60).isoformat(),
+            child1_eligible_2yo="yes",
+            child1_funded_place_started="31/02/2025",
+        ),
+        good_row(
+            cast,
+            previous_id="AFC-2003",
+            child1_first_name="Ted",
+            child1_dob=days_ago(2 * 365 + 60).isoformat(),
+            child1_eligible_2yo="no",
+            child1_funded_place_started=days_ago(5).isoformat(),
+            child1_funded_place_setting="Busy Bees",
+        ),
+        good_row(cast, previous_id="AFC-2004", child1_first_name="Zak", child1_funded_place_setting="Busy Bees"),
+    ]
+
+    report = run(csv_bytes(rows), cast.admin)
+
+    assert [str(e) for e in report.errors] == [
+        "line 2, column child1_eligible_2yo: Enter yes or no",
+        "line 3, column child1_funded_place_started: Enter a real date, like 2024-03-31 or 31/03/2024",
+        "line 4, column child1_eligible_2yo: A funded place that started before the child's third birthday needs "
+        "the child to be eligible for a 2-year-old place",
+        "line 5, column child1_funded_place_started: Enter the date the funded place started, or leave the setting "
+        "blank",
+    ]
+    _assert_nothing_imported()
 
 
 def test_running_the_same_file_again_creates_nothing(cast):

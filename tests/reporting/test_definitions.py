@@ -13,7 +13,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from families.models import Family
+from families import services as family_services
+from families.models import Family, Person
 from families.support import services as support_services
 from referrals import services as referral_services
 from referrals.models import Referral
@@ -291,3 +292,45 @@ def test_quarter_regenerated_six_weeks_later_after_a_step_up_a_closure_and_a_rer
 
     with on(date(2025, 11, 12)):  # six weeks later
         assert compute_figures(Q2, with_trend=False) == first
+
+
+# 6. Funded early education take-up: the per-child facts recorded on the family record, and nothing else.
+
+
+def test_early_education_takeup_counts_eligible_two_year_olds_and_every_three_and_four_year_old(cast, districts):
+    family = family_with_plan(cast, activated=date(2025, 7, 1))
+
+    def child(name, born, *, eligible=False, started=None, recorded_on=date(2025, 8, 1)):
+        with on(recorded_on):
+            person = family_services.family_member_add(
+                family=family, actor=cast.worker, kind=Person.Kind.CHILD, first_name=name, last_name="Howes",
+                date_of_birth=born, relationship=Person.Relationship.SUBJECT_CHILD,
+            )  # fmt: skip
+            if eligible or started:
+                family_services.child_early_education_record(
+                    person=person,
+                    eligible_2yo=eligible,
+                    started_on=started,
+                    setting="Little Acorns" if started else "",
+                    actor=cast.worker,
+                )
+        return person
+
+    # Ages at the quarter's end, 30 Sep 2025.
+    child("Ava", date(2023, 3, 1), eligible=True, started=date(2025, 4, 1))  # 2, eligible, taking up
+    child("Ben", date(2023, 5, 10), eligible=True)  # 2, eligible, not taking up
+    child("Cal", date(2023, 6, 15))  # 2, not eligible: not counted
+    child("Dot", date(2022, 2, 1), started=date(2025, 4, 14))  # 3, taking up (from 3 no eligibility needed)
+    child("Eve", date(2022, 6, 1), started=date(2025, 10, 1), recorded_on=date(2025, 10, 2))  # 3, starts after
+    child("Fay", date(2021, 7, 1))  # 4, not taking up
+    # The referral's own child (born 2 years and 30 days before 24 Jun 2025, so 2 and not eligible): not counted.
+
+    rows = kpis.early_education_takeup(Q2, districts)
+
+    # By hand: aged 2 — Ava and Ben eligible, Ava taking up: 1 of 2 = 50.0; aged 3 — Dot and Eve, Dot by
+    # 30 Sep: 1 of 2 = 50.0; aged 4 — Fay, not: 0 of 1 = 0.0. All in Broadland (Team A's district).
+    broadland = cast.team.base.district.name
+    for label, value, base in (("Aged 2", 50.0, 2), ("Aged 3", 50.0, 2), ("Aged 4", 0.0, 1)):
+        figure = row(rows, label)
+        assert (figure.values[broadland], figure.bases[broadland]) == (value, base), label
+        assert (figure.values[COUNTY], figure.bases[COUNTY]) == (value, base), label

@@ -35,6 +35,9 @@ def family_list(request):
     context = {"today": today, "page": None}
     if has_role(request.user, Role.WORKER):
         context["caseload"] = support_selectors.caseload(user=request.user, today=today)
+        context["showing_ended"] = request.GET.get("show") == "ended"
+        if context["showing_ended"]:
+            context["ended"] = support_selectors.support_ended(user=request.user)
     if has_role(request.user, Role.MANAGER):
         families = (
             selectors.family_list(user=request.user)

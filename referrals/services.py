@@ -16,7 +16,7 @@ from ecfs.errors import ApplicationError
 from ecfs.working_days import add_working_days
 from families import services as family_services
 from families.access import manages_family
-from families.models import Allocation, Family, Person
+from families.models import Allocation, Family, Person, SupportPlan
 from families.rules import validate_person_dates
 from families.validators import normalise_postcode, validate_uk_postcode
 
@@ -39,6 +39,9 @@ ALLOWED_DECISIONS = {
     Status.ACCEPTED: {Decision.STEP_UP, Decision.NO_FURTHER_ACTION, Decision.WITHDRAW},
     Status.ALLOCATED: {Decision.STEP_UP, Decision.WITHDRAW},
 }
+# Once accepted, a family is allocated a lead worker; the first contact is recorded while its support starts.
+ALLOCATABLE = (Status.ACCEPTED,)
+AWAITING_FIRST_CONTACT = (Status.ACCEPTED, Status.ALLOCATED)
 REREFERRAL_WINDOW = timedelta(days=365)
 
 
@@ -103,6 +106,19 @@ def referral_create(*, actor, people: list[dict], reasons: list, routed_team: Te
 def can_triage(user, referral: Referral) -> bool:
     """A team manager at the base the referral was routed to decides on it."""
     return manages_base(user, referral.routed_team.base_id)
+
+
+def can_accept(referral: Referral) -> bool:
+    """At first triage: the decision may accept it (and link it to a family already known)."""
+    return Decision.ACCEPT in ALLOWED_DECISIONS.get(referral.status, set())
+
+
+def can_allocate(user, referral: Referral) -> bool:
+    return referral.status in ALLOCATABLE and can_triage(user, referral)
+
+
+def awaits_first_contact(referral: Referral) -> bool:
+    return bool(referral.family_id and referral.first_contact_at is None and referral.status in AWAITING_FIRST_CONTACT)
 
 
 def _check_can_triage(actor, referral: Referral) -> None:
@@ -218,6 +234,8 @@ def referral_decide(
     if referral.status in Referral.CLOSED_AT_TRIAGE:
         referral.closed_at = now
     referral.save()
+    if old_status in AWAITING_FIRST_CONTACT and referral.status in Referral.CLOSED_AT_TRIAGE:
+        _end_support_if_no_plan(referral, actor=actor, decision=Decision(decision))
     triage_decision = TriageDecision.objects.create(
         referral=referral, decision=decision, reason=reason, notes=notes, decided_by=actor, decided_at=now
     )
@@ -233,6 +251,16 @@ def referral_decide(
     return triage_decision
 
 
+def _end_support_if_no_plan(referral: Referral, *, actor, decision: Decision) -> None:
+    """An accepted referral closed before any plan started (stepped up, withdrawn): the family's support ends.
+    With a plan open, support ends when the plan closes."""
+    family = Family.objects.select_for_update().get(pk=referral.family_id)
+    if family.status == Family.Status.OPEN and not family.plans.filter(status__in=SupportPlan.OPEN_STATUSES).exists():
+        family_services.support_end(
+            family=family, actor=actor, reason=f"referral {referral.reference}: {decision.label.lower()}"
+        )
+
+
 @transaction.atomic
 def referral_allocate(*, referral: Referral, worker, actor) -> Allocation:
     """Allocate an accepted referral's family to a lead worker.
@@ -246,7 +274,7 @@ def referral_allocate(*, referral: Referral, worker, actor) -> Allocation:
         lead = family_services.open_lead_allocation(referral.family)
         who = f"{lead.worker.get_full_name()} by {lead.allocated_by.get_full_name()}" if lead else "someone"
         raise ApplicationError(f"{referral.reference} has already been allocated to {who}.")
-    if referral.status != Status.ACCEPTED:
+    if referral.status not in ALLOCATABLE:
         raise ApplicationError(
             f"Only an accepted referral can be allocated; {referral.reference} is "
             f"{referral.get_status_display().lower()}."

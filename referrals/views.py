@@ -86,7 +86,8 @@ def _detail_context(request, referral: Referral, *, decision_form=None, contact_
     can_triage = services.can_triage(user, referral)
     allowed = services.ALLOWED_DECISIONS.get(referral.status, set())
     candidates = []
-    if can_triage and referral.status == Referral.Status.RECEIVED:
+    accepting = can_triage and services.can_accept(referral)
+    if accepting:
         people = [
             {
                 "first_name": p.first_name,
@@ -103,14 +104,13 @@ def _detail_context(request, referral: Referral, *, decision_form=None, contact_
         "address_hidden": not address_visible(user=user, family=referral.family),
         "referral": referral,
         "can_triage": can_triage and bool(allowed),
-        "can_allocate": can_triage and referral.status == Referral.Status.ACCEPTED,
+        "can_allocate": services.can_allocate(user, referral),
+        "accepting": accepting,
         "candidates": rows,
         "linkable": linkable,
         "decision_form": decision_form or DecisionForm(allowed_decisions=allowed, candidates=linkable),
         "contact_form": contact_form or FirstContactForm(),
-        "can_record_first_contact": referral.family_id
-        and referral.first_contact_at is None
-        and referral.status in (Referral.Status.ACCEPTED, Referral.Status.ALLOCATED),
+        "can_record_first_contact": services.awaits_first_contact(referral),
         "today": timezone.localdate(),
     }
 

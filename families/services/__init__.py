@@ -15,9 +15,11 @@ from .households import (
     family_member_add,
     family_reallocate,
     family_update_characteristics,
+    follow_up_access_end,
     open_lead_allocation,
     person_add,
     professional_add,
+    support_end,
 )
 
 __all__ = [
@@ -32,7 +34,9 @@ __all__ = [
     "family_member_add",
     "family_reallocate",
     "family_update_characteristics",
+    "follow_up_access_end",
     "open_lead_allocation",
     "person_add",
     "professional_add",
+    "support_end",
 ]

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +18,7 @@ from families.characteristics import CHARACTERISTIC_FIELDS, CONSENT_FIELDS
 
 from ..access import is_allocated, manages_family
 from ..determinants import DETERMINANTS
-from ..models import Allocation, Determinant, Family, Person, Professional
+from ..models import Allocation, Determinant, Family, FamilyUserObjectPermission, Person, Professional
 from ..rules import name_key, validate_early_education, validate_person_dates
 from ..validators import normalise_postcode, validate_uk_postcode
 
@@ -232,12 +233,14 @@ def allocation_start(*, family: Family, worker, role: str, actor, reason: str = 
     return allocation
 
 
-def allocation_end(*, allocation: Allocation, actor, reason: str) -> Allocation:
+def allocation_end(*, allocation: Allocation, actor, reason: str, keep_access: bool = False) -> Allocation:
+    """End a worker's allocation; they lose sight of the family unless ``keep_access`` (a follow-up is due)."""
     allocation.ended_at = timezone.now()
     allocation.ended_by = actor
     allocation.end_reason = reason
     allocation.save(update_fields=["ended_at", "ended_by", "end_reason"])
-    _revoke(allocation.worker, allocation.family)
+    if not keep_access:
+        _revoke(allocation.worker, allocation.family)
     audit_record(
         actor=actor,
         action=AuditAction.FAMILY_ALLOCATION_ENDED,
@@ -247,6 +250,40 @@ def allocation_end(*, allocation: Allocation, actor, reason: str) -> Allocation:
         changes={"worker": allocation.worker.email, "reason": reason},
     )
     return allocation
+
+
+SUPPORT_ENDED = "Support ended"
+
+
+def support_end(*, family: Family, actor, reason: str, follow_up_due: bool = False) -> None:
+    """The family's support has ended (its last plan closed, or its referral closed before a plan): the family
+    closes and every allocation ends, so caseloads count only families in support. While a six-month follow-up
+    is due the lead worker keeps sight of the family to record it (``follow_up_access_end`` then revokes it).
+    Inside the caller's transaction, with the family row locked."""
+    if family.status != Family.Status.CLOSED:
+        family.status = Family.Status.CLOSED
+        family.closed_at = timezone.now()
+        family.save(update_fields=["status", "closed_at", "modified_at"])
+    for allocation in family.allocations.filter(ended_at__isnull=True).select_related("worker", "family"):
+        allocation_end(
+            allocation=allocation,
+            actor=actor,
+            reason=f"{SUPPORT_ENDED}: {reason}",
+            keep_access=follow_up_due and allocation.role == Allocation.Role.LEAD,
+        )
+
+
+def follow_up_access_end(*, family: Family) -> None:
+    """After the follow-up: workers no longer allocated to the family lose the sight of it they kept."""
+    allocated = family.allocations.filter(ended_at__isnull=True).values("worker_id")
+    holders = (
+        FamilyUserObjectPermission.objects.filter(content_object=family)
+        .exclude(user_id__in=allocated)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    for worker in get_user_model().objects.filter(pk__in=list(holders)):
+        _revoke(worker, family)
 
 
 @transaction.atomic

@@ -1,9 +1,9 @@
 """Reads for tier-2 support: plans, contacts, and what needs attention. Scoped like families."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from families.models import (
     Review,
     SupportPlan,
 )
+from families.services.households import SUPPORT_ENDED
 from referrals.models import Referral
 
 
@@ -354,4 +355,38 @@ def caseload(*, user, today: date) -> list[CaseloadRow]:
         )
     far = today + timedelta(days=100000)
     rows.sort(key=lambda row: (not row.overdue, row.due or far, row.family.reference))
+    return rows
+
+
+@dataclass(frozen=True)
+class EndedRow:
+    family: Family
+    ended_at: datetime
+    reason: str
+    follow_up_due: date | None
+
+
+def support_ended(*, user) -> list[EndedRow]:
+    """Families whose support ended while allocated to the worker and that they may still see: those with a
+    six-month follow-up for them to record. Newest first."""
+    follow_up = FollowUp.objects.filter(plan__family=OuterRef("family_id"), recorded_at__isnull=True).order_by("due_on")
+    allocations = (
+        Allocation.objects.filter(
+            family_scope(user, via="family"),
+            worker=user,
+            ended_at__isnull=False,
+            end_reason__startswith=SUPPORT_ENDED,
+        )
+        .exclude(family__allocations__worker=user, family__allocations__ended_at__isnull=True)
+        .select_related("family__locality")
+        .annotate(follow_up_due=Subquery(follow_up.values("due_on")[:1]))
+        .order_by("-ended_at")
+    )
+    rows, seen = [], set()
+    for allocation in allocations:
+        if allocation.family_id in seen:
+            continue
+        seen.add(allocation.family_id)
+        reason = allocation.end_reason.removeprefix(SUPPORT_ENDED).lstrip(": ")
+        rows.append(EndedRow(allocation.family, allocation.ended_at, reason, allocation.follow_up_due))
     return rows

@@ -31,7 +31,7 @@ from families.models import (
     Review,
     SupportPlan,
 )
-from families.services.households import open_lead_allocation
+from families.services.households import follow_up_access_end, open_lead_allocation, support_end
 
 Status = SupportPlan.Status
 Stage = OutcomeAssessment.Stage
@@ -454,9 +454,12 @@ def plan_approve_closure(*, plan: SupportPlan, actor) -> SupportPlan:
         )
     family = Family.objects.select_for_update().get(pk=plan.family_id)
     if not family.plans.filter(status__in=SupportPlan.OPEN_STATUSES).exists():
-        family.status = Family.Status.CLOSED
-        family.closed_at = now
-        family.save(update_fields=["status", "closed_at", "modified_at"])
+        support_end(
+            family=family,
+            actor=actor,
+            reason=f"plan closed ({plan.get_closure_reason_display().lower()})",
+            follow_up_due=plan.closure_reason == SupportPlan.ClosureReason.NEEDS_MET,
+        )
     audit_record(
         actor=actor,
         action=AuditAction.PLAN_CLOSED,
@@ -486,6 +489,8 @@ def follow_up_record(*, follow_up: FollowUp, sustained: bool, notes: str, actor)
         family=follow_up.plan.family,
         summary="Six-month follow-up: progress " + ("sustained" if sustained else "not sustained"),
     )
+    if follow_up.plan.family.status == Family.Status.CLOSED:
+        follow_up_access_end(family=follow_up.plan.family)
     return follow_up
 
 

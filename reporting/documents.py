@@ -62,7 +62,8 @@ def _charts(figures: dict) -> dict:
         ("sessions_by_offer", "Targeted", "Universal"),
     ):
         kpi = _find(figures, code)
-        if kpi:
+        # Only published numbers are drawn: no bar where the county split or its share is hidden.
+        if kpi and not any(COUNTY in row.get("protected", []) for row in kpi["rows"][:3]):
             left, right = kpi["rows"][0]["values"][COUNTY], kpi["rows"][1]["values"][COUNTY]
             baseline = kpi["baseline"][0]["values"][COUNTY] if kpi["baseline"] else None
             charts[f"{code}_split"] = split_bar_svg(

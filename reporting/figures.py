@@ -9,22 +9,28 @@ from decimal import Decimal
 
 from bases.models import District
 
+from . import disclosure
+from .formatting import format_target
 from .kpis import COUNTY, SECTIONS, Row, kpis_for
 from .models import KpiTarget
 from .periods import Period
-from .suppression import HIDDEN, SMALL, display_row, format_target
+
+# What older returns (before one symbol) showed for a hidden cell, and what they show now.
+HIDDEN_MARKS = ("<5", "[c]")
 
 TREND_PERIODS = 4
 
 
 def _cells(row: Row, unit: str, districts: list[str]) -> dict:
-    ordered = {name: row.values.get(name) for name in [*districts, COUNTY]}
-    shown = display_row(ordered, unit=unit, bases=row.bases)
+    """A row as computed, before disclosure control decides what is shown (``disclosure.protect``)."""
     return {
         "label": row.label,
-        "values": ordered,
-        "display": shown,
-        "bases": {name: (row.bases or {}).get(name) for name in ordered} if row.bases else None,
+        "unit": unit,
+        "values": {name: row.values.get(name) for name in [*districts, COUNTY]},
+        "bases": {name: (row.bases or {}).get(name) for name in [*districts, COUNTY]} if row.bases else None,
+        "additive": row.additive,
+        "numerator": list(row.numerator),
+        "denominator": list(row.denominator),
     }
 
 
@@ -40,6 +46,17 @@ def _row_unit(kpi_unit: str, row: Row) -> str:
 
 
 def compute_figures(period: Period, *, with_trend: bool = True) -> dict:
+    """The return's figures as published: computed, then through disclosure control (nothing else may be
+    shown), with the trend of earlier periods."""
+    figures = disclosure.protect(computed_figures(period))
+    if with_trend:
+        figures["trend"] = _trend(period, figures)
+    return figures
+
+
+def computed_figures(period: Period) -> dict:
+    """Every figure as computed, small numbers included: only for ``disclosure.protect`` (and tests of the
+    definitions). Never render it."""
     districts = list(District.objects.order_by("name").values_list("name", flat=True))
     targets = {t.code: t for t in KpiTarget.objects.all()}
     sections = []
@@ -48,15 +65,8 @@ def compute_figures(period: Period, *, with_trend: bool = True) -> dict:
         for kpi in kpis_for(period.kind):
             if kpi.section != code:
                 continue
-            rows = [
-                _cells(row, _row_unit(kpi.unit, row), districts) | {"unit": _row_unit(kpi.unit, row)}
-                for row in kpi.compute(period, districts)
-            ]
-            baseline = (
-                [_cells(row, "percent", districts) | {"unit": "percent"} for row in kpi.baseline(districts)]
-                if kpi.baseline
-                else []
-            )
+            rows = [_cells(row, _row_unit(kpi.unit, row), districts) for row in kpi.compute(period, districts)]
+            baseline = [_cells(row, "percent", districts) for row in kpi.baseline(districts)] if kpi.baseline else []
             target = targets.get(kpi.code)
             headline = _headline(kpi, rows)
             county_value = headline["value"] if headline else None
@@ -65,6 +75,7 @@ def compute_figures(period: Period, *, with_trend: bool = True) -> dict:
                     "code": kpi.code,
                     "title": kpi.title,
                     "unit": kpi.unit,
+                    "headline_total": kpi.headline_total,
                     "definition": kpi.definition,
                     "rows": rows,
                     "baseline": baseline,
@@ -83,7 +94,6 @@ def compute_figures(period: Period, *, with_trend: bool = True) -> dict:
         if items:
             sections.append({"code": code, "title": title, "kpis": items})
     _name_repeated_titles(sections)
-    _protect_fund_margin(sections)
     figures = {
         "kind": period.kind,
         "period": period.label,
@@ -93,71 +103,23 @@ def compute_figures(period: Period, *, with_trend: bool = True) -> dict:
         "districts": districts,
         "sections": sections,
     }
-    if with_trend:
-        figures["trend"] = _trend(period, figures)
     return figures
 
 
 def _headline(kpi, rows: list[dict]) -> dict | None:
-    """The county figure a summary leads with: the table's total where its rows split one whole, else the first row.
-
-    A total is protected like the cells it adds up: it is hidden when it is itself small, or when any county
-    cell it adds up is hidden (the total would give the hidden cells away by subtraction).
-    """
+    """The county figure a summary leads with: the table's total where its rows split one whole, else the first
+    row's (``disclosure.protect`` decides whether it is shown)."""
     if not rows:
         return None
     if not kpi.headline_total:
         first = rows[0]
-        return {
-            "label": first["label"],
-            "unit": first["unit"],
-            "value": first["values"][COUNTY],
-            "display": first["display"][COUNTY],
-        }
+        return {"label": first["label"], "unit": first["unit"], "value": first["values"][COUNTY]}
     parts = [row for row in rows if row["unit"] == kpi.unit]
     if kpi.unit == "money":
         value = str(sum((Decimal(str(row["values"][COUNTY] or 0)) for row in parts), Decimal("0.00")))
     else:
         value = sum(row["values"][COUNTY] or 0 for row in parts)
-    if any(row["display"][COUNTY] in (SMALL, HIDDEN) for row in parts):
-        display = HIDDEN
-    else:
-        display = display_row({COUNTY: value}, unit=kpi.unit)[COUNTY]
-    return {"label": "Total", "unit": kpi.unit, "value": value, "display": display}
-
-
-def _find_kpi(sections: list[dict], code: str) -> dict | None:
-    return next((item for section in sections for item in section["kpis"] if item["code"] == code), None)
-
-
-def _protect_fund_margin(sections: list[dict]) -> None:
-    """The year's fund spend by district is a total of the payments by category: where the category table
-    hides money (paid to fewer than 5 families) in an area, the spend in that area is hidden too, and a row
-    left with one hidden district hides the next smallest, so no payment is found by subtraction."""
-    categories = _find_kpi(sections, "fund_payments_by_category")
-    spend = _find_kpi(sections, "fund_spend_against_budget")
-    if not categories or not spend:
-        return
-    protected = (SMALL, HIDDEN)
-    areas = {area for row in categories["rows"] for area, shown in row["display"].items() if shown in protected}
-    for row in spend["rows"]:
-        if row["bases"] is None:  # a budget: not paid to families
-            continue
-        shown = row["display"]
-        for area in areas:
-            if shown.get(area) not in protected:
-                shown[area] = HIDDEN
-        hidden = [area for area, text in shown.items() if area != COUNTY and text in protected]
-        if len(hidden) == 1 and shown.get(COUNTY) not in protected:
-            others = sorted(
-                (Decimal(str(row["values"][area])), area)
-                for area, text in shown.items()
-                if area != COUNTY and text not in protected and (row["bases"].get(area) or 0) > 0
-            )
-            if others:
-                shown[others[0][1]] = HIDDEN
-            else:  # the county total would be the hidden district's
-                shown[COUNTY] = HIDDEN
+    return {"label": "Total", "unit": kpi.unit, "value": value}
 
 
 def _name_repeated_titles(sections: list[dict]) -> None:
@@ -177,10 +139,10 @@ def _name_repeated_titles(sections: list[dict]) -> None:
 
 
 def _first_row_values(figures: dict) -> dict:
-    """The county value of each KPI's first row, for the trend charts; none where the table hides it."""
+    """The county value of each KPI's first row as published, for the trend charts: none where it is hidden."""
     return {
         kpi["code"]: kpi["rows"][0]["values"][COUNTY]
-        if kpi["rows"] and kpi["rows"][0]["display"].get(COUNTY) not in (SMALL, HIDDEN)
+        if kpi["rows"] and kpi["rows"][0]["display"].get(COUNTY) not in HIDDEN_MARKS
         else None
         for section in figures["sections"]
         for kpi in section["kpis"]

@@ -50,6 +50,10 @@ class Row:
     values: dict  # district name (and "County") → number
     bases: dict | None = None  # for percentages and means: what each value is built on
     unit: str | None = None  # when the row's unit differs from its KPI's (a mean change in points)
+    additive: bool = False  # the county value is the sum of the districts' (reporting/disclosure.py relies on it)
+    # A percentage of other rows of the same KPI: their labels (the disclosure audit ties them together).
+    numerator: tuple[str, ...] = ()
+    denominator: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,10 +120,10 @@ def _count_rows(qs: QuerySet, district_path: str, districts, *, label_path=None,
 def _count_row(label: str, counts: dict, districts) -> Row:
     values = {name: counts.get(name, 0) for name in districts}
     values[COUNTY] = sum(values.values())
-    return Row(label, values)
+    return Row(label, values, additive=True)
 
 
-def _percent_row(label: str, numerators: dict, denominators: dict, districts) -> Row:
+def _percent_row(label: str, numerators: dict, denominators: dict, districts, numerator=(), denominator=()) -> Row:
     values, bases = {}, {}
     for name in [*districts, COUNTY]:
         if name == COUNTY:
@@ -128,7 +132,7 @@ def _percent_row(label: str, numerators: dict, denominators: dict, districts) ->
             num, den = numerators.get(name, 0), denominators.get(name, 0)
         values[name] = _percent(num, den)
         bases[name] = den
-    return Row(label, values, bases)
+    return Row(label, values, bases, numerator=numerator, denominator=denominator)
 
 
 def _percent(numerator, denominator):
@@ -146,7 +150,7 @@ def _money_row(label: str, sums: dict, districts, families: dict | None = None) 
     if families is not None:
         bases = {name: families.get(name, 0) for name in districts}
         bases[COUNTY] = sum(bases.values())  # a family lives in one district
-    return Row(label, {k: f"{v:.2f}" for k, v in values.items()}, bases)
+    return Row(label, {k: f"{v:.2f}" for k, v in values.items()}, bases, additive=True)
 
 
 def _in(period: Period, path: str) -> Q:
@@ -396,7 +400,7 @@ def sessions_by_offer(period, districts):
     return [
         _count_row("Targeted", targeted, districts),
         _count_row("Universal", {d: v["universal"] for d, v in table.items()}, districts),
-        _percent_row("% targeted", targeted, total, districts),
+        _percent_row("% targeted", targeted, total, districts, ("Targeted",), ("Targeted", "Universal")),
     ]
 
 
@@ -420,7 +424,7 @@ def sessions_by_place(period, districts):
     return [
         _count_row("At bases", bases, districts),
         _count_row("At outreach venues", {d: v["outreach"] for d, v in table.items()}, districts),
-        _percent_row("% at bases", bases, total, districts),
+        _percent_row("% at bases", bases, total, districts, ("At bases",), ("At bases", "At outreach venues")),
     ]
 
 
@@ -438,6 +442,7 @@ def attendances(period, districts):
     attended = _count_row("Attendances", {d: r["attendances"] for d, r in rows.items()}, districts)
     families = _count_row("Families attending", {d: r["unique_families"] for d, r in rows.items()}, districts)
     families.values[COUNTY] = group_selectors.unique_families_attending(start=period.start, end=period.end)
+    families.additive = False  # a family attending in two districts counts once in the county
     return [attended, families]
 
 
@@ -446,8 +451,9 @@ def attendances(period, districts):
     title="Caseload per worker at the end of the period",
     section="outputs",
     unit="mean",
-    definition="""Families allocated (as lead or co-worker) at the last moment of the period, divided by the
-    number of active family support workers in the district's teams.""",
+    definition="""Families in support allocated to a worker (as lead or co-worker) at the last moment of the
+    period, divided by the number of active family support workers in the district's teams. Allocations end
+    when a family's support ends (its last plan closed, or its accepted referral closed before a plan).""",
 )
 def caseload_per_worker(period, districts):
     open_at_end = Allocation.objects.filter(started_at__lt=period.end_at).filter(

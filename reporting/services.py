@@ -23,6 +23,7 @@ from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 
+from . import disclosure
 from .documents import render_csv, render_pdf
 from .figures import compute_figures, figures_json
 from .models import Return, ReturnRequest
@@ -61,6 +62,10 @@ def return_generate(*, period: Period, actor=None) -> Return:
     """The period's draft, created or refreshed with today's figures. Safe to run twice at once: both get the
     one draft."""
     figures = compute_figures(period)
+    weak = disclosure.audit(figures)
+    if weak:  # disclosure.protect hides until this passes: a failure here is a bug, and nothing is written
+        cells = ", ".join(f"{code} row {row} {area}" for code, row, area in (cell.key for cell in weak))
+        raise ApplicationError(f"The return would let hidden figures be worked out ({cells}); nothing was saved.")
     data = figures_json(figures)
     csv_bytes = render_csv(figures)
     existing = Return.objects.filter(kind=period.kind, period=period.label)

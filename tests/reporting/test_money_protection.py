@@ -16,11 +16,11 @@ from pypdf import PdfReader
 
 from bases.models import Team
 from ecfs.roles import Role
+from reporting import disclosure
 from reporting.figures import compute_figures
 from reporting.kpis import COUNTY
 from reporting.periods import parse_period
 from reporting.services import return_generate, return_submit
-from reporting.suppression import display_row
 from support_fund import services as fund_services
 from support_fund.models import Application, FundSource
 from tests.factories import UserFactory
@@ -76,29 +76,31 @@ def test_a_single_familys_payment_is_not_readable_in_any_output(client, cast, on
         submitted = return_submit(a_return=return_generate(period=Q2), actor=cast.manager)
     figures = submitted.figures
 
-    # By hand: rent, £300 to one family: hidden as a small count is. Food, £120 to six families: shown.
+    # By hand: rent, £300 to one family: hidden as a small count is, and not kept in the published figures.
+    # Food, £120 to six families: shown.
     rent = row(figures, "fund_payments_by_category", "Rent or housing costs")
-    assert (rent["values"][B], rent["display"][B], rent["display"][COUNTY]) == ("300.00", "<5", "<5")
+    assert (rent["values"][B], rent["display"][B], rent["display"][COUNTY]) == (None, "[c]", "[c]")
     food = row(figures, "fund_payments_by_category", "Food")
     assert (food["display"][B], food["display"][COUNTY]) == ("£120.00", "£120.00")
-    # Totals that would give the £300 away by subtraction are hidden under the same symbols: the category
-    # table's total (£420 less £120), and the year's spend in Broadland and the county (£420 less £120).
+    # The category table's total (£420 less £120 would give the £300 away) is hidden under the same symbol.
     assert kpi(figures, "fund_payments_by_category")["headline"]["display"] == "[c]"
+    # The year's spend in Broadland (£420) stays: within the quarter's return it only says that this quarter's
+    # rent and the earlier quarters' spend there add up to £300 (the audit finds no hidden cell under 5 wide).
     spent = row(figures, "fund_spend_against_budget", "Council allocation: spent this year")
-    assert (spent["display"][B], spent["display"][N], spent["display"][COUNTY]) == ("[c]", "£0.00", "[c]")
+    assert (spent["display"][B], spent["display"][N]) == ("£420.00", "£0.00")
     assert row(figures, "fund_spend_against_budget", "Council allocation: budget")["display"][COUNTY] == "£2,000.00"
+    assert disclosure.audit(figures) == []
 
     csv_text = submitted.csv.open("rb").read().decode()
     shown = {(r["kpi"], r["row"], r["area"]): r["value"] for r in csv.DictReader(io.StringIO(csv_text))}
-    assert shown[("Family support fund payments by category", "Rent or housing costs", B)] == "<5"
+    assert shown[("Family support fund payments by category", "Rent or housing costs", B)] == "[c]"
     pdf = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in PdfReader(submitted.pdf.open("rb")).pages))
     client.force_login(cast.commissioner)
     dashboard = client.get(reverse("county-dashboard")).content.decode()
     detail = client.get(reverse("return-detail", args=[submitted.uuid])).content.decode()
     for text in (csv_text, pdf, dashboard, detail):
-        for secret in ("300", "420"):
-            assert f"£{secret}" not in text
-        assert "<5" in text or "&lt;5" in text or "[c]" in text
+        assert "£300" not in text
+        assert "[c]" in text
 
 
 def test_money_from_five_families_is_shown(cast, one_housing_payment):
@@ -111,8 +113,8 @@ def test_money_from_five_families_is_shown(cast, one_housing_payment):
     ("families", "shown"),
     [
         # One district paid to 2 families: hidden, and the next smallest sum with it so the county total
-        # cannot give it away.
-        ({"A": 2, "B": 6, "C": 9, COUNTY: 17}, {"A": "<5", "B": "[c]", "C": "£900.00", COUNTY: "£1,250.00"}),
+        # cannot give it away; both under the one symbol.
+        ({"A": 2, "B": 6, "C": 9, COUNTY: 17}, {"A": "[c]", "B": "[c]", "C": "£900.00", COUNTY: "£1,250.00"}),
         # Nobody paid in A: zeros are shown, nothing needs hiding.
         ({"A": 0, "B": 6, "C": 9, COUNTY: 15}, {"A": "£0.00", "B": "£100.00", "C": "£900.00", COUNTY: "£1,000.00"}),
     ],
@@ -122,4 +124,12 @@ def test_money_row_hides_the_next_smallest_sum_beside_a_lone_small_one(families,
     amounts = {"A": "250.00", "B": "100.00", "C": "900.00", COUNTY: "1250.00"}
     if families["A"] == 0:
         amounts = {"A": "0.00", "B": "100.00", "C": "900.00", COUNTY: "1000.00"}
-    assert display_row(amounts, unit="money", bases=families) == shown
+    money = {"label": "Food", "unit": "money", "values": amounts, "bases": families, "additive": True}
+    figures = {
+        "period": "2026-07",
+        "districts": ["A", "B", "C"],
+        "sections": [{"kpis": [{"code": "fund", "unit": "money", "rows": [money], "baseline": []}]}],
+    }
+    disclosure.protect(figures)
+    assert money["display"] == shown
+    assert disclosure.audit(figures) == []

@@ -1,0 +1,462 @@
+"""Statistical disclosure control: the one step between the computed figures and anything a commissioner sees.
+
+Primary suppression: counts from 1 to 4; percentages and means on a base under 5; money paid to fewer than 5
+families. Zeros are shown. Every hidden cell shows the same symbol, ``[c]``, so a reader cannot tell a small
+number from a cell hidden to protect it.
+
+Complementary suppression: more cells are hidden until the audit passes. The audit writes down everything a
+reader knows from the published return — each row adds up to its county total, a table's total adds up its
+rows, tables that count the same things two ways share a margin, a percentage ties its numerator to its
+denominator, a subgroup is no bigger than its group, a hidden count is at least 1 (zeros are shown) — and, for
+every hidden count or sum of money, solves two linear programmes (SciPy's HiGHS) for the smallest and the
+largest value consistent with all of it. Every hidden cell's interval must be at least 5 wide.
+
+The ONS and DfE statistical disclosure guidance use the same ideas (threshold, complementary suppression,
+one symbol); ``[c]`` is the GSS symbol for "confidential".
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+from scipy.optimize import linprog
+
+from families.models import Contact, SupportPlan
+from referrals.models import TriageDecision
+
+SYMBOL = "[c]"
+THRESHOLD = 5
+MIN_WIDTH = 5
+COUNTY = "County"
+HEADLINE = "headline"
+# Percentages are published to one decimal place: the true share is within half a tenth of a point.
+PERCENT_HALF_STEP = 0.05
+# Relations between tables, by KPI code and row labels (the choices' texts).
+CONTACT_OUTREACH = (Contact.Mode.HOME_VISIT.label, Contact.Mode.COMMUNITY_VENUE.label)
+CONTACT_FACE_TO_FACE = tuple(mode.label for mode in Contact.FACE_TO_FACE)
+STEP_UP_ROWS = ("Stepped up at triage to children's social care", "Stepped up at triage to Family Focus")
+
+Key = tuple[str, int | str, str]  # (KPI code, row index or HEADLINE, area)
+
+
+@dataclass
+class Relation:
+    """``sum(coefficient * cell) (== or <=) constant`` over cells of the return."""
+
+    terms: dict[Key, float]
+    constant: float = 0.0
+    equality: bool = True
+
+
+@dataclass
+class Weak:
+    """A hidden cell a reader can pin down to an interval narrower than ``MIN_WIDTH``."""
+
+    key: Key
+    low: float
+    high: float
+    group: int = 0  # hidden cells tied together by relations share a group
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+
+@dataclass
+class _Return:
+    """The figures as cells: raw values, units, bases; and every relation a reader knows."""
+
+    figures: dict
+    values: dict[Key, object] = field(default_factory=dict)
+    units: dict[Key, str] = field(default_factory=dict)
+    bases: dict[Key, int | None] = field(default_factory=dict)
+    relations: list[Relation] = field(default_factory=list)
+    additive: set[tuple[str, int]] = field(default_factory=set)
+    percent_links: list[tuple[Key, list[Key], list[Key]]] = field(default_factory=list)
+
+
+# Protecting ---------------------------------------------------------------------------------------
+
+
+def protect(figures: dict) -> dict:
+    """Hide the cells that must be hidden, then publish: each row gets ``display`` and ``protected`` (the areas
+    hidden), hidden values become None, and the bases (what percentages are built on) are dropped."""
+    model = _model(figures)
+    hidden = _primary(model)
+    while True:
+        weak = _weak_cells(model, hidden)
+        if not weak:
+            break
+        added, groups = set(), set()
+        # One more cell per group of tied cells each round (a total hidden may widen them all), totals first.
+        for cell in sorted(weak, key=lambda cell: (cell.key[1] != HEADLINE, cell.key[2] != COUNTY, str(cell.key))):
+            if cell.group in groups:
+                continue
+            partner = _complement_for(model, hidden, cell.key)
+            if partner is not None:
+                added.add(partner)
+                groups.add(cell.group)
+        if not added:
+            raise RuntimeError(f"Cannot protect {', '.join(str(cell.key) for cell in weak)}")
+        hidden |= added
+    _publish(model, hidden)
+    return figures
+
+
+def audit(figures: dict) -> list[Weak]:
+    """The hidden cells of a published return that everything else in it pins to an interval under 5 wide."""
+    model = _model(figures)
+    hidden = {key for key in model.values if _shown(figures, key) == SYMBOL}
+    return _weak_cells(model, hidden)
+
+
+def _primary(model: _Return) -> set[Key]:
+    hidden = set()
+    for key, value in model.values.items():
+        unit, base = model.units[key], model.bases.get(key)
+        if value is None:
+            continue
+        small_count = unit == "count" and isinstance(value, int) and 1 <= value < THRESHOLD
+        small_base = unit in ("percent", "mean", "points", "money") and base is not None and 0 < base < THRESHOLD
+        if small_count or small_base:
+            hidden.add(key)
+    return hidden
+
+
+def _hideable(model: _Return, key: Key) -> bool:
+    """A complementary cell: a published number other than zero (zeros stay shown, so a reader knows every
+    hidden count is at least 1)."""
+    value = model.values.get(key)
+    if value is None:
+        return False
+    if model.units[key] in ("count", "money"):
+        return float(value) > 0
+    return True
+
+
+def _complement_for(model: _Return, hidden: set[Key], weak: Key) -> Key | None:
+    """The cell to hide next to widen ``weak``: a percentage that ties it to published counts first, then the
+    smallest other number in its row; failing those, a total it adds up to (a table's total before a county
+    figure: one total hidden spares the cells of a whole row), then the smallest number in any relation."""
+    for percent, numerator, denominator in model.percent_links:
+        if percent not in hidden and weak in (*numerator, *denominator) and _hideable(model, percent):
+            return percent
+    code, row, area = weak
+
+    def usable(key: Key) -> bool:
+        return key not in hidden and key != weak and _hideable(model, key) and model.units[key] in ("count", "money")
+
+    same_row = [key for key in model.values if key[:2] == (code, row) and key[2] not in (area, COUNTY)]
+    candidates = [key for key in same_row if usable(key)]
+    if candidates:
+        return min(candidates, key=lambda key: (float(model.values[key]), str(key)))
+    # Published numbers in the relations that tie ``weak`` to other hidden cells, nearest first.
+    reached, frontier = {weak}, [weak]
+    while frontier:
+        touching = [relation for relation in model.relations if not relation.terms.keys().isdisjoint(frontier)]
+        related = {key for relation in touching for key in relation.terms}
+        candidates = [key for key in related if usable(key)]
+        if candidates:
+            return min(
+                candidates, key=lambda key: (key[1] != HEADLINE, key[2] != COUNTY, float(model.values[key]), str(key))
+            )
+        frontier = [key for key in related if key in hidden and key not in reached]
+        reached.update(frontier)
+    return None
+
+
+def _publish(model: _Return, hidden: set[Key]) -> None:
+    from .formatting import format_value
+
+    for section in model.figures["sections"]:
+        for kpi in section["kpis"]:
+            for index, row in enumerate(kpi["rows"]):
+                protected = [area for area in row["values"] if (kpi["code"], index, area) in hidden]
+                row["display"] = {
+                    area: SYMBOL if area in protected else format_value(value, row["unit"])
+                    for area, value in row["values"].items()
+                }
+                row["values"] = {area: None if area in protected else value for area, value in row["values"].items()}
+                row["protected"] = protected
+                row.pop("bases", None)
+            for row in kpi["baseline"]:
+                row["display"] = {area: format_value(value, row["unit"]) for area, value in row["values"].items()}
+                row["protected"] = []
+                row.pop("bases", None)
+            headline = kpi.get("headline")
+            if headline:
+                key = (kpi["code"], HEADLINE, COUNTY)
+                if kpi.get("headline_total"):
+                    is_hidden = key in hidden
+                    headline["display"] = SYMBOL if is_hidden else format_value(headline["value"], headline["unit"])
+                else:  # the first row's county figure
+                    first = kpi["rows"][0]
+                    is_hidden = COUNTY in first["protected"]
+                    headline["display"] = first["display"][COUNTY]
+                headline["protected"] = is_hidden
+                if is_hidden:
+                    headline["value"] = None
+                    if kpi.get("target"):
+                        kpi["target"]["met"] = None
+
+
+def _shown(figures: dict, key: Key) -> str | None:
+    code, row, area = key
+    for section in figures["sections"]:
+        for kpi in section["kpis"]:
+            if kpi["code"] == code:
+                if row == HEADLINE:
+                    return (kpi.get("headline") or {}).get("display")
+                return kpi["rows"][row]["display"].get(area)
+    return None
+
+
+# The model: cells and what a reader knows about them -----------------------------------------------
+
+
+def _model(figures: dict) -> _Return:
+    model = _Return(figures)
+    labels: dict[str, dict[str, int]] = {}
+    for section in figures["sections"]:
+        for kpi in section["kpis"]:
+            code = kpi["code"]
+            labels[code] = {row["label"]: index for index, row in enumerate(kpi["rows"])}
+            for index, row in enumerate(kpi["rows"]):
+                for area, value in row["values"].items():
+                    key = (code, index, area)
+                    model.values[key] = None if value is None else _number(value, row["unit"])
+                    model.units[key] = row["unit"]
+                    model.bases[key] = (row.get("bases") or {}).get(area)
+                if row.get("additive") and row["unit"] in ("count", "money"):
+                    model.additive.add((code, index))
+                    areas = [area for area in row["values"] if area != COUNTY]
+                    terms = {(code, index, area): 1.0 for area in areas}
+                    terms[(code, index, COUNTY)] = -1.0
+                    model.relations.append(Relation(terms))
+            headline = kpi.get("headline")
+            if kpi.get("headline_total") and headline:
+                key = (code, HEADLINE, COUNTY)
+                model.values[key] = None if headline["value"] is None else _number(headline["value"], headline["unit"])
+                model.units[key] = headline["unit"]
+                parts = [i for i, row in enumerate(kpi["rows"]) if row["unit"] == headline["unit"]]
+                terms = {(code, i, COUNTY): 1.0 for i in parts}
+                terms[key] = -1.0
+                model.relations.append(Relation(terms))
+            for index, row in enumerate(kpi["rows"]):
+                if row.get("numerator") and row.get("denominator"):
+                    numerator = [(code, label) for label in row["numerator"]]
+                    denominator = [(code, label) for label in row["denominator"]]
+                    _link_percent(model, (code, index), numerator, denominator, labels)
+    _shared_margins(model, labels)
+    return model
+
+
+def _number(value, unit: str):
+    if unit == "money":
+        return float(Decimal(str(value)))
+    return value
+
+
+def _areas(model: _Return, code: str, index: int) -> list[str]:
+    return [key[2] for key in model.values if key[0] == code and key[1] == index]
+
+
+def _rows(labels: dict, code: str, names: Iterable[str] | None) -> list[int]:
+    """Row indexes of ``names`` in a KPI (all rows when ``names`` is None); empty when the KPI is absent."""
+    table = labels.get(code)
+    if table is None:
+        return []
+    if names is None:
+        return list(table.values())
+    return [table[name] for name in names if name in table]
+
+
+def _link_percent(model: _Return, percent_row, numerator_rows, denominator_rows, labels) -> None:
+    """A published percentage p of a count tied to other published counts: p − ½ step ≤ 100·n/d ≤ p + ½ step."""
+    code, index = percent_row
+    numerator = [(c, _rows(labels, c, [r])[0]) for c, r in numerator_rows if _rows(labels, c, [r])]
+    denominator = [(c, _rows(labels, c, [r])[0]) for c, r in denominator_rows if _rows(labels, c, [r])]
+    if len(numerator) != len(numerator_rows) or len(denominator) != len(denominator_rows):
+        return
+    for area in _areas(model, code, index):
+        percent_key = (code, index, area)
+        numerator_keys = [(c, i, area) for c, i in numerator]
+        denominator_keys = [(c, i, area) for c, i in denominator]
+        model.percent_links.append((percent_key, numerator_keys, denominator_keys))
+
+
+def _shared_margins(model: _Return, labels: dict) -> None:
+    def same_per_area(left: tuple[str, list[int]], right: tuple[str, list[int]], equality: bool = True):
+        (left_code, left_rows), (right_code, right_rows) = left, right
+        if not left_rows or not right_rows:
+            return
+        for area in _areas(model, left_code, left_rows[0]):
+            terms: dict[Key, float] = {}
+            for i in left_rows:
+                terms[(left_code, i, area)] = terms.get((left_code, i, area), 0.0) + 1.0
+            for i in right_rows:
+                terms[(right_code, i, area)] = terms.get((right_code, i, area), 0.0) - 1.0
+            model.relations.append(Relation(terms, equality=equality))
+
+    # Sessions counted by offer and by place: the same sessions.
+    same_per_area(
+        ("sessions_by_offer", _rows(labels, "sessions_by_offer", ["Targeted", "Universal"])),
+        ("sessions_by_place", _rows(labels, "sessions_by_place", ["At bases", "At outreach venues"])),
+    )
+    # Plans closed, in total and by reason; the stepped-up ones again among step-ups.
+    same_per_area(
+        ("new_and_closed_plans", _rows(labels, "new_and_closed_plans", ["Closed"])),
+        ("closures_by_reason", _rows(labels, "closures_by_reason", None)),
+    )
+    same_per_area(
+        ("closures_by_reason", _rows(labels, "closures_by_reason", [SupportPlan.ClosureReason.STEPPED_UP.label])),
+        ("step_ups_and_downs", _rows(labels, "step_ups_and_downs", ["Plans closed as stepped up"])),
+    )
+    # Step-up decisions, in total and by destination (a referral is stepped up once).
+    same_per_area(
+        ("triage_decisions", _rows(labels, "triage_decisions", [TriageDecision.Decision.STEP_UP.label])),
+        ("step_ups_and_downs", _rows(labels, "step_ups_and_downs", STEP_UP_ROWS)),
+    )
+    # Subgroups of the families supported are no bigger than the whole; the three ethnic groups are apart.
+    equality_rows = _rows(labels, "equality_monitoring", None)
+    if equality_rows:
+        total, groups = equality_rows[0], equality_rows[1:]
+        for group in [groups[:3], *[[g] for g in groups[3:]]]:
+            same_per_area(("equality_monitoring", group), ("equality_monitoring", [total]), equality=False)
+    # The quarter's fund payments are part of the year's spend (all of it in the year's first quarter).
+    payments = _rows(labels, "fund_payments_by_category", None)
+    spend_rows = _rows(labels, "fund_spend_against_budget", None)
+    spend = [i for i in spend_rows if ("fund_spend_against_budget", i) in model.additive]
+    if payments and spend:
+        first_quarter = str(model.figures.get("period", "")).endswith("-Q1")
+        same_per_area(
+            ("fund_payments_by_category", payments), ("fund_spend_against_budget", spend), equality=first_quarter
+        )
+    # Families attending: the county counts each family once, so it is at most the districts' sum and at least
+    # any one district's.
+    attending = _rows(labels, "attendances", ["Families attending"])
+    if attending:
+        row = attending[0]
+        districts = [area for area in _areas(model, "attendances", row) if area != COUNTY]
+        terms = {("attendances", row, area): -1.0 for area in districts}
+        terms[("attendances", row, COUNTY)] = 1.0
+        model.relations.append(Relation(terms, equality=False))
+        for area in districts:
+            model.relations.append(
+                Relation({("attendances", row, area): 1.0, ("attendances", row, COUNTY): -1.0}, equality=False)
+            )
+    # Face-to-face contacts by mode give the outreach share's numerator and denominator.
+    share = _rows(labels, "outreach_share", None)
+    if share:
+        _link_percent(
+            model,
+            ("outreach_share", share[0]),
+            [("contacts_by_mode", label) for label in CONTACT_OUTREACH],
+            [("contacts_by_mode", label) for label in CONTACT_FACE_TO_FACE],
+            labels,
+        )
+
+
+# The audit: linear programmes over the hidden cells ------------------------------------------------
+
+
+def _weak_cells(model: _Return, hidden: set[Key]) -> list[Weak]:
+    """Solve, for every hidden count or sum of money, its smallest and largest value given what is shown."""
+    variables = sorted((key for key in hidden if model.units.get(key) in ("count", "money")), key=str)
+    if not variables:
+        return []
+    position = {key: i for i, key in enumerate(variables)}
+    constraints: list[tuple[dict[int, float], float, bool]] = []
+
+    def add(terms: dict[Key, float], constant: float, equality: bool) -> None:
+        row: dict[int, float] = {}
+        rhs = constant
+        for key, coefficient in terms.items():
+            if key in position:
+                row[position[key]] = row.get(position[key], 0.0) + coefficient
+            elif key in hidden:  # a hidden percentage or mean ties nothing
+                return
+            else:
+                rhs -= coefficient * float(model.values.get(key) or 0)
+        row = {i: c for i, c in row.items() if c}
+        if row:
+            constraints.append((row, rhs, equality))
+
+    for relation in model.relations:
+        add(relation.terms, relation.constant, relation.equality)
+    for percent, numerator, denominator in model.percent_links:
+        if percent in hidden or model.values.get(percent) is None:
+            continue
+        p = float(model.values[percent])
+        low, high = p - PERCENT_HALF_STEP, p + PERCENT_HALF_STEP
+        upper: dict[Key, float] = dict.fromkeys(numerator, 100.0)  # 100·n − high·d ≤ 0
+        lower: dict[Key, float] = dict.fromkeys(numerator, -100.0)  # low·d − 100·n ≤ 0
+        for key in denominator:
+            upper[key] = upper.get(key, 0.0) - high
+            lower[key] = lower.get(key, 0.0) + low
+        add(upper, 0.0, False)
+        add(lower, 0.0, False)
+
+    weak = []
+    for component in _components(len(variables), constraints):
+        index = {v: j for j, v in enumerate(component)}
+        mine = [c for c in constraints if next(iter(c[0])) in index]
+        a_eq = [_dense(row, index) for row, _, equality in mine if equality]
+        b_eq = [rhs for _, rhs, equality in mine if equality]
+        a_ub = [_dense(row, index) for row, _, equality in mine if not equality]
+        b_ub = [rhs for _, rhs, equality in mine if not equality]
+        bounds = [(1.0 if model.units[variables[v]] == "count" else 0.0, None) for v in component]
+        for j, v in enumerate(component):
+            low = _optimum(j, 1.0, a_eq, b_eq, a_ub, b_ub, bounds)
+            if low is None:
+                raise RuntimeError(f"The published figures contradict each other around {variables[v]}")
+            if not (a_eq or a_ub):
+                continue
+            negated = _optimum(j, -1.0, a_eq, b_eq, a_ub, b_ub, bounds)
+            if negated is not None and -negated - low < MIN_WIDTH - 1e-6:
+                weak.append(Weak(variables[v], low, -negated, group=component[0]))
+    return weak
+
+
+def _dense(row: dict[int, float], index: dict[int, int]) -> list[float]:
+    dense = [0.0] * len(index)
+    for variable, coefficient in row.items():
+        dense[index[variable]] = coefficient
+    return dense
+
+
+def _components(count: int, constraints) -> list[list[int]]:
+    """Groups of hidden cells tied together by some relation: each group's programmes are independent."""
+    parent = list(range(count))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for row, _, _ in constraints:
+        members = list(row)
+        for other in members[1:]:
+            parent[find(other)] = find(members[0])
+    groups: dict[int, list[int]] = {}
+    for i in range(count):
+        groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
+
+
+def _optimum(j, sign, a_eq, b_eq, a_ub, b_ub, bounds) -> float | None:
+    """The minimum of ``sign · x_j``; None when there is none (unbounded, or no solution at all)."""
+    objective = np.zeros(len(bounds))
+    objective[j] = sign
+    result = linprog(
+        objective,
+        A_ub=np.array(a_ub) if a_ub else None,
+        b_ub=b_ub or None,
+        A_eq=np.array(a_eq) if a_eq else None,
+        b_eq=b_eq or None,
+        bounds=bounds,
+        method="highs",
+    )
+    return float(result.fun) if result.status == 0 else None

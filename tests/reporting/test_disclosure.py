@@ -1,0 +1,208 @@
+"""Disclosure control (issue #16): one symbol, complementary suppression, and the linear-programming audit.
+
+The tables here are built by hand in the shape ``compute_figures`` gives ``disclosure.protect``; the audit is
+then asked what a reader could work out from what is published.
+"""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reporting import disclosure
+from reporting.disclosure import SYMBOL
+
+DISTRICTS = ["A", "B", "C", "D"]
+COUNTY = "County"
+
+
+def _row(label, counts, *, unit="count", numerator=(), denominator=(), bases=None, county=None):
+    values = dict(zip(DISTRICTS, counts, strict=True))
+    values[COUNTY] = sum(counts) if county is None else county
+    return {
+        "label": label,
+        "unit": unit,
+        "values": values,
+        "bases": bases,
+        "additive": unit in ("count", "money"),
+        "numerator": list(numerator),
+        "denominator": list(denominator),
+    }
+
+
+def _kpi(code, rows, *, headline_total=False, unit="count"):
+    if headline_total:
+        headline = {
+            "label": "Total",
+            "unit": unit,
+            "value": sum(r["values"][COUNTY] for r in rows if r["unit"] == unit),
+        }
+    else:
+        headline = {"label": rows[0]["label"], "unit": rows[0]["unit"], "value": rows[0]["values"][COUNTY]}
+    return {
+        "code": code,
+        "unit": unit,
+        "headline_total": headline_total,
+        "rows": rows,
+        "baseline": [],
+        "headline": headline,
+    }
+
+
+def _figures(*kpis):
+    return {"period": "2026-Q2", "districts": DISTRICTS, "sections": [{"code": "s", "title": "S", "kpis": list(kpis)}]}
+
+
+def _percent(numerator, denominator):
+    return round(100 * numerator / denominator, 1) if denominator else None
+
+
+def test_a_hidden_five_beside_a_one_no_longer_gives_the_one_away():
+    """Row 5, 1, 7, 0 with its total 13. The old rule hid the 1 as <5 and the 5 as [c]: a reader knew [c] meant
+    at least 5, and the total pins both (the audit says so). Now three cells share one symbol: each could be
+    anything from 1 to 11."""
+    old = _figures(_kpi("t", [_row("Referrals", [5, 1, 7, 0])]))
+    old_row = old["sections"][0]["kpis"][0]["rows"][0]
+    old_row["display"] = {"A": SYMBOL, "B": SYMBOL, "C": "7", "D": "0", COUNTY: "13"}
+    weak = {cell.key[2]: (cell.low, cell.high) for cell in disclosure.audit(old)}
+    assert weak == {"A": (1.0, 5.0), "B": (1.0, 5.0)}  # 1 + 5 = 6, each at least 1: under 5 wide
+
+    new = disclosure.protect(_figures(_kpi("t", [_row("Referrals", [5, 1, 7, 0])])))
+    row = new["sections"][0]["kpis"][0]["rows"][0]
+    assert row["display"] == {"A": SYMBOL, "B": SYMBOL, "C": SYMBOL, "D": "0", COUNTY: "13"}
+    assert row["values"] == {"A": None, "B": None, "C": None, "D": 0, COUNTY: 13}
+    assert disclosure.audit(new) == []
+
+
+def _sessions(targeted, universal):
+    totals = [a + b for a, b in zip(targeted, universal, strict=True)]
+    return _kpi(
+        "sessions_by_offer",
+        [
+            _row("Targeted", targeted),
+            _row("Universal", universal),
+            _row(
+                "% targeted",
+                [_percent(a, t) for a, t in zip(targeted, totals, strict=True)],
+                unit="percent",
+                numerator=["Targeted"],
+                denominator=["Targeted", "Universal"],
+                bases={**dict(zip(DISTRICTS, totals, strict=True)), COUNTY: sum(totals)},
+                county=_percent(sum(targeted), sum(totals)),
+            ),
+        ],
+        headline_total=True,
+    )
+
+
+def test_sixty_percent_of_five_no_longer_gives_the_three_away():
+    """District A ran 3 targeted and 2 universal sessions (5): the counts were hidden but '60% targeted' was
+    shown on its base of 5, so 3 could be read back. Now the share is hidden with them, and the audit passes."""
+    offer = _sessions([3, 10, 20, 8], [2, 12, 25, 9])
+    figures = disclosure.protect(_figures(offer))
+    targeted, universal, share = figures["sections"][0]["kpis"][0]["rows"]
+    assert targeted["display"]["A"] == universal["display"]["A"] == SYMBOL
+    assert share["display"]["A"] == SYMBOL  # 60% of 5 is not published
+    assert disclosure.audit(figures) == []
+    # What the old rule published: 3 and 2 as <5, the next smallest of each row (8, 9) as [c], and every share
+    # (the base of 5 was not under 5). The audit pins A's targeted sessions to 3.
+    old = _figures(_sessions([3, 10, 20, 8], [2, 12, 25, 9]))
+    kpi = old["sections"][0]["kpis"][0]
+    for row in kpi["rows"]:
+        row["display"] = {area: str(value) for area, value in row["values"].items()}
+    for row in kpi["rows"][:2]:
+        row["display"]["A"] = row["display"]["D"] = SYMBOL
+    kpi["headline"]["display"] = "89"
+    weak = {cell.key: (round(cell.low, 2), round(cell.high, 2)) for cell in disclosure.audit(old)}
+    assert weak[("sessions_by_offer", 0, "A")][0] == pytest.approx(3, abs=0.1)
+    assert weak[("sessions_by_offer", 0, "A")][1] == pytest.approx(3, abs=0.1)
+
+
+def test_money_paid_to_fewer_than_five_families_is_hidden_with_the_same_symbol():
+    families = {"A": 1, "B": 9, "C": 6, "D": 0, COUNTY: 16}
+    rent = _row("Rent", ["300.00", "1200.00", "950.00", "0.00"], unit="money", bases=families, county="2450.00")
+    figures = disclosure.protect(_figures(_kpi("fund", [rent], unit="money")))
+    row = figures["sections"][0]["kpis"][0]["rows"][0]
+    assert row["display"]["A"] == SYMBOL and row["values"]["A"] is None
+    assert "300" not in " ".join(row["display"].values())
+    assert disclosure.audit(figures) == []
+
+
+def test_a_table_total_made_of_hidden_county_cells_is_protected_too():
+    """Two rows whose county totals are 2 and 3: both small, so hidden; the table's total (5) would give
+    neither away alone, but with one row's county published it would give the other: the audit decides."""
+    figures = disclosure.protect(
+        _figures(
+            _kpi("t", [_row("X", [1, 1, 0, 0]), _row("Y", [2, 0, 1, 0]), _row("Z", [9, 7, 6, 8])], headline_total=True)
+        )
+    )
+    assert disclosure.audit(figures) == []
+    kpi = figures["sections"][0]["kpis"][0]
+    shown = [value for row in kpi["rows"] for value in row["display"].values()] + [kpi["headline"]["display"]]
+    assert not {"1", "2", "3", "4"} & set(shown)
+
+
+def test_zeros_stay_shown_and_every_hidden_cell_uses_one_symbol():
+    figures = disclosure.protect(_figures(_kpi("t", [_row("X", [0, 2, 0, 30])])))
+    row = figures["sections"][0]["kpis"][0]["rows"][0]
+    assert row["display"]["A"] == "0" and row["display"]["C"] == "0"
+    assert set(row["display"].values()) <= {"0", SYMBOL, "30", "32"}
+    assert disclosure.audit(figures) == []
+
+
+SMALLISH = st.sampled_from([0, 0, 1, 2, 3, 4, 5, 6, 7, 9, 12, 20, 45])
+
+
+@st.composite
+def tables(draw):
+    rows = draw(st.lists(st.lists(SMALLISH, min_size=4, max_size=4), min_size=1, max_size=4))
+    kpis = [_kpi("t", [_row(f"Row {i}", counts) for i, counts in enumerate(rows)], headline_total=draw(st.booleans()))]
+    if draw(st.booleans()):  # a table with a share of two of its rows, as sessions by offer has
+        first, second = (
+            draw(st.lists(SMALLISH, min_size=4, max_size=4)),
+            draw(st.lists(SMALLISH, min_size=4, max_size=4)),
+        )
+        totals = [a + b for a, b in zip(first, second, strict=True)]
+        kpis.append(
+            _kpi(
+                "s",
+                [
+                    _row("Targeted", first),
+                    _row("Universal", second),
+                    _row(
+                        "% targeted",
+                        [_percent(a, t) for a, t in zip(first, totals, strict=True)],
+                        unit="percent",
+                        numerator=["Targeted"],
+                        denominator=["Targeted", "Universal"],
+                        bases={**dict(zip(DISTRICTS, totals, strict=True)), COUNTY: sum(totals)},
+                        county=_percent(sum(first), sum(totals)),
+                    ),
+                ],
+                headline_total=True,
+            )
+        )
+    return _figures(*kpis)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables())
+def test_random_tables_with_many_small_cells_pass_the_audit(figures):
+    disclosure.protect(figures)
+    assert disclosure.audit(figures) == []
+    for kpi in figures["sections"][0]["kpis"]:
+        for row in kpi["rows"]:
+            for area, shown in row["display"].items():
+                if row["unit"] == "count":
+                    assert shown in (SYMBOL, "–") or not 1 <= int(shown.replace(",", "")) <= 4, (kpi["code"], area)
+                if shown == SYMBOL:
+                    assert row["values"][area] is None  # nothing hidden is kept in what is published
+
+
+@pytest.mark.parametrize("bad", [{"A": 1}, {"B": 4}])
+def test_a_published_small_count_is_caught_by_the_audit_only_if_hidden(bad):
+    """The audit judges hidden cells; the primary rule is what keeps 1 to 4 out of sight (checked above)."""
+    counts = [bad.get(d, 10) for d in DISTRICTS]
+    figures = disclosure.protect(_figures(_kpi("t", [_row("X", counts)])))
+    row = figures["sections"][0]["kpis"][0]["rows"][0]
+    area = next(iter(bad))
+    assert row["display"][area] == SYMBOL

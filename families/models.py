@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords  # every change kept: amendments show what was there
 
 from ecfs.models import TimeStampedModel
 
@@ -52,6 +53,8 @@ class Ethnicity(models.TextChoices):
 
 class Family(TimeStampedModel):
     """A household with children from pre-birth to 5, known to the service."""
+
+    history = HistoricalRecords()
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -147,6 +150,8 @@ class FamilyGroupObjectPermission(GroupObjectPermissionBase):
 
 
 class Person(TimeStampedModel):
+    history = HistoricalRecords()
+
     class Kind(models.TextChoices):
         CHILD = "child", "Child (0 to 5)"
         UNBORN = "unborn", "Unborn child"
@@ -293,6 +298,8 @@ class Allocation(models.Model):
 class Assessment(TimeStampedModel):
     """The whole-family assessment that comes before a one-to-one plan."""
 
+    history = HistoricalRecords()
+
     DUE_WEEKS_AFTER_ALLOCATION = 4
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -321,6 +328,8 @@ class Assessment(TimeStampedModel):
 
 class SupportPlan(TimeStampedModel):
     """A family's plan: one-to-one or group, with goals tied to determinants."""
+
+    history = HistoricalRecords()
 
     class Kind(models.TextChoices):
         ONE_TO_ONE = "one_to_one", "One-to-one"
@@ -396,6 +405,8 @@ class SupportPlan(TimeStampedModel):
 
 
 class Goal(models.Model):
+    history = HistoricalRecords()
+
     plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="goals")
     determinant = models.ForeignKey(Determinant, on_delete=models.PROTECT, related_name="goals")
     description = models.TextField()
@@ -412,6 +423,8 @@ class Goal(models.Model):
 
 class PlanAction(models.Model):
     """Something someone will do by a date: the worker, a family member or another agency."""
+
+    history = HistoricalRecords()
 
     class Owner(models.TextChoices):
         WORKER = "worker", "The worker"
@@ -447,6 +460,8 @@ class PlanAction(models.Model):
 
 
 class Review(models.Model):
+    history = HistoricalRecords()
+
     plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="reviews")
     reviewed_on = models.DateField()
     notes = models.TextField(blank=True)
@@ -510,6 +525,8 @@ class OutcomeAssessment(models.Model):
 
 
 class OutcomeScore(models.Model):
+    history = HistoricalRecords()
+
     assessment = models.ForeignKey(OutcomeAssessment, on_delete=models.CASCADE, related_name="scores")
     determinant = models.ForeignKey(Determinant, on_delete=models.PROTECT, related_name="+")
     score = models.PositiveSmallIntegerField()
@@ -526,6 +543,8 @@ class OutcomeScore(models.Model):
 
 class Contact(TimeStampedModel):
     """A visit, call or message: the contact log."""
+
+    history = HistoricalRecords()
 
     class Mode(models.TextChoices):
         HOME_VISIT = "home_visit", "Home visit"
@@ -549,6 +568,13 @@ class Contact(TimeStampedModel):
     next_steps = models.TextField(blank=True)
     safeguarding_concern = models.BooleanField(default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contacts")
+
+    # Entered on the wrong family: never deleted, but out of every list and return from then on.
+    in_error_at = models.DateTimeField("marked recorded in error", null=True, blank=True)
+    in_error_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    in_error_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -609,6 +635,8 @@ class SafeguardingAction(models.Model):
 class FollowUp(models.Model):
     """Six months after a plan closes with needs met: was the progress sustained?"""
 
+    history = HistoricalRecords()
+
     MONTHS_AFTER_CLOSURE = 6
 
     plan = models.OneToOneField(SupportPlan, on_delete=models.PROTECT, related_name="follow_up")
@@ -631,6 +659,8 @@ class FollowUp(models.Model):
 
 class ParentProgress(models.Model):
     """A parent entering work, training, education or volunteering (impact 3)."""
+
+    history = HistoricalRecords()
 
     class Kind(models.TextChoices):
         WORK = "work", "Work"

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords  # every change kept: amendments show what was there
 
 from ecfs.models import TimeStampedModel
 from families.models import Person
@@ -38,6 +39,8 @@ CIN_CENSUS_SOURCE_CODE = {
 
 class Referral(TimeStampedModel):
     """A request for help for a family, from a professional or the family itself."""
+
+    history = HistoricalRecords()
 
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
@@ -161,6 +164,8 @@ class Referral(TimeStampedModel):
 
 class ReferralPerson(models.Model):
     """A family member named on the referral, before they are matched to a family."""
+
+    history = HistoricalRecords()
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="people")
     kind = models.CharField(max_length=20, choices=Person.Kind.choices)

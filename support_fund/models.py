@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords  # every change kept: amendments show what was there
 
 from ecfs.models import TimeStampedModel
 
@@ -122,6 +123,8 @@ class FundLimits(models.Model):
 
 
 class Application(TimeStampedModel):
+    history = HistoricalRecords()
+
     class Category(models.TextChoices):
         FOOD = "food", "Food"
         ESSENTIALS = "essentials", "Essential household or baby items"

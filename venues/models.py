@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords  # every change kept: amendments show what was there
 
 from ecfs.models import TimeStampedModel
 
@@ -247,6 +248,8 @@ class Enrolment(TimeStampedModel):
 
 class Attendance(models.Model):
     """One line of a session register: an enrolled person (attended or absent) or a known family walking in."""
+
+    history = HistoricalRecords()
 
     session = models.ForeignKey(GroupSession, on_delete=models.PROTECT, related_name="attendances")
     enrolment = models.ForeignKey(

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    # History of every case record a person can amend (the original is kept and shown).
+    "simple_history",
     # Two-factor authentication: TOTP apps, and single-use recovery codes (before ecfs.accounts, whose admin
     # unregisters their device screens).
     "django_otp",
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     # Every page needs a signed-in user unless its view says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Who made each change, for the records' history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "ecfs.middleware.SessionLimitsMiddleware",

@@ -44,12 +44,15 @@ class AuditAction(models.TextChoices):
     PERSON_ADDED = "person.added", "Person added"
     PERSON_PROGRESS = "person.progress", "Progress recorded"
     PERSON_EARLY_EDUCATION = "person.early_education", "Early education recorded"
+    PERSON_AMENDED = "person.amended", "Person's details corrected"
     PROFESSIONAL_ADDED = "professional.added", "Professional added"
     EXTRACT_PSEUDONYMISED = "extract.pseudonymised", "Pseudonymised extract produced"
 
     # Support: contacts, visits, assessments and plans
     CONTACT_LOGGED = "contact.logged", "Contact logged"
     CONTACT_SAFEGUARDING_ACTION = "contact.safeguarding_action", "Safeguarding action recorded"
+    CONTACT_AMENDED = "contact.amended", "Contact corrected"
+    CONTACT_IN_ERROR = "contact.in_error", "Contact marked recorded in error"
     VISIT_PLANNED = "visit.planned", "Visit planned"
     VISIT_CANCELLED = "visit.cancelled", "Visit cancelled"
     ASSESSMENT_STARTED = "assessment.started", "Assessment started"

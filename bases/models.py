@@ -60,6 +60,15 @@ class Locality(models.Model):
     pct_under_5 = models.DecimalField("% of population under 5", max_digits=5, decimal_places=1)
     need_index = models.DecimalField("Children's Need Index", max_digits=6, decimal_places=1)
     is_other = models.BooleanField(default=False, help_text="The rest of the county outside the market towns.")
+    base = models.ForeignKey(
+        "Base",
+        on_delete=models.PROTECT,
+        related_name="localities_served",
+        null=True,
+        blank=True,
+        help_text="The base whose teams take new referrals from this town (reference/data/locality_bases.csv); "
+        "none for Other, which the district's teams share.",
+    )
 
     class Meta:
         verbose_name_plural = "localities"

@@ -45,8 +45,9 @@ class LoadReport:
 
 
 def _read(name: str) -> list[dict]:
+    """The rows of a reference file; lines starting with ``#`` are its header comment."""
     with open(REFERENCE_DIR / name, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
 
 
 def _upsert(model, report: LoadReport, lookup: dict, values: dict):
@@ -130,6 +131,8 @@ def reference_data_load() -> LoadReport:
         if role == Venue.Role.BASE:
             _upsert(Base, report, {"name": row["name"]}, {"district": venue.district, "venue": venue})
 
+    _locality_bases_load(report)
+
     for name, kind, priority in FUND_SOURCES:
         _upsert(FundSource, report, {"name": name}, {"kind": kind, "priority": priority})
 
@@ -147,3 +150,20 @@ def reference_data_load() -> LoadReport:
             },
         )
     return report
+
+
+def _locality_bases_load(report: LoadReport) -> None:
+    """Each market town's serving base (locality_bases.csv, whose header says the rule). Other rows name no
+    base: the district's teams share them."""
+    localities = {locality.name: locality for locality in Locality.objects.select_related("district")}
+    bases = {base.name: base for base in Base.objects.select_related("district")}
+    for row in _read("locality_bases.csv"):
+        if row["locality"] == OTHER_LOCALITY:
+            if row["base"]:
+                raise ValueError(f"locality_bases.csv: Other in {row['district']} cannot name a base")
+            continue
+        locality = localities[row["locality"]]
+        base = bases[row["base"]]
+        if not (locality.district and locality.district.name == row["district"] == base.district.name):
+            raise ValueError(f"locality_bases.csv: {row['locality']} and {row['base']} must be in {row['district']}")
+        _upsert(Locality, report, {"name": locality.name}, {"base_id": base.pk})

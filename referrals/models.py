@@ -158,6 +158,17 @@ class Referral(TimeStampedModel):
         return self.previous_closure_at is not None
 
     @property
+    def received_via_phrase(self) -> str:
+        """How it came in, as the end of "Received on … ": "by phone", "in person"."""
+        return {
+            self.ReceivedVia.PHONE: "by phone",
+            self.ReceivedVia.EMAIL: "by email",
+            self.ReceivedVia.SINGLE_PHONE_LINE: "on the single phone line",
+            self.ReceivedVia.IN_PERSON: "in person",
+            self.ReceivedVia.PARTNER_SYSTEM: "from a partner system",
+        }.get(self.received_via, self.get_received_via_display().lower())
+
+    @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 

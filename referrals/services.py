@@ -18,6 +18,7 @@ from families import services as family_services
 from families.access import manages_family
 from families.models import Allocation, Family, Person, SupportPlan
 from families.rules import validate_person_dates
+from families.selectors import duplicate_candidates
 from families.validators import normalise_postcode, validate_uk_postcode
 
 from .models import Referral, ReferralPerson, TriageDecision
@@ -45,9 +46,20 @@ AWAITING_FIRST_CONTACT = (Status.ACCEPTED, Status.ALLOCATED)
 REREFERRAL_WINDOW = timedelta(days=365)
 
 
-def route_team(*, district) -> Team:
-    """The team a new referral goes to: the district's team with the fewest referrals awaiting triage."""
-    teams = Team.objects.filter(base__district=district).order_by("name")
+def route_team(*, district, locality=None, family: Family | None = None) -> Team:
+    """The team a new referral goes to (README, *Routing by place*).
+
+    A family the service already holds goes to the team holding it (a team of the family's base); otherwise
+    the referral goes to a team of the base serving the family's locality (``Locality.base``, from
+    reference/data/locality_bases.csv), or, for Other or a base with no team yet, to the district's teams.
+    Among the teams that fit, the one with the fewest referrals awaiting triage takes it."""
+    teams = []
+    if family is not None:
+        teams = list(Team.objects.filter(base_id=family.base_id).order_by("name"))
+    elif locality is not None and locality.base_id:
+        teams = list(Team.objects.filter(base_id=locality.base_id).order_by("name"))
+    if not teams:
+        teams = list(Team.objects.filter(base__district=district).order_by("name"))
     if not teams:
         raise ApplicationError(f"No team works in {district} yet: ask a service admin to set one up.")
     waiting = {
@@ -59,9 +71,26 @@ def route_team(*, district) -> Team:
     return min(teams, key=lambda team: (waiting.get(team.pk, 0), team.name))
 
 
+def held_family(*, people: list[dict], postcode: str) -> Family | None:
+    """The family the duplicate check finds for a new referral (its best match), if the service holds one."""
+    candidates = duplicate_candidates(people=people, postcode=postcode, limit=1)
+    return candidates[0].family if candidates else None
+
+
 @transaction.atomic
-def referral_create(*, actor, people: list[dict], reasons: list, routed_team: Team | None = None, **fields) -> Referral:
-    """Record a referral and route it to a team; due dates in working days from receipt."""
+def referral_create(
+    *,
+    actor,
+    people: list[dict],
+    reasons: list,
+    routed_team: Team | None = None,
+    family: Family | None = None,
+    **fields,
+) -> Referral:
+    """Record a referral and route it to a team (``route_team``); due dates in working days from receipt.
+
+    ``family`` names a family the service already holds (the referral goes to its team); without it, the
+    duplicate check's best match does. The family is linked at triage, after the manager checks the match."""
     if not reasons:
         raise ValidationError({"reasons": "Select at least one reason for the referral"})
     if not any(p["kind"] in (Person.Kind.CHILD, Person.Kind.UNBORN) for p in people):
@@ -83,7 +112,12 @@ def referral_create(*, actor, people: list[dict], reasons: list, routed_team: Te
     received_on = timezone.localtime(fields["received_at"]).date()
     referral = Referral(
         recorded_by=actor,
-        routed_team=routed_team or route_team(district=fields["district"]),
+        routed_team=routed_team
+        or route_team(
+            district=fields["district"],
+            locality=locality,
+            family=family or held_family(people=people, postcode=fields["postcode"]),
+        ),
         triage_due=add_working_days(received_on, settings.ECFS_TRIAGE_DUE_WORKING_DAYS),
         first_contact_due=add_working_days(received_on, settings.ECFS_FIRST_CONTACT_DUE_WORKING_DAYS),
         **fields,
@@ -126,18 +160,32 @@ def _check_can_triage(actor, referral: Referral) -> None:
         raise ApplicationError("Only a team manager at the base this referral was routed to can decide on it.")
 
 
-def _rereferral_closure(family: Family, before) -> object | None:
+def rereferral_closure(family: Family, before) -> object | None:
     """When the family's support last ended within 12 months before ``before``, that moment: the family
     closed, or a referral of theirs that had been accepted closed (a referral closed at its first decision,
     such as a signposting, was never support)."""
-    closures = [family.closed_at] if family.closed_at else []
-    last_referral = family.referrals.filter(
-        closed_at__isnull=False, closed_at__lt=before, decisions__decision=Decision.ACCEPT
-    ).aggregate(m=Max("closed_at"))["m"]
-    if last_referral:
-        closures.append(last_referral)
-    recent = [moment for moment in closures if before - REREFERRAL_WINDOW <= moment <= before]
-    return max(recent) if recent else None
+    return rereferral_closures([family], before).get(family.pk)
+
+
+def rereferral_closures(families: list[Family], before) -> dict:
+    """``rereferral_closure`` for several families in one query: {family pk: when support ended}."""
+    if not families:
+        return {}
+    last_referral = dict(
+        Referral.objects.filter(
+            family__in=families, closed_at__isnull=False, closed_at__lt=before, decisions__decision=Decision.ACCEPT
+        )
+        .values("family")
+        .annotate(m=Max("closed_at"))
+        .values_list("family", "m")
+    )
+    found = {}
+    for family in families:
+        closures = [moment for moment in (family.closed_at, last_referral.get(family.pk)) if moment]
+        recent = [moment for moment in closures if before - REREFERRAL_WINDOW <= moment <= before]
+        if recent:
+            found[family.pk] = max(recent)
+    return found
 
 
 def _family_from_referral(referral: Referral, actor) -> Family:
@@ -217,7 +265,7 @@ def referral_decide(
         else:
             family = _family_from_referral(referral, actor)
         referral.family = family
-        referral.previous_closure_at = _rereferral_closure(family, referral.received_at)
+        referral.previous_closure_at = rereferral_closure(family, referral.received_at)
         if family.status == Family.Status.CLOSED:
             family.status = Family.Status.OPEN
             family.closed_at = None
@@ -226,7 +274,7 @@ def referral_decide(
         # Not accepted, but for a family the service knows (chosen at the duplicate check): linked all the
         # same, so the returns count it as a re-referral whatever the decision. The family is not reopened.
         referral.family = family = Family.objects.get(pk=family.pk)
-        referral.previous_closure_at = _rereferral_closure(family, referral.received_at)
+        referral.previous_closure_at = rereferral_closure(family, referral.received_at)
 
     old_status = referral.status
     referral.status = DECISION_STATUS[Decision(decision)]

@@ -100,7 +100,13 @@ def _detail_context(request, referral: Referral, *, decision_form=None, contact_
         candidates = duplicate_candidates(people=people, postcode=referral.postcode)
     rows = duplicate_candidate_rows(user=user, candidates=candidates)
     linkable = [c for c, row in zip(candidates, rows, strict=True) if row.linkable]
+    # The re-referral flag while the manager decides: a match whose support ended within 12 months.
+    rereferral_matches = []
+    if referral.family_id is None:
+        ended = services.rereferral_closures([c.family for c in linkable], referral.received_at)
+        rereferral_matches = [(c.family.reference, ended[c.family.pk]) for c in linkable if c.family.pk in ended]
     return {
+        "rereferral_matches": rereferral_matches,
         "address_hidden": not address_visible(user=user, family=referral.family),
         "referral": referral,
         "can_triage": can_triage and bool(allowed),

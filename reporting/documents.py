@@ -1,4 +1,5 @@
-"""The return's files: a CSV of every figure and an A4 PDF, both built only from the figures JSON.
+"""The return's files: a CSV of every figure, a CSV of the definitions and an A4 PDF, all built only from the
+figures JSON.
 
 PDFs are rendered by WeasyPrint with a URL fetcher that fetches nothing but the
 project's own static files, and with fonts installed from packages (Liberation
@@ -7,6 +8,7 @@ Sans, metric-compatible with Arial) so they render the same offline.
 
 import csv
 import io
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -17,21 +19,83 @@ from django.template.loader import render_to_string
 from .charts import split_bar_svg, trend_svg
 from .kpis import COUNTY
 
-CSV_COLUMNS = ("section", "kpi", "row", "area", "value", "definition")
+# One tidy row per published figure, for analysts: ``value`` is the number unformatted (empty when protected or
+# not applicable), ``display`` is what the PDF shows. Definitions are in their own file, once per KPI.
+CSV_COLUMNS = ("kpi", "period", "district", "breakdown", "value", "display", "protected")
+DEFINITION_COLUMNS = ("kpi", "title", "section", "unit", "definition")
+TOTAL = "Total"
+# Decimal places of a value in the CSV, by unit: as published (the disclosure audit relies on percentages
+# being published to one decimal), never more precise than what the PDF shows.
+_PLACES = {"percent": Decimal("0.1"), "points": Decimal("0.1"), "mean": Decimal("0.01"), "money": Decimal("0.01")}
 
 
-def render_csv(figures: dict) -> bytes:
-    """Every figure as a commissioner may see it (small numbers suppressed), one line each."""
+def plain_value(value, unit: str) -> str:
+    """A published number as an analyst reads it: ``1149.00``, ``83.3``, ``6``; empty for none."""
+    if value is None:
+        return ""
+    places = _PLACES.get(unit)
+    if places is not None:
+        return str(Decimal(str(value)).quantize(places, rounding=ROUND_HALF_UP))
+    return str(value)
+
+
+def _csv_bytes(header, rows) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _figure_rows(figures: dict):
+    areas = [*figures["districts"], COUNTY]
+    period = figures["period"]
     for section in figures["sections"]:
         for kpi in section["kpis"]:
             for row in kpi["baseline"] + kpi["rows"]:
-                for area in [*figures["districts"], COUNTY]:
-                    shown = row["display"].get(area, "")
-                    writer.writerow([section["title"], kpi["title"], row["label"], area, shown, kpi["definition"]])
-    return buffer.getvalue().encode("utf-8")
+                protected = row.get("protected") or []
+                for area in areas:
+                    hidden = area in protected
+                    value = None if hidden else row["values"].get(area)
+                    yield (
+                        kpi["code"],
+                        period,
+                        area,
+                        row["label"],
+                        plain_value(value, row["unit"]),
+                        row["display"].get(area, ""),
+                        "true" if hidden else "false",
+                    )
+            headline = kpi.get("headline")
+            if kpi.get("headline_total") and headline:
+                hidden = bool(headline.get("protected"))
+                yield (
+                    kpi["code"],
+                    period,
+                    COUNTY,
+                    TOTAL,
+                    "" if hidden else plain_value(headline["value"], headline["unit"]),
+                    headline["display"],
+                    "true" if hidden else "false",
+                )
+
+
+def render_csv(figures: dict) -> bytes:
+    """Every published figure (small numbers protected), one row each: each KPI's 2018 baseline rows, its rows
+    by district and county, and its total where its rows split one whole."""
+    return _csv_bytes(CSV_COLUMNS, _figure_rows(figures))
+
+
+def render_definitions_csv(figures: dict) -> bytes:
+    """Each KPI's definition, once: the companion of ``render_csv``."""
+    return _csv_bytes(
+        DEFINITION_COLUMNS,
+        (
+            (kpi["code"], kpi["title"], section["title"], kpi["unit"], kpi["definition"])
+            for section in figures["sections"]
+            for kpi in section["kpis"]
+        ),
+    )
 
 
 def static_only_fetcher(url: str, *args, **kwargs):

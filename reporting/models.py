@@ -88,8 +88,11 @@ class Return(models.Model):
     figures = models.JSONField(default=dict)
     pdf = models.FileField(upload_to="returns/", blank=True)
     csv = models.FileField(upload_to="returns/", blank=True)
+    # The KPIs' definitions, once each (kpi, title, section, unit, definition), beside the figures' CSV.
+    definitions_csv = models.FileField(upload_to="returns/", blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     csv_sha256 = models.CharField(max_length=64, blank=True)
+    definitions_csv_sha256 = models.CharField(max_length=64, blank=True)
     figures_sha256 = models.CharField(max_length=64, blank=True)
     generated_at = models.DateTimeField(null=True, blank=True)
     generated_by = models.ForeignKey(

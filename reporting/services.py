@@ -24,7 +24,7 @@ from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 
 from . import disclosure
-from .documents import render_csv, render_pdf
+from .documents import render_csv, render_definitions_csv, render_pdf
 from .figures import compute_figures, figures_json
 from .models import Return, ReturnRequest
 from .periods import Period, parse_period
@@ -68,6 +68,7 @@ def return_generate(*, period: Period, actor=None) -> Return:
         raise ApplicationError(f"The return would let hidden figures be worked out ({cells}); nothing was saved.")
     data = figures_json(figures)
     csv_bytes = render_csv(figures)
+    definitions_bytes = render_definitions_csv(figures)
     existing = Return.objects.filter(kind=period.kind, period=period.label)
     draft = existing.filter(status=Return.Status.DRAFT).first()
     version = draft.version if draft else (existing.aggregate(v=Max("version"))["v"] or 0) + 1
@@ -77,6 +78,8 @@ def return_generate(*, period: Period, actor=None) -> Return:
     stem = f"returns/{period.kind}-{period.label}-v{version}"
     pdf_name = _save_file(f"{stem}-{_sha(pdf_bytes)[:12]}.pdf", pdf_bytes)
     csv_name = _save_file(f"{stem}-{_sha(csv_bytes)[:12]}.csv", csv_bytes)
+    definitions_name = _save_file(f"{stem}-definitions-{_sha(definitions_bytes)[:12]}.csv", definitions_bytes)
+    new_files = (pdf_name, csv_name, definitions_name)
     try:
         with transaction.atomic():
             rows = list(Return.objects.select_for_update().filter(kind=period.kind, period=period.label))
@@ -93,11 +96,12 @@ def return_generate(*, period: Period, actor=None) -> Return:
                 )
             elif draft.version != version:
                 raise ApplicationError("Another generation of this return finished first; try again.")
-            old_files = (draft.pdf.name, draft.csv.name) if draft.pk else ()
+            old_files = (draft.pdf.name, draft.csv.name, draft.definitions_csv.name) if draft.pk else ()
             draft.figures = figures
             draft.figures_sha256 = _sha(data)
-            draft.pdf.name, draft.csv.name = pdf_name, csv_name
+            draft.pdf.name, draft.csv.name, draft.definitions_csv.name = new_files
             draft.pdf_sha256, draft.csv_sha256 = _sha(pdf_bytes), _sha(csv_bytes)
+            draft.definitions_csv_sha256 = _sha(definitions_bytes)
             draft.generated_at = timezone.now()
             draft.generated_by = actor
             draft.save()
@@ -108,7 +112,7 @@ def return_generate(*, period: Period, actor=None) -> Return:
                 summary=f"{draft.get_kind_display()} return {draft.period} version {draft.version} generated",
             )
     except (IntegrityError, ApplicationError) as error:
-        for name in (pdf_name, csv_name):
+        for name in new_files:
             default_storage.delete(name)
         # A new period (or a correction) has no row to lock yet, so two jobs can both get to the insert: the
         # unique constraints make the second wait for the first to commit, then refuse it. The first job's
@@ -119,7 +123,7 @@ def return_generate(*, period: Period, actor=None) -> Return:
         logger.info("return %s %s: another job created the draft first; using it", period.kind, period.label)
         return winner
     for name in old_files:
-        if name and name not in (pdf_name, csv_name):
+        if name and name not in new_files:
             transaction.on_commit(lambda name=name: default_storage.delete(name))
     return draft
 

@@ -9,5 +9,11 @@ urlpatterns = [
     path("<uuid:uuid>/submit/", views.return_submit, name="return-submit"),
     path("<uuid:uuid>/return.pdf", views.return_download, {"fmt": "pdf"}, name="return-pdf"),
     path("<uuid:uuid>/return.csv", views.return_download, {"fmt": "csv"}, name="return-csv"),
+    path(
+        "<uuid:uuid>/definitions.csv",
+        views.return_download,
+        {"fmt": "definitions"},
+        name="return-definitions-csv",
+    ),
     path("dashboard/", views.county_dashboard, name="county-dashboard"),
 ]

@@ -81,10 +81,11 @@ def return_submit(request, uuid):
 def return_download(request, uuid, fmt):
     _require_returns(request.user)
     found = selectors.return_get(user=request.user, uuid=uuid)
-    stored = found.pdf if fmt == "pdf" else found.csv
+    stored = {"pdf": found.pdf, "csv": found.csv, "definitions": found.definitions_csv}[fmt]
     if not stored:
         raise Http404("This return has no file yet")
-    name = f"ecfs-{found.kind}-return-{found.period}-v{found.version}.{fmt}"
+    stem = f"ecfs-{found.kind}-return-{found.period}-v{found.version}"
+    name = f"{stem}-definitions.csv" if fmt == "definitions" else f"{stem}.{fmt}"
     response = FileResponse(stored.open("rb"), as_attachment=True, filename=name)
     response["Content-Type"] = "application/pdf" if fmt == "pdf" else "text/csv; charset=utf-8"
     return response

@@ -144,6 +144,7 @@ TABLE = {
     "return-detail": ("get", "draft_return", DRAFT_RETURN),
     "return-pdf": ("get", "draft_return", DRAFT_RETURN),
     "return-csv": ("get", "draft_return", DRAFT_RETURN),
+    "return-definitions-csv": ("get", "draft_return", DRAFT_RETURN),
     "return-submit": ("post", "draft_return", expect(403, manager=302, other_manager=302, admin=302, **ANON)),
     "return-progress": ("get", "return_request", expect(403, manager=200, other_manager=404, admin=404, **ANON)),
     "group-list": ("get", None, FRONT_LINE),
@@ -207,7 +208,8 @@ def scenario(cast):
         period_end="2025-08-31",
         figures={"districts": [], "sections": []},
         pdf=ContentFile(b"%PDF-1.4 placeholder", name="draft.pdf"),
-        csv=ContentFile(b"section\n", name="draft.csv"),
+        csv=ContentFile(b"kpi\n", name="draft.csv"),
+        definitions_csv=ContentFile(b"kpi\n", name="draft-definitions.csv"),
     )
     job = ReturnRequest.objects.create(kind="monthly", period="2025-08", requested_by=cast.manager)
     sar = subject_access_create(

@@ -80,7 +80,7 @@ def test_two_jobs_generating_the_same_new_period_share_one_draft(on_postgres, re
     assert (draft.pk, draft.status, draft.version) == (first.pk, Return.Status.DRAFT, 1)
     assert AuditEvent.objects.filter(action="return.generated", object_id=str(draft.uuid)).count() == 1
     # The loser's files are gone; the winner's are the draft's.
-    assert _files_on_disk(tmp_path) == sorted([draft.pdf.name, draft.csv.name])
+    assert _files_on_disk(tmp_path) == sorted([draft.pdf.name, draft.csv.name, draft.definitions_csv.name])
 
 
 @pytest.mark.django_db(transaction=True)

@@ -92,8 +92,12 @@ def test_a_single_familys_payment_is_not_readable_in_any_output(client, cast, on
     assert disclosure.audit(figures) == []
 
     csv_text = submitted.csv.open("rb").read().decode()
-    shown = {(r["kpi"], r["row"], r["area"]): r["value"] for r in csv.DictReader(io.StringIO(csv_text))}
-    assert shown[("Family support fund payments by category", "Rent or housing costs", B)] == "[c]"
+    shown = {(r["kpi"], r["breakdown"], r["district"]): r for r in csv.DictReader(io.StringIO(csv_text))}
+    rent_cell = shown[("fund_payments_by_category", "Rent or housing costs", B)]
+    assert (rent_cell["value"], rent_cell["display"], rent_cell["protected"]) == ("", "[c]", "true")
+    food_cell = shown[("fund_payments_by_category", "Food", B)]
+    assert (food_cell["value"], food_cell["display"], food_cell["protected"]) == ("120.00", "£120.00", "false")
+    assert shown[("fund_payments_by_category", "Total", COUNTY)]["value"] == ""
     pdf = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in PdfReader(submitted.pdf.open("rb")).pages))
     client.force_login(cast.commissioner)
     dashboard = client.get(reverse("county-dashboard")).content.decode()

@@ -147,6 +147,7 @@ def test_same_data_gives_byte_identical_json_and_csv_and_the_same_pdf_figures(ca
     build(cast)
     first = return_generate(period=parse_period(PERIOD))
     first_json, first_csv = figures_json(first.figures), first.csv.read()
+    first_definitions = first.definitions_csv.open("rb").read()
     first_pdf_text = [page.extract_text() for page in PdfReader(first.pdf.open("rb")).pages]
     second = return_generate(period=parse_period(PERIOD))
     assert [page.extract_text() for page in PdfReader(second.pdf.open("rb")).pages] == first_pdf_text
@@ -154,17 +155,37 @@ def test_same_data_gives_byte_identical_json_and_csv_and_the_same_pdf_figures(ca
     assert figures_json(second.figures) == first_json
     assert second.csv.open("rb").read() == first_csv
     assert second.figures_sha256 == first.figures_sha256 and second.csv_sha256 == first.csv_sha256
+    assert second.definitions_csv.open("rb").read() == first_definitions
+    assert second.definitions_csv_sha256 == first.definitions_csv_sha256
 
 
 def test_csv_and_pdf_show_the_same_suppressed_figures(cast, tmp_path):
     build(cast)
     generated = return_generate(period=parse_period(PERIOD))
     rows = list(csv.DictReader(io.StringIO(generated.csv.open("rb").read().decode())))
-    lookup = {(r["kpi"], r["row"], r["area"]): r["value"] for r in rows}
-    assert lookup[("Referrals received by source", "Health visitor", "Broadland")] == "6"
-    assert lookup[("Referrals received by source", "GP", "Norwich")] == "[c]"
-    assert lookup[("Referrals triaged within 3 working days", "Triaged on time", "County")] == "75.0%"
+    assert list(rows[0]) == ["kpi", "period", "district", "breakdown", "value", "display", "protected"]
+    assert {r["period"] for r in rows} == {PERIOD}
+    lookup = {(r["kpi"], r["breakdown"], r["district"]): (r["value"], r["display"], r["protected"]) for r in rows}
+    assert lookup[("referrals_by_source", "Health visitor", "Broadland")] == ("6", "6", "false")
+    assert lookup[("referrals_by_source", "GP", "Norwich")] == ("", "[c]", "true")
+    assert lookup[("triaged_within_timescale", "Triaged on time", "County")] == ("75.0", "75.0%", "false")
+    # The table's total where its rows split one whole, and the 2018 baselines (never protected).
+    total = kpi(generated.figures, "referrals_by_source")["headline"]
+    assert total["protected"]  # a GP count is hidden in Norwich, so the county total would give it away
+    assert lookup[("referrals_by_source", "Total", "County")] == ("", "[c]", "true")
+    targeted = kpi(generated.figures, "sessions_by_offer")["baseline"][0]
+    assert lookup[("sessions_by_offer", targeted["label"], "County")] == ("35.0", "35.0%", "false")
     assert "Kerry" not in generated.csv.open("rb").read().decode()
+    # No value where the display is protected or not applicable; the definitions are in their own file, once each.
+    assert all(r["value"] == "" for r in rows if r["protected"] == "true" or r["display"] in ("[c]", "–"))
+    assert not any(r["value"].startswith("£") or r["value"].endswith("%") for r in rows)
+    definitions = list(csv.DictReader(io.StringIO(generated.definitions_csv.open("rb").read().decode())))
+    assert list(definitions[0]) == ["kpi", "title", "section", "unit", "definition"]
+    codes = [k["code"] for s in generated.figures["sections"] for k in s["kpis"]]
+    assert [d["kpi"] for d in definitions] == codes
+    triage = next(d for d in definitions if d["kpi"] == "triaged_within_timescale")
+    assert triage["title"] == "Referrals triaged within 3 working days" and triage["unit"] == "percent"
+    assert triage["definition"] == kpi(generated.figures, "triaged_within_timescale")["definition"]
 
     text = "\n".join(page.extract_text() for page in PdfReader(generated.pdf.open("rb")).pages)
     for statement in (
@@ -214,6 +235,7 @@ def test_commissioner_downloads_submitted_returns_but_not_drafts(client, cast):
     body = b"".join(response.streaming_content)
     assert body.startswith(b"%PDF")
     assert client.get(reverse("return-csv", args=[draft.uuid])).status_code == 200
+    assert client.get(reverse("return-definitions-csv", args=[draft.uuid])).status_code == 200
     assert "75.0%" in client.get(reverse("county-dashboard")).content.decode()
     family = Return.objects.none()  # a commissioner sees no family
     assert not family

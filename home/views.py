@@ -7,8 +7,10 @@ from django.views.decorators.http import require_GET
 from bases import selectors as base_selectors
 from ecfs.roles import Role, primary_role
 from families import selectors as family_selectors
+from families.models import SupportPlan
 from families.support import selectors as support_selectors
 from referrals import selectors as referral_selectors
+from support_fund import selectors as fund_selectors
 from venues import selectors as venue_selectors
 from venues.models import Venue
 
@@ -24,8 +26,15 @@ def home(request):
         context["overview"] = referral_selectors.manager_overview(user=request.user, today=today)
         context["workers"] = family_selectors.worker_caseloads(manager=request.user)
         context["concerns"] = support_selectors.open_safeguarding_concerns(manager=request.user)
-        context["awaiting_approval"] = support_selectors.plans_awaiting_approval(manager=request.user)
+        awaiting_approval = list(support_selectors.plans_awaiting_approval(manager=request.user))
+        context["plans_to_start"] = [
+            plan for plan in awaiting_approval if plan.status == SupportPlan.Status.PENDING_ACTIVATION
+        ]
+        context["plans_to_close"] = [
+            plan for plan in awaiting_approval if plan.status == SupportPlan.Status.PENDING_CLOSURE
+        ]
         context["overdue_reviews"] = support_selectors.reviews_overdue(manager=request.user, today=today)[:20]
+        context["fund_decisions"] = fund_selectors.decision_queue(manager=request.user).count()
         template = "home/manager.html"
     elif role == Role.WORKER:
         profile = base_selectors.staff_profile_of(user=request.user)

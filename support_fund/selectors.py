@@ -43,9 +43,14 @@ def application_get(*, user, uuid) -> Application:
 
 
 def decision_queue(*, manager) -> QuerySet[Application]:
+    """What awaits this manager's decision: a first decision at their bases, a second approval in their
+    district. Not their own applications, nor those they approved first (the second approval is another
+    manager's): only what ``services.can_decide_application`` lets them decide."""
     return (
         application_list(user=manager)
         .filter(status__in=Application.AWAITING_DECISION)
+        .exclude(applicant=manager)
+        .exclude(status=Application.Status.AWAITING_SECOND, first_approved_by=manager)
         .select_related("family", "applicant", "first_approved_by")
         .order_by("submitted_at")
     )

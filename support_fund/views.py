@@ -83,6 +83,10 @@ def _post(request, uuid, form_class, form_key, call, success):
             add_service_error(form, error)
         else:
             messages.success(request, success)
+            if not selectors.application_list(user=request.user).filter(uuid=uuid).exists():
+                # A second approver from another base sees the application only while it awaits them:
+                # back to the fund's queue (with the banner), not a page they may no longer see.
+                return redirect("fund-home")
             return redirect("fund-application", uuid=uuid)
     return render(request, "fund/application.html", _detail(request, application, **{form_key: form}), status=400)
 

@@ -35,8 +35,9 @@ PINNED_QUERIES = {
     # completed assessment, its needs; the audit row for the view
     ("worker", "family-detail"): 19,
     # 5 + the teams' ids, the triage counts, open safeguarding concerns, plans awaiting approval, overdue
-    # reviews, workers with their caseloads, the manager's teams, their workers
-    ("manager", "home"): 13,
+    # reviews, the count of fund applications awaiting their decision, workers with their caseloads, the
+    # manager's teams, their workers
+    ("manager", "home"): 14,
     # 3 + the staff profile, the caseload, the team's colleagues
     ("worker", "home"): 6,
     # 3 + the plan (scoped), goals, actions, reviews, their progress, outcome assessments, their scores;

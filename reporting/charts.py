@@ -1,4 +1,8 @@
-"""Small inline SVG charts for the PDF, legible in greyscale: values are printed on every point."""
+"""Small inline SVG charts for the PDF, legible in greyscale: values are printed on every point.
+
+Each chart carries its text alternative twice: ``aria-label`` for HTML, and a ``<title>`` that WeasyPrint turns
+into the tagged PDF's ``/Alt`` for the figure (PDF/UA). Both say only what the chart draws (published figures).
+"""
 
 from django.utils.html import escape
 
@@ -13,10 +17,14 @@ def trend_svg(title: str, points: list[tuple[str, float | None]], unit: str = ""
     top, bottom = max(values), min(min(values), 0)
     span = (top - bottom) or 1
     step = (WIDTH - 2 * PAD) / max(len(points) - 1, 1)
+    readings = "; ".join(
+        f"{label} {'not published' if value is None else _short(value, unit)}" for label, value in points
+    )
+    alternative = f"{title}, county trend: {readings}"
     coords = []
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'role="img" aria-label="{escape(title)}">',
+        f'role="img" aria-label="{escape(alternative)}"><title>{escape(alternative)}</title>',
         f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" '
         'stroke="#505a5f" stroke-width="1"/>',
     ]
@@ -49,9 +57,13 @@ def split_bar_svg(title: str, left_label: str, left: int, right_label: str, righ
     width = WIDTH - 2 * PAD
     split = PAD + width * left / total
     hatch = "hatch-" + "".join(ch for ch in title.lower() if ch.isalnum())[:40]  # ids must be unique in the PDF
+    alternative = (
+        f"{title}, county: {left_label} {100 * left / total:.0f}%, {right_label} {100 * right / total:.0f}%"
+        + ("" if baseline_left is None else f"; 2018 baseline {left_label.lower()} {baseline_left}%")
+    )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="60" viewBox="0 0 {WIDTH} 60" role="img" '
-        f'aria-label="{escape(title)}">',
+        f'aria-label="{escape(alternative)}"><title>{escape(alternative)}</title>',
         f'<defs><pattern id="{hatch}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#0b0c0c" stroke-width="2"/></pattern></defs>',
         f'<rect x="{PAD}" y="10" width="{split - PAD:.1f}" height="20" fill="#505a5f"/>',

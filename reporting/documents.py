@@ -168,4 +168,6 @@ def render_pdf(figures: dict, *, version: int, status: str, generated_on: str) -
             "generated_on": generated_on,
         },
     )
-    return HTML(string=html, base_url=settings.STATIC_URL, url_fetcher=static_only_fetcher).write_pdf()
+    return HTML(string=html, base_url=settings.STATIC_URL, url_fetcher=static_only_fetcher).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )

@@ -17,7 +17,9 @@ from pypdf import PdfReader
 from bases.models import Team
 from ecfs.roles import Role
 from reporting import disclosure
-from reporting.figures import compute_figures
+from reporting.charts import _short
+from reporting.figures import compute_figures, computed_figures
+from reporting.formatting import format_value
 from reporting.kpis import COUNTY
 from reporting.periods import parse_period
 from reporting.services import return_generate, return_submit
@@ -105,6 +107,58 @@ def test_a_single_familys_payment_is_not_readable_in_any_output(client, cast, on
     for text in (csv_text, pdf, dashboard, detail):
         assert "£300" not in text
         assert "[c]" in text
+
+
+def published_texts(figures) -> set[str]:
+    """Every amount the published figures show, as the tables (``£1,149.00``) and the charts (``£1,149``) write it."""
+    shown = set()
+    for section in figures["sections"]:
+        for item in section["kpis"]:
+            for published in item["baseline"] + item["rows"]:
+                for area, text in published["display"].items():
+                    shown.add(text)
+                    if published["unit"] == "money" and published["values"][area] is not None:
+                        shown.add(_short(published["values"][area], "money"))
+            if item.get("headline"):
+                shown.add(item["headline"]["display"])
+    for point in figures["trend"]:
+        shown.update(_short(value, "money") for value in point["values"].values() if value is not None)
+    return shown
+
+
+def test_no_text_in_the_pdf_shows_a_protected_amount(cast, one_housing_payment):
+    """The PDF's text (tables, summaries and the charts' labels) never shows what a protected money cell holds:
+    its amount is found nowhere unless a published cell shows the same amount."""
+    with on(date(2025, 10, 1)):
+        generated = return_generate(period=Q2)
+        raw = computed_figures(Q2)  # the unprotected computation: only to know what must not appear
+    published = generated.figures
+    text = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in PdfReader(generated.pdf.open("rb")).pages))
+    allowed = published_texts(published)
+    checked = []
+    for section, raw_section in zip(published["sections"], raw["sections"], strict=True):
+        for item, raw_item in zip(section["kpis"], raw_section["kpis"], strict=True):
+            cells = [
+                (published_row["label"], area, raw_row["values"][area])
+                for published_row, raw_row in zip(item["rows"], raw_item["rows"], strict=True)
+                if published_row["unit"] == "money"
+                for area in published_row["protected"]
+            ]
+            if item["unit"] == "money" and item["headline_total"] and item["headline"]["protected"]:
+                cells.append(("Total", COUNTY, raw_item["headline"]["value"]))
+            for label, area, value in cells:
+                for amount in (format_value(value, "money"), _short(value, "money")):
+                    if amount in allowed:  # the same amount is published elsewhere (e.g. Broadland's £420 spent)
+                        continue
+                    assert not re.search(re.escape(amount) + r"(?![\d,])", text), (item["code"], label, area, amount)
+                    checked.append(amount)
+    # Not vacuous: the rent (£300 in Broadland and the county) was checked, in both spellings.
+    assert {"£300.00", "£300"} <= set(checked)
+    # And the rent's row reads, beside its label, exactly what was published: [c] for Broadland and the county.
+    rent = row(published, "fund_payments_by_category", "Rent or housing costs")
+    shown = [rent["display"][area] for area in [*published["districts"], COUNTY]]
+    assert (rent["display"][B], rent["display"][COUNTY]) == ("[c]", "[c]")
+    assert " ".join(["Rent or housing costs", *shown]) in text
 
 
 def test_money_from_five_families_is_shown(cast, one_housing_payment):

@@ -204,6 +204,38 @@ def test_csv_and_pdf_show_the_same_suppressed_figures(cast, tmp_path):
         assert "75.0%" in pdftotext.stdout
 
 
+def test_the_pdf_is_tagged_for_screen_readers(cast):
+    """PDF/UA: a structure tree (headings, tables with header cells, figures with their text alternative), marked
+    content, the language and the document's title shown in the title bar."""
+    import pikepdf
+
+    build(cast)
+    generated = return_generate(period=parse_period(PERIOD))
+    with pikepdf.open(generated.pdf.path) as pdf:
+        root = pdf.Root
+        assert "/StructTreeRoot" in root
+        assert root.MarkInfo.Marked is True
+        assert str(root.Lang) == "en-GB"
+        assert str(pdf.docinfo.Title) == f"{generated.figures['title']} – ECFS return"
+        assert pdf.open_metadata().get("dc:title") == f"{generated.figures['title']} – ECFS return"
+        assert root.ViewerPreferences.DisplayDocTitle is True
+        kinds, alternatives = set(), []
+        stack = [root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Dictionary):
+                if "/S" in node:
+                    kinds.add(str(node.S))
+                    if node.S == "/Figure":
+                        alternatives.append(str(node.get("/Alt", "")))
+                kids = node.get("/K")
+                stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else [])
+    assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/Caption", "/Figure"} <= kinds
+    # Every chart says what it draws: the title of its KPI and the readings.
+    assert alternatives and all(alternatives)
+    assert any(text.startswith("Referrals triaged within 3 working days, county trend:") for text in alternatives)
+
+
 def test_submitted_return_is_immutable_and_a_correction_is_a_new_version(cast):
     build(cast)
     draft = return_generate(period=parse_period(PERIOD))

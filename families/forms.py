@@ -155,3 +155,19 @@ class RestrictionForm(ReasonForm):
 
     def clean_named(self):
         return [self.candidates[pk] for pk in self.cleaned_data["named"]]
+
+
+class PersonAmendForm(forms.Form):
+    """Correct a person's name, dates or relationship, saying why (the earlier version is kept)."""
+
+    first_name = PersonForm.base_fields["first_name"]
+    last_name = PersonForm.base_fields["last_name"]
+    date_of_birth = PersonForm.base_fields["date_of_birth"]
+    expected_date = PersonForm.base_fields["expected_date"]
+    relationship = PersonForm.base_fields["relationship"]
+    reason = forms.CharField(
+        label="Why are you correcting it?",
+        help_text="For example: wrong date of birth, name misspelt. It is shown beside the correction.",
+        max_length=300,
+        error_messages={"required": "Say why the record is being corrected"},
+    )

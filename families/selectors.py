@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -21,6 +21,13 @@ from .validators import normalise_postcode
 
 def family_list(*, user) -> QuerySet[Family]:
     return Family.objects.filter(family_scope(user))
+
+
+def first_referred_on(family: Family) -> date | None:
+    """The day the family was first referred (its earliest referral's received date): the date rules in
+    ``families.rules`` refuse events before it. None for a family with no referral."""
+    first = family.referrals.aggregate(first=Min("received_at"))["first"]
+    return timezone.localdate(first) if first else None
 
 
 def family_get(*, user, reference: str) -> Family:
@@ -47,7 +54,9 @@ def family_detail(*, user, reference: str) -> Family:
     )
     family.plan_list = list(family.plans.select_related("worker").order_by("-created_at"))
     family.contact_list = list(
-        family.contacts.select_related("created_by", "venue", "safeguarding_action").order_by("-occurred_at")[:20]
+        family.contacts.filter(in_error_at__isnull=True)
+        .select_related("created_by", "venue", "safeguarding_action")
+        .order_by("-occurred_at")[:20]
     )
     family.open_assessment = family.assessments.filter(completed_at__isnull=True).first()
     family.upcoming_visits = list(

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import search_views, views
 
 urlpatterns = [
     path("", views.family_list, name="family-list"),
+    path("search/", search_views.family_search_page, name="family-search"),
     path("<str:reference>/", views.family_detail, name="family-detail"),
     path("<str:reference>/household/", views.family_edit, name="family-edit"),
     path("<str:reference>/members/new/", views.member_add, name="family-member-add"),
@@ -12,6 +13,7 @@ urlpatterns = [
         views.person_early_education,
         name="person-early-education",
     ),
+    path("<str:reference>/members/<uuid:uuid>/correct/", views.person_amend, name="person-amend"),
     path("<str:reference>/professionals/new/", views.professional_add, name="family-professional-add"),
     path("<str:reference>/reallocate/", views.family_reallocate, name="family-reallocate"),
     path("<str:reference>/co-worker/", views.family_add_co_worker, name="family-co-worker"),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from ecfs.audit.services import audit_view
+from ecfs.history import amendments_of
 from ecfs.roles import Role, has_role
 from ecfs.view_helpers import form_post
 
@@ -16,6 +17,7 @@ from .access import manages_family
 from .forms import (
     CharacteristicsForm,
     EarlyEducationForm,
+    PersonAmendForm,
     PersonForm,
     ProfessionalForm,
     ReasonForm,
@@ -23,6 +25,7 @@ from .forms import (
     WorkerChoiceForm,
 )
 from .models import Person
+from .names import household_prefetch
 from .services import protection
 from .support import selectors as support_selectors
 
@@ -43,6 +46,7 @@ def family_list(request):
             selectors.family_list(user=request.user)
             .filter(status="open")
             .select_related("base", "locality")
+            .prefetch_related(household_prefetch())
             .order_by("reference")
         )
         query = request.GET.get("q", "").strip()
@@ -86,6 +90,9 @@ def family_detail(request, reference):
             "family": family,
             "is_manager": is_manager,
             "open_allocations": [a for a in family.allocation_list if a.ended_at is None],
+            # The allocated workers and the base's managers correct the household (no query: allocations are read).
+            "can_correct": is_manager
+            or any(a.worker_id == request.user.pk and a.ended_at is None for a in family.allocation_list),
             "access_log": selectors.family_access_log(family=family) if is_manager else None,
         },
     )
@@ -132,6 +139,26 @@ def member_add(request, reference):
         "families/member_form.html",
         "Family member added.",
         lambda f: services.family_member_add(family=family, actor=request.user, **f.cleaned_data),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_amend(request, reference, uuid):
+    """Correct a family member's details with a reason; earlier versions stay in the record's history."""
+    family = selectors.family_get(user=request.user, reference=reference)
+    person = get_object_or_404(family.members, uuid=uuid)
+    if not services.can_correct_family(request.user, family):
+        raise PermissionDenied("Only the family's allocated workers and its base's team managers correct it.")
+    initial = {field: getattr(person, field) for field in services.PERSON_AMENDABLE}
+    return _form_page(
+        request,
+        family,
+        partial(PersonAmendForm, initial=initial),
+        "families/person_amend.html",
+        f"{person.first_name}'s details corrected.",
+        lambda f: services.person_amend(person=person, actor=request.user, **f.cleaned_data),
+        person=person,
+        amendments=amendments_of(person, services.PERSON_AMENDABLE),
     )
 
 

@@ -23,6 +23,8 @@ from families.models import (
     Family,
     FollowUp,
     Goal,
+    OutcomeScore,
+    ParentProgress,
     Person,
     PlanAction,
     PlannedVisit,
@@ -34,6 +36,7 @@ from families.models import (
 from imports.models import ImportedRecord
 from referrals.models import Referral, ReferralPerson, TriageDecision
 from support_fund.models import Application, ApplicationEvent
+from venues.models import Attendance
 
 from .retention import RetentionDue
 
@@ -77,6 +80,33 @@ BLANKED = (
     (ApplicationEvent, "application__family", {"note": ""}),
     (ImportedRecord, "family", {"previous_id": "", "safeguarding_note": ""}),
 )
+
+
+# Records whose earlier versions are kept (django-simple-history), and the path from each to its family: the
+# earlier versions hold what anonymising removes, so they go with it.
+WITH_HISTORY = (
+    (Family, "id"),
+    (Person, "family"),
+    (Assessment, "family"),
+    (SupportPlan, "family"),
+    (Goal, "plan__family"),
+    (PlanAction, "plan__family"),
+    (Review, "plan__family"),
+    (OutcomeScore, "assessment__plan__family"),
+    (Contact, "family"),
+    (FollowUp, "plan__family"),
+    (ParentProgress, "person__family"),
+    (Referral, "family"),
+    (ReferralPerson, "referral__family"),
+    (Application, "family"),
+    (Attendance, "family"),
+)
+
+
+def _forget_history(family: Family) -> None:
+    for model, path in WITH_HISTORY:
+        value = family.pk if path == "id" else family
+        model.history.filter(**{path: value}).delete()
 
 
 def _month_start(day: date | None) -> date | None:
@@ -125,6 +155,7 @@ def family_anonymise(*, due: RetentionDue, actor=None) -> AnonymiseResult:
     family.restricted_to.clear()
     family.anonymised_at = timezone.now()
     family.save()
+    _forget_history(family)
     AuditEvent.objects.redact_anonymised_family(family)
     audit_record(
         actor=actor,

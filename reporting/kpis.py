@@ -231,6 +231,7 @@ def _contacted_by_first_contact_due() -> Exists:
     return Exists(
         Contact.objects.filter(
             family=OuterRef("family"),
+            in_error_at__isnull=True,
             occurred_at__gte=OuterRef("received_at"),
             occurred_at__date__lte=OuterRef("first_contact_due"),
         ).exclude(mode=Contact.Mode.MESSAGE)
@@ -336,7 +337,7 @@ def new_and_closed_plans(period, districts):
     family's district.""",
 )
 def contacts_by_mode(period, districts):
-    contacts = Contact.objects.filter(_in(period, "occurred_at"))
+    contacts = Contact.objects.filter(_in(period, "occurred_at"), in_error_at__isnull=True)
     return _count_rows(contacts, "family__district__name", districts, label_path="mode", labels=Contact.Mode.choices)
 
 
@@ -350,7 +351,7 @@ def contacts_by_mode(period, districts):
 )
 def outreach_share(period, districts):
     grouped = _by_district(
-        Contact.objects.filter(_in(period, "occurred_at"), mode__in=Contact.FACE_TO_FACE),
+        Contact.objects.filter(_in(period, "occurred_at"), mode__in=Contact.FACE_TO_FACE, in_error_at__isnull=True),
         "family__district__name",
         total=Count("pk"),
         outreach=Count("pk", filter=~Q(mode=Contact.Mode.BASE)),

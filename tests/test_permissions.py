@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from privacy.services import subject_access_create
 from reporting.models import Return, ReturnRequest
-from tests.families.factories import draft_plan, home_visit
+from tests.families.factories import active_plan, draft_plan, home_visit, plan_action
 from tests.integrations.factories import import_scenario
 from tests.referrals.factories import allocated_referral
 from tests.support_fund.factories import application, budget, family_in_support
@@ -69,11 +69,14 @@ TABLE = {
     "referral-allocate": ("get", "referral", expect(403, manager=200, other_manager=404, **ANON)),
     "referral-first-contact": ("post", "referral", expect(404, worker=400, manager=400, **ANON)),
     "family-list": ("get", None, FRONT_LINE),
+    "family-search": ("get", None, FRONT_LINE),
     "family-detail": ("get", "family", FAMILY_OBJECT),
     "family-edit": ("get", "family", FAMILY_OBJECT),
     "family-member-add": ("get", "family", FAMILY_OBJECT),
     # A child's funded early education: the allocated worker and the base's manager.
     "person-early-education": ("get", "family_child", FAMILY_OBJECT),
+    # Corrections: the family's allocated worker and its base's managers.
+    "person-amend": ("get", "family_child", FAMILY_OBJECT),
     "family-professional-add": ("get", "family", FAMILY_OBJECT),
     "family-reallocate": ("get", "family", MANAGER_OF_FAMILY),
     "family-co-worker": ("get", "family", MANAGER_OF_FAMILY),
@@ -101,8 +104,16 @@ TABLE = {
     "plan-review": ("get", "plan", FAMILY_OBJECT),
     "plan-close": ("get", "plan", FAMILY_OBJECT),
     "plan-action-add": ("get", "plan", FAMILY_OBJECT),
+    "plan-action-done": ("get", "plan_action", FAMILY_OBJECT),
+    "plan-action-change": ("get", "plan_action", FAMILY_OBJECT),
+    "plan-action-reopen": ("get", "plan_action", FAMILY_OBJECT),
+    "plan-action-redate": ("get", "plan_action", FAMILY_OBJECT),
+    "plan-action-reassign": ("get", "plan_action", FAMILY_OBJECT),
     "plan-follow-up": ("get", "plan", expect(404, worker=403, manager=403, **ANON)),
     "contact-detail": ("get", "contact", FAMILY_OBJECT),
+    # The contact's author (the worker) or a manager of the family's base.
+    "contact-amend": ("get", "contact", FAMILY_OBJECT),
+    "contact-in-error": ("get", "contact", FAMILY_OBJECT),
     "contact-safeguarding": ("get", "contact", expect(403, manager=200, other_manager=404, **ANON)),
     "my-week": ("get", None, FRONT_LINE),
     "fund-home": ("get", None, FRONT_LINE),
@@ -145,7 +156,8 @@ TABLE = {
     "return-pdf": ("get", "draft_return", DRAFT_RETURN),
     "return-csv": ("get", "draft_return", DRAFT_RETURN),
     "return-definitions-csv": ("get", "draft_return", DRAFT_RETURN),
-    "return-submit": ("post", "draft_return", expect(403, manager=302, other_manager=302, admin=302, **ANON)),
+    # An empty POST lacks the confirmation ("I understand a submitted return cannot be changed"): 400.
+    "return-submit": ("post", "draft_return", expect(403, manager=400, other_manager=400, admin=400, **ANON)),
     "return-progress": ("get", "return_request", expect(403, manager=200, other_manager=404, admin=404, **ANON)),
     "group-list": ("get", None, FRONT_LINE),
     "group-programme-list": ("get", None, EVERYONE),
@@ -188,6 +200,9 @@ def test_every_named_url_is_in_the_table():
 def scenario(cast):
     referral = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker)
     plan = draft_plan(family=referral.family, worker=cast.worker)
+    # Actions change on an active (or pending) plan: the family's group plan, approved by the manager.
+    group_plan = active_plan(family=referral.family, worker=cast.worker, manager=cast.manager, kind="group")
+    action = plan_action(plan=group_plan, worker=cast.worker)
     contact = home_visit(family=referral.family, worker=cast.worker, concern=True)
     from datetime import timedelta
 
@@ -232,6 +247,7 @@ def scenario(cast):
         "family_child": (referral.family.reference, referral.family.members.get(kind="child").uuid),
         "family": (referral.family.reference,),
         "plan": (plan.uuid,),
+        "plan_action": (group_plan.uuid, action.uuid),
         "contact": (contact.uuid,),
         "visit": (visit.uuid,),
     }

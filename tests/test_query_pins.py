@@ -28,8 +28,8 @@ PINNED_QUERIES = {
     ("manager", "triage-queue"): 10,
     # 3 + the caseload: open allocations with the family, the first contact due and the number of children
     ("worker", "family-list"): 4,
-    # 5 + the count of the managed bases' families, the page of them
-    ("manager", "family-list"): 7,
+    # 5 + the count of the managed bases' families, the page of them, their members (the names beside each)
+    ("manager", "family-list"): 8,
     # 3 + the family (scoped), members, professionals, allocations, referrals, their reasons, their decisions,
     # the deciders, the timeline, plans, recent contacts, the open assessment, upcoming visits, the last
     # completed assessment, its needs; the audit row for the view
@@ -43,8 +43,9 @@ PINNED_QUERIES = {
     # 3 + the plan (scoped), goals, actions, reviews, their progress, outcome assessments, their scores;
     # the audit row for the view; the follow-up
     ("worker", "plan-detail"): 12,
-    # 3 + the contact (scoped), the people seen, the children seen, the family's children; the audit row
-    ("worker", "contact-detail"): 8,
+    # 3 + the contact (scoped), the people seen, the children seen, the family's children; the audit row; its
+    # history (corrections, with who made them)
+    ("worker", "contact-detail"): 9,
     # 3 + plans with reviews due, open assessments, follow-ups due, planned visits, plan actions due, group
     # sessions the worker runs
     ("worker", "my-week"): 9,

@@ -4,9 +4,11 @@ Tier-2 support (plans, contacts, visits) has its own services: ``families.suppor
 """
 
 from .households import (
+    PERSON_AMENDABLE,
     WORKER_FAMILY_PERMISSIONS,
     allocation_end,
     allocation_start,
+    can_correct_family,
     child_early_education_record,
     determinants_ensure,
     family_add_co_worker,
@@ -18,11 +20,13 @@ from .households import (
     follow_up_access_end,
     open_lead_allocation,
     person_add,
+    person_amend,
     professional_add,
     support_end,
 )
 
 __all__ = [
+    "PERSON_AMENDABLE",
     "WORKER_FAMILY_PERMISSIONS",
     "allocation_end",
     "allocation_start",
@@ -36,7 +40,9 @@ __all__ = [
     "family_update_characteristics",
     "follow_up_access_end",
     "open_lead_allocation",
+    "can_correct_family",
     "person_add",
+    "person_amend",
     "professional_add",
     "support_end",
 ]

@@ -79,6 +79,50 @@ def family_member_add(*, family: Family, actor, **fields) -> Person:
     return person_add(family=family, actor=actor, **fields)
 
 
+PERSON_AMENDABLE = ("first_name", "last_name", "date_of_birth", "expected_date", "relationship")
+
+
+def can_correct_family(user, family: Family) -> bool:
+    """The family's allocated workers and the team managers of its base correct its household records."""
+    return manages_family(user, family) or is_allocated(user, family)
+
+
+@transaction.atomic
+def person_amend(*, person: Person, actor, reason: str, **fields) -> Person:
+    """Correct a person's name, dates or relationship; the earlier version is kept with the reason."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the record is being corrected"})
+    person = Person.objects.select_for_update().select_related("family").get(pk=person.pk)
+    if not can_correct_family(actor, person.family):
+        raise ApplicationError("Only the family's allocated workers and its base's team managers can correct it.")
+    new = {field: fields.get(field, getattr(person, field)) for field in PERSON_AMENDABLE}
+    today = timezone.localdate()
+    validate_person_dates(
+        kind=person.kind, date_of_birth=new["date_of_birth"], expected_date=new["expected_date"], today=today
+    )
+    changed = [field for field, value in new.items() if getattr(person, field) != value]
+    if not changed:
+        raise ValidationError({"reason": "Nothing was changed: correct at least one answer"})
+    for field, value in new.items():
+        setattr(person, field, value)
+    person.first_name_key = name_key(person.first_name)
+    person.last_name_key = name_key(person.last_name)
+    person.full_clean(exclude=["family"])
+    person._change_reason = reason.strip()
+    person._history_user = actor  # also when the change comes from the API, not a page
+    person.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.PERSON_AMENDED,
+        obj=person,
+        family=person.family,
+        summary=f"{person.get_kind_display()} corrected ({', '.join(f.replace('_', ' ') for f in changed)}): "
+        f"{reason.strip()}"[:300],
+        changes={"fields": changed, "reason": reason.strip()},
+    )
+    return person
+
+
 @transaction.atomic
 def professional_add(*, family: Family, actor, **fields) -> Professional:
     professional = Professional(family=family, **fields)

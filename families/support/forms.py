@@ -355,3 +355,87 @@ class PlannedVisitForm(forms.Form):
             "mode": data["mode"],
             "notes": data["notes"],
         }
+
+
+class CorrectionReasonMixin(forms.Form):
+    reason = forms.CharField(
+        label="Why are you correcting it?",
+        help_text="For example: wrong date, typing mistake. It is shown beside the correction.",
+        max_length=300,
+        error_messages={"required": "Say why the record is being corrected"},
+    )
+
+
+class ContactAmendForm(CorrectionReasonMixin):
+    """Correct a contact's date, time, duration or notes (how it happened and who was seen stay as logged)."""
+
+    field_order = ["occurred_on", "time", "duration_minutes", "notes", "next_steps", "reason"]
+    occurred_on = ContactForm.base_fields["occurred_on"]
+    time = ContactForm.base_fields["time"]
+    duration_minutes = ContactForm.base_fields["duration_minutes"]
+    notes = ContactForm.base_fields["notes"]
+    next_steps = ContactForm.base_fields["next_steps"]
+
+    def amended(self) -> dict:
+        data = self.cleaned_data
+        occurred_at = timezone.make_aware(datetime.combine(data["occurred_on"], data["time"]))
+        return {
+            "occurred_at": occurred_at,
+            "duration_minutes": data["duration_minutes"],
+            "notes": data["notes"],
+            "next_steps": data["next_steps"],
+            "reason": data["reason"],
+        }
+
+
+class InErrorForm(forms.Form):
+    reason = forms.CharField(
+        label="Why was it recorded in error?",
+        help_text="For example: recorded on the wrong family. The contact is kept but leaves every list and return.",
+        max_length=300,
+        error_messages={"required": "Say why it was recorded in error"},
+    )
+
+
+class ActionDoneForm(forms.Form):
+    done_on = GovukDateField(label="Date done", must_be_past=True)
+
+
+class ActionReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the action being reopened?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the action is being reopened"},
+    )
+
+
+class ActionRedateForm(forms.Form):
+    due_on = GovukDateField(label="New due date")
+    reason = forms.CharField(
+        label="Why is the due date changing?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the due date is changing"},
+    )
+
+
+class ActionReassignForm(forms.Form):
+    """Who will do it: a worker allocated to the family, a family member or another agency working with it."""
+
+    owner = forms.ChoiceField(
+        label="Who will do it?",
+        choices=PlanAction.Owner.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who will do it"},
+    )
+    owner_worker = forms.ModelChoiceField(label="Worker", queryset=None, required=False, empty_label="Choose")
+    owner_person = forms.ModelChoiceField(label="Family member", queryset=None, required=False, empty_label="Choose")
+    owner_professional = forms.ModelChoiceField(
+        label="Professional", queryset=None, required=False, empty_label="Choose"
+    )
+
+    def __init__(self, *args, plan, workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_worker"].queryset = workers
+        self.fields["owner_worker"].label_from_instance = lambda user: user.get_full_name()
+        self.fields["owner_person"].queryset = plan.family.members.exclude(kind="unborn")
+        self.fields["owner_professional"].queryset = plan.family.professionals.all()

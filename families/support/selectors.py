@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -38,7 +39,10 @@ def plan_detail(*, user, uuid) -> SupportPlan:
         .prefetch_related(
             Prefetch("goals", queryset=Goal.objects.select_related("determinant")),
             Prefetch(
-                "actions", queryset=PlanAction.objects.select_related("owner_person", "owner_professional", "goal")
+                "actions",
+                queryset=PlanAction.objects.select_related(
+                    "owner_person", "owner_professional", "owner_worker", "goal"
+                ),
             ),
             Prefetch(
                 "reviews",
@@ -61,6 +65,24 @@ def plan_detail(*, user, uuid) -> SupportPlan:
     return plan
 
 
+def plan_action_get(*, plan: SupportPlan, uuid) -> PlanAction:
+    """One of the plan's actions (the plan is already scoped to the user): 404 otherwise."""
+    action = next((action for action in plan.actions.all() if str(action.uuid) == str(uuid)), None)
+    if action is None:
+        raise Http404("No such action")
+    return action
+
+
+def allocated_workers(*, family: Family):
+    """The workers allocated to the family now (lead and co-workers), by name: who an action can be given to."""
+    return (
+        get_user_model()
+        .objects.filter(allocations__family=family, allocations__ended_at__isnull=True)
+        .distinct()
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
 def contact_get(*, user, uuid) -> Contact:
     contact = (
         Contact.objects.filter(family_scope(user, via="family"))
@@ -76,7 +98,9 @@ def contact_get(*, user, uuid) -> Contact:
 
 def family_contacts(*, family, limit: int = 20) -> list[Contact]:
     return list(
-        family.contacts.select_related("created_by", "venue", "safeguarding_action").order_by("-occurred_at")[:limit]
+        family.contacts.filter(in_error_at__isnull=True)
+        .select_related("created_by", "venue", "safeguarding_action")
+        .order_by("-occurred_at")[:limit]
     )
 
 
@@ -221,8 +245,10 @@ def worker_week(*, user, today: date, days: int = 7) -> list[WeekItem]:
                 False,
             )
         )
+    # The worker who owns the action (the plan's worker, or an allocated worker it was reassigned to); an overdue
+    # one (due before today, not done) is flagged.
     for action in PlanAction.objects.filter(
-        plan__worker=user,
+        owner_worker=user,
         plan__family__in=families,
         plan__status=SupportPlan.Status.ACTIVE,
         owner=PlanAction.Owner.WORKER,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ecfs.audit.services import audit_view
 from ecfs.errors import ApplicationError
+from ecfs.history import amendments_of
 from ecfs.roles import Role, has_role
 from ecfs.view_helpers import form_post, require_role
 from families import selectors
@@ -19,10 +20,16 @@ from families.models import FollowUp
 from . import selectors as support_selectors
 from . import services
 from .forms import (
+    ActionDoneForm,
+    ActionReassignForm,
+    ActionRedateForm,
+    ActionReopenForm,
     AssessmentForm,
     ClosureForm,
+    ContactAmendForm,
     ContactForm,
     FollowUpForm,
+    InErrorForm,
     ParentProgressForm,
     PlanActionForm,
     PlanForm,
@@ -32,6 +39,7 @@ from .forms import (
     SafeguardingActionForm,
     StartScoresForm,
 )
+from .services import corrections
 from .services import plans as plan_rules
 
 
@@ -100,6 +108,7 @@ def plan_detail(request, uuid):
             "can_review": plan_rules.can_review_plan(request.user, plan),
             "can_request_closure": plan_rules.can_request_closure(request.user, plan),
             "can_add_action": plan_rules.can_add_plan_action(request.user, plan),
+            "can_change_actions": plan_rules.can_change_plan_actions(request.user, plan),
             "follow_up": follow_up,
             "return_form": ReturnForm(),
             "today": timezone.localdate(),
@@ -227,6 +236,106 @@ def plan_action_add(request, uuid):
     )
 
 
+def _plan_action(request, uuid, action_uuid):
+    """The plan (scoped: 404 for a plan the user may not see) and one of its actions; 403 for someone who may see
+    the plan but not change its actions, or when the plan's status does not allow changes."""
+    plan = support_selectors.plan_detail(user=request.user, uuid=uuid)
+    action = support_selectors.plan_action_get(plan=plan, uuid=action_uuid)
+    if not plan_rules.can_change_plan_actions(request.user, plan):
+        raise PermissionDenied("You cannot change this plan's actions.")
+    return plan, action
+
+
+def _action_page(request, plan, action, form, call, success, heading, button):
+    return form_post(
+        request,
+        form,
+        call=call,
+        success=success,
+        redirect_to=redirect("plan-detail", uuid=plan.uuid),
+        template="support/action_change_form.html",
+        context={
+            "plan": plan,
+            "family": plan.family,
+            "action": action,
+            "owner": plan_rules.action_owner_label(action),
+            "heading": heading,
+            "button_label": button,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_action_done(request, uuid, action_uuid):
+    plan, action = _plan_action(request, uuid, action_uuid)
+    return _action_page(
+        request,
+        plan,
+        action,
+        partial(ActionDoneForm, initial={"done_on": timezone.localdate()}),
+        lambda f: services.plan_action_done(action=action, done_on=f.cleaned_data["done_on"], actor=request.user),
+        "Action marked as done.",
+        "Mark the action as done",
+        "Mark as done",
+    )
+
+
+def plan_action_change(request, uuid, action_uuid):
+    """What can be changed about an action: who does it, when it is due, or (when done) reopen it."""
+    plan, action = _plan_action(request, uuid, action_uuid)
+    return render(
+        request,
+        "support/action_change.html",
+        {"plan": plan, "family": plan.family, "action": action, "owner": plan_rules.action_owner_label(action)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_action_reopen(request, uuid, action_uuid):
+    plan, action = _plan_action(request, uuid, action_uuid)
+    return _action_page(
+        request,
+        plan,
+        action,
+        ActionReopenForm,
+        lambda f: services.plan_action_reopen(action=action, reason=f.cleaned_data["reason"], actor=request.user),
+        "Action reopened.",
+        "Reopen the action",
+        "Reopen",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_action_redate(request, uuid, action_uuid):
+    plan, action = _plan_action(request, uuid, action_uuid)
+    return _action_page(
+        request,
+        plan,
+        action,
+        partial(ActionRedateForm, initial={"due_on": action.due_on}),
+        lambda f: services.plan_action_redate(action=action, actor=request.user, **f.cleaned_data),
+        "Due date changed.",
+        "Change the due date",
+        "Change the due date",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_action_reassign(request, uuid, action_uuid):
+    plan, action = _plan_action(request, uuid, action_uuid)
+    workers = support_selectors.allocated_workers(family=plan.family)
+    return _action_page(
+        request,
+        plan,
+        action,
+        partial(ActionReassignForm, plan=plan, workers=workers),
+        lambda f: services.plan_action_reassign(action=action, actor=request.user, **f.cleaned_data),
+        "Action reassigned.",
+        "Reassign the action",
+        "Reassign",
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def follow_up(request, uuid):
     plan = support_selectors.plan_detail(user=request.user, uuid=uuid)
@@ -271,6 +380,60 @@ def contact_detail(request, uuid):
             "can_action": contact.safeguarding_concern
             and not hasattr(contact, "safeguarding_action")
             and manages_family(request.user, contact.family),
+            "can_correct": corrections.can_correct_contact(request.user, contact),
+            "amendments": amendments_of(contact, corrections.AMENDABLE_CONTACT_FIELDS),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_amend(request, uuid):
+    contact = support_selectors.contact_get(user=request.user, uuid=uuid)
+    if not corrections.can_correct_contact(request.user, contact):
+        raise PermissionDenied("Only the person who recorded this contact or the base's team manager corrects it.")
+    local = timezone.localtime(contact.occurred_at)
+    initial = {
+        "occurred_on": local.date(),
+        "time": local.time().replace(second=0, microsecond=0),
+        "duration_minutes": contact.duration_minutes,
+        "notes": contact.notes,
+        "next_steps": contact.next_steps,
+    }
+    return form_post(
+        request,
+        partial(ContactAmendForm, initial=initial),
+        call=lambda f: corrections.contact_amend(contact=contact, actor=request.user, **f.amended()),
+        success="Contact corrected. What was there before is kept with your reason.",
+        redirect_to=redirect("contact-detail", uuid=uuid),
+        template="support/contact_amend.html",
+        context={
+            "contact": contact,
+            "family": contact.family,
+            "heading": "Correct this contact",
+            "explanation": "Change what was recorded wrongly. The contact as it was stays in its history.",
+            "button": "Save the correction",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_in_error(request, uuid):
+    contact = support_selectors.contact_get(user=request.user, uuid=uuid)
+    if not corrections.can_correct_contact(request.user, contact):
+        raise PermissionDenied("Only the person who recorded this contact or the base's team manager can do this.")
+    return form_post(
+        request,
+        InErrorForm,
+        call=lambda f: corrections.contact_mark_in_error(contact=contact, actor=request.user, **f.cleaned_data),
+        success="Contact marked as recorded in error. It is kept but left out of lists and returns.",
+        redirect_to=redirect("family-detail", reference=contact.family.reference),
+        template="support/contact_amend.html",
+        context={
+            "contact": contact,
+            "family": contact.family,
+            "heading": "Mark this contact as recorded in error",
+            "explanation": "Use this when the contact was recorded on the wrong family. It is never deleted.",
+            "button": "Mark as recorded in error",
         },
     )
 

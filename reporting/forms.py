@@ -29,6 +29,9 @@ class GenerateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["monthly_period"].choices = _recent_periods(MONTHLY, 12)
         self.fields["quarterly_period"].choices = _recent_periods(QUARTERLY, 8)
+        for name in ("monthly_period", "quarterly_period"):
+            # Needed for the chosen kind (shown under its radio): not "(optional)".
+            self.fields[name].show_optional = False
 
     def period_label(self) -> str:
         return self.cleaned_data[f"{self.cleaned_data['kind']}_period"]
@@ -39,3 +42,12 @@ class GenerateForm(forms.Form):
         if kind and not cleaned.get(f"{kind}_period"):
             self.add_error(f"{kind}_period", "Choose the period")
         return cleaned
+
+
+class SubmitForm(forms.Form):
+    """Submitting a return to the council: the manager confirms they know it cannot be changed."""
+
+    confirm = forms.BooleanField(
+        label="I understand a submitted return cannot be changed",
+        error_messages={"required": "Confirm that you understand a submitted return cannot be changed"},
+    )

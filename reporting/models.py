@@ -4,6 +4,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from .periods import parse_period
+
 
 class ContractBudgetLine(models.Model):
     """A line of the contract budget: the 2018 children's centre spend and the ECFS indicative split."""
@@ -120,6 +122,11 @@ class Return(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} return {self.period} v{self.version} ({self.get_status_display().lower()})"
 
+    @property
+    def period_title(self) -> str:
+        """The period as every page names it: "Quarter 2 2026/27 (July to September 2026)", "August 2026"."""
+        return parse_period(self.period).title
+
 
 class ReturnRequest(models.Model):
     """Someone asked for a return to be generated; the worker reports progress here."""
@@ -142,3 +149,7 @@ class ReturnRequest(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.period}: {self.state}"
+
+    @property
+    def period_title(self) -> str:
+        return parse_period(self.period).title

@@ -9,7 +9,7 @@ from ecfs.roles import Role, has_role
 from ecfs.view_helpers import form_post
 
 from . import selectors, services
-from .forms import GenerateForm
+from .forms import GenerateForm, SubmitForm
 from .models import Return, ReturnRequest
 from .periods import MONTHLY, QUARTERLY
 
@@ -49,32 +49,41 @@ def return_progress(request, uuid):
     return render(request, "reporting/progress.html", {"job": job})
 
 
+def _detail_context(request, found: Return, submit_form=None) -> dict:
+    return {
+        "return": found,
+        "figures": found.figures,
+        "areas": [*found.figures.get("districts", []), "County"],
+        "can_submit": services.can_generate(request.user) and found.status == Return.Status.DRAFT,
+        "submit_form": submit_form or SubmitForm(),
+    }
+
+
 def return_detail(request, uuid):
     _require_returns(request.user)
     found = selectors.return_get(user=request.user, uuid=uuid)
-    return render(
-        request,
-        "reporting/detail.html",
-        {
-            "return": found,
-            "figures": found.figures,
-            "areas": [*found.figures.get("districts", []), "County"],
-            "can_submit": services.can_generate(request.user) and found.status == Return.Status.DRAFT,
-        },
-    )
+    return render(request, "reporting/detail.html", _detail_context(request, found))
 
 
 @require_POST
 def return_submit(request, uuid):
+    """Submit a draft to the council, once the manager confirms they know it cannot be changed."""
     if not services.can_generate(request.user):
         raise PermissionDenied("Only team managers and service admins can submit returns.")
     found = selectors.return_get(user=request.user, uuid=uuid)
+    form = SubmitForm(request.POST)
+    if not form.is_valid():
+        return render(request, "reporting/detail.html", _detail_context(request, found, form), status=400)
     try:
         services.return_submit(a_return=found, actor=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Return {found.period} version {found.version} submitted to the council.")
+        messages.success(
+            request,
+            f"{found.get_kind_display()} return for {found.period_title}, version {found.version}, "
+            "submitted to the council. Commissioners can now download it.",
+        )
     return redirect("return-detail", uuid=uuid)
 
 

@@ -108,7 +108,13 @@ def govuk_field(
     kind = _kind(widget)
     field_id = _field_id(field)
     label_text = str(field.label if label is None else label)
-    if not field.field.required and not _is_boolean(field.field) and kind != "checkbox":
+    if (
+        not field.field.required
+        and not _is_boolean(field.field)
+        and kind != "checkbox"
+        and getattr(field.field, "show_optional", True)
+        and not label_text.rstrip().lower().endswith("(optional)")
+    ):
         label_text += " (optional)"
     hint = field.help_text if hint is None else hint
     hint_id = f"{field_id}-hint" if hint else ""

@@ -42,4 +42,9 @@ def navigation(request):
     for label, url in _nav_for(user):
         active = path == url if url == "/" else path.startswith(url)
         nav_items.append({"label": label, "url": url, "active": active})
-    return {"role_label": role.label if role else "No role assigned", "nav_items": nav_items}
+    return {
+        "role_label": role.label if role else "No role assigned",
+        "nav_items": nav_items,
+        # The header's "Find a family" (families/search.py): the roles that see families.
+        "can_search_families": has_role(user, Role.MANAGER) or has_role(user, Role.WORKER),
+    }

@@ -266,6 +266,11 @@ def bench_page(
     return result
 
 
+def _typo(name: str | None) -> str | None:
+    """A misspelling, as typed in a hurry: the last two letters swapped."""
+    return None if not name or len(name) < 4 else name[:-2] + name[-1] + name[-2]
+
+
 def run_bench(*, repeats: int = 30, warmups: int = 3, explain: bool = False, with_return: bool = True) -> BenchResult:
     """Benchmark the key pages and the quarterly return; leaves the database unchanged."""
     from reporting.documents import render_pdf
@@ -318,6 +323,9 @@ def run_bench(*, repeats: int = 30, warmups: int = 3, explain: bool = False, wit
             ("worker caseload", "/families/", worker, who["worker"]),
             ("family record", url("/families/{}/", cast["family"]), worker, who["worker"]),
             ("family search", url("/families/?q={}", cast["surname"]), manager, who["manager"]),
+            # Find a family from the header (families/search.py): the surname with its last two letters swapped.
+            ("find a family, a typo", url("/families/search/?q={}", _typo(cast["surname"])), manager, who["manager"]),
+            ("find a family (worker)", url("/families/search/?q={}", _typo(cast["surname"])), worker, who["worker"]),
             ("support plan", url("/plans/{}/", cast["plan"]), worker, who["worker"]),
             ("My week", "/my-week/", worker, who["worker"]),
             (

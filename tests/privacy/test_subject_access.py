@@ -181,3 +181,26 @@ def test_the_retention_page_lists_due_families_and_places_holds(client, cast, fa
     )
     family.refresh_from_db()
     assert response.status_code == 302 and not family.legal_hold
+
+
+def test_each_label_in_the_bundle_pdf_stays_beside_its_own_value(client, cast, family):
+    """Read back row by row: every label of the family's record is followed by its own value before the next
+    label starts (floated labels used to drift, so "Ethnicity" sat beside the next row's "No")."""
+    family.ethnicity = "white_british"
+    family.lone_parent = True
+    family.save()
+    client.force_login(cast.admin)
+    _new_request(client, family)
+    sar = SubjectAccessRequest.objects.get()
+    data = json.loads(client.get(reverse("subject-access-bundle", args=[sar.uuid, "json"])).content)
+    record = data["sections"][0]["rows"][0]
+    text = " ".join(_pdf_text(client.get(reverse("subject-access-bundle", args=[sar.uuid, "pdf"])).content).split())
+    pairs = [(label, str(value)) for label, value in record.items() if "\n" not in str(value) and len(str(value)) < 40]
+    assert len(pairs) > 8
+    position = 0
+    for (label, value), following in zip(pairs, [*pairs[1:], (None, None)], strict=True):
+        label_at = text.index(label, position)
+        value_at = text.index(value, label_at + len(label))
+        if following[0] is not None:
+            assert value_at < text.index(following[0], label_at + len(label)), (label, value, following[0])
+        position = value_at

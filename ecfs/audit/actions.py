@@ -17,6 +17,15 @@ class AuditAction(models.TextChoices):
     TWO_FACTOR_RESET = "two_factor.reset", "Two-factor authentication reset"
     AUDIT_EXPORTED = "audit.exported", "Audit trail exported"
 
+    # Configuration by the service admin
+    STAFF_ADDED = "staff.added", "Member of staff added"
+    STAFF_DEACTIVATED = "staff.deactivated", "Member of staff deactivated"
+    STAFF_SET_PASSWORD_LINK = "staff.set_password_link", "Set-password link made"
+    FUND_LIMITS_CHANGED = "fund.limits_changed", "Fund limits changed"
+    KPI_TARGET_CHANGED = "kpi.target_changed", "KPI target changed"
+    BUDGET_ACTUAL_RECORDED = "budget.actual_recorded", "Budget actual spend recorded"
+    VENUE_ASSESSED = "venue.assessed", "Venue accessibility assessed"
+
     # Partner API
     API_PARTNER_CREATED = "api.partner_created", "Partner system registered"
     API_PARTNER_REVOKED = "api.partner_revoked", "Partner token revoked"
@@ -60,6 +69,9 @@ class AuditAction(models.TextChoices):
     PLAN_CREATED = "plan.created", "Support plan created"
     PLAN_ACTION_ADDED = "plan.action_added", "Plan action added"
     PLAN_ACTION_DONE = "plan.action_done", "Plan action done"
+    PLAN_ACTION_REOPENED = "plan.action_reopened", "Plan action reopened"
+    PLAN_ACTION_REASSIGNED = "plan.action_reassigned", "Plan action reassigned"
+    PLAN_ACTION_REDATED = "plan.action_redated", "Plan action re-dated"
     PLAN_SCORES = "plan.scores", "Plan scores recorded"
     PLAN_SUBMITTED = "plan.submitted", "Plan sent for approval"
     PLAN_ACTIVATED = "plan.activated", "Plan approved and active"

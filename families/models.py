@@ -431,10 +431,16 @@ class PlanAction(models.Model):
         FAMILY = "family", "A family member"
         PROFESSIONAL = "professional", "Another agency"
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="actions")
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions", null=True, blank=True)
     description = models.TextField()
     owner = models.CharField(max_length=15, choices=Owner.choices)
+    # The worker who will do it (owner "worker"): the plan's worker when it is added, then any worker allocated to
+    # the family it is reassigned to. Their week shows it.
+    owner_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     owner_person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     owner_professional = models.ForeignKey(
         Professional, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -452,6 +458,10 @@ class PlanAction(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(owner="professional") | models.Q(owner_professional__isnull=False),
                 name="action_professional_owner_named",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(owner="worker") | models.Q(owner_worker__isnull=False),
+                name="action_worker_owner_named",
             ),
         ]
 

@@ -33,6 +33,10 @@ def validate_person_dates(*, kind: str, date_of_birth: date | None, expected_dat
                 {"expected_date": f"Expected date of birth must be within {UNBORN_MONTHS_AHEAD} months from today"}
             )
         return
+    if expected_date is not None:
+        raise ValidationError(
+            {"expected_date": "Only an unborn child has an expected date of birth: enter a date of birth instead"}
+        )
     if kind in (Person.Kind.CHILD, Person.Kind.OLDER_CHILD) and date_of_birth is None:
         raise ValidationError({"date_of_birth": "Enter the child's date of birth"})
     if date_of_birth is None:
@@ -80,3 +84,90 @@ def validate_early_education(
             )
     if errors:
         raise ValidationError(errors)
+
+
+# Dates that cannot be true (issue #17) -------------------------------------------------------------
+# One set of rules for the pages, the API and the import: the services call these, passing in what a rule needs
+# (the family's first referral date, the plan's dates) rather than this module reading other apps.
+
+SERVICE_START = date(2019, 10, 1)  # the service began on 1 October 2019: nothing is recorded before it
+FORWARD_YEARS = 2  # planned visits, courses, sessions and action due dates: at most 2 years ahead
+
+
+def long_date(day: date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def latest_forward(today: date) -> date:
+    return today + relativedelta(years=FORWARD_YEARS)
+
+
+def validate_event_date(
+    value: date,
+    *,
+    field: str,
+    today: date,
+    first_referred: date | None,
+    what: str = "The date",
+    history: bool = False,
+) -> None:
+    """Something that happened (a contact, an assessment, a review, scores, a payment, a parent's progress): not
+    in the future, not before the family was first referred, and not before the service began — unless it is a
+    previous provider's history carried over by the import (``history=True``), which may be older."""
+    if value > today:
+        raise ValidationError({field: f"{what} must be today or in the past"})
+    if first_referred is not None and value < first_referred:
+        raise ValidationError(
+            {field: f"{what} must be after the family was first referred ({long_date(first_referred)})"}
+        )
+    if not history and value < SERVICE_START:
+        raise ValidationError({field: f"{what} must be after the service began ({long_date(SERVICE_START)})"})
+
+
+def validate_forward_date(value: date, *, field: str, today: date, what: str = "The date") -> None:
+    """A date that may be ahead (a planned visit, a course or a session): not before the service began and not
+    more than FORWARD_YEARS years from today."""
+    if value < SERVICE_START:
+        raise ValidationError({field: f"{what} must be after the service began ({long_date(SERVICE_START)})"})
+    if value > latest_forward(today):
+        raise ValidationError(
+            {field: f"{what} must be no more than {FORWARD_YEARS} years ahead ({long_date(latest_forward(today))})"}
+        )
+
+
+def validate_action_due(value: date, *, field: str, today: date, plan_created: date, plan_ends: date | None) -> None:
+    """A plan action's due date lies within the plan's life: not before the plan was drafted, not after its
+    planned end (if it has one), and not more than FORWARD_YEARS years ahead."""
+    if value < plan_created:
+        raise ValidationError(
+            {field: f"The due date must be on or after the day the plan was drafted ({long_date(plan_created)})"}
+        )
+    if plan_ends is not None and value > plan_ends:
+        raise ValidationError(
+            {field: f"The due date must be on or before the plan's planned end ({long_date(plan_ends)})"}
+        )
+    if value > latest_forward(today):
+        raise ValidationError(
+            {
+                field: f"The due date must be no more than {FORWARD_YEARS} years ahead "
+                f"({long_date(latest_forward(today))})"
+            }
+        )
+
+
+def validate_action_done(value: date, *, field: str, today: date, plan_started: date) -> None:
+    """An action is done today or earlier, and not before the plan started."""
+    if value > today:
+        raise ValidationError({field: "The date it was done must be today or in the past"})
+    if value < plan_started:
+        raise ValidationError(
+            {field: f"The date it was done must be on or after the day the plan started ({long_date(plan_started)})"}
+        )
+
+
+def validate_child_seen(*, field: str, first_name: str, date_of_birth: date | None, seen: bool, on: date) -> None:
+    """A child cannot be seen before they were born."""
+    if seen and date_of_birth is not None and on < date_of_birth:
+        raise ValidationError(
+            {field: f"{first_name} was born on {long_date(date_of_birth)}, after this contact: answer no"}
+        )

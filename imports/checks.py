@@ -12,7 +12,7 @@ from django.utils import timezone
 from bases.models import Base, District, Locality
 from ecfs.roles import Role, has_role
 from families.models import Determinant, Family, Person, SupportPlan
-from families.rules import name_key, validate_early_education, validate_person_dates
+from families.rules import name_key, validate_early_education, validate_event_date, validate_person_dates
 from families.validators import normalise_postcode, validate_uk_postcode
 from referrals.models import Referral, Source
 
@@ -117,7 +117,7 @@ class RowChecker:
         worker, team, manager = self.worker_and_team(base)
         plan_kind = self.plan_kind()
         goals = self.plan_goals(plan_kind)
-        agreed_on = self.assessment_agreed_on(plan_kind)
+        agreed_on = self.assessment_agreed_on(plan_kind, received)
         people = self.people()
         self.optional_text()
 
@@ -411,14 +411,30 @@ class RowChecker:
             self.error("plan_goals", "Leave the goals blank when there is no plan")
         return goals
 
-    def assessment_agreed_on(self, plan_kind: str | None) -> date | None:
-        """A one-to-one plan follows an assessment: the column and a past date are required for one."""
+    def assessment_agreed_on(self, plan_kind: str | None, received: date | None) -> date | None:
+        """A one-to-one plan follows an assessment: the column and a past date are required for one. The same
+        date rules as the assessment page (``families.rules.validate_event_date``): not after today, not before
+        the referral; as the previous provider's history it may be older than the service."""
         one_to_one = plan_kind == SupportPlan.Kind.ONE_TO_ONE
         agreed_on = self.past_date("assessment_agreed_on", "date the assessment was agreed", required=one_to_one)
         if one_to_one and self.cell("assessment_agreed_on") is None:
             self.error(
                 "assessment_agreed_on", "A one-to-one plan needs this column: the date the assessment was agreed"
             )
+        if agreed_on is not None:
+            try:
+                validate_event_date(
+                    agreed_on,
+                    field="assessment_agreed_on",
+                    today=self.today,
+                    first_referred=received,
+                    what="The date the assessment was agreed",
+                    history=True,
+                )
+            except ValidationError as error:
+                for message in error.message_dict["assessment_agreed_on"]:
+                    self.error("assessment_agreed_on", message)
+                return None
         return agreed_on
 
     # The people --------------------------------------------------------------------------------

@@ -86,6 +86,7 @@ def _import_row(row: ParsedRow, *, batch: ImportBatch, actor, matched_candidates
                 child_voice="",
                 agreed_on=row.assessment_agreed_on,
                 actor=row.worker,
+                history=True,  # a previous provider's assessment may predate the service (families.rules)
             )
         plan = plan_create(
             family=family,

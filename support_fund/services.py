@@ -23,7 +23,8 @@ from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 from families.access import manages_family
 from families.models import Family, Goal, SupportPlan
-from families.selectors import family_list
+from families.rules import validate_event_date
+from families.selectors import family_list, first_referred_on
 
 from .models import Application, ApplicationEvent, Budget, BudgetAdjustment, FundLimits, FundSource
 
@@ -423,9 +424,14 @@ def application_record_payment(*, application: Application, paid_on: date, refer
     reference = reference.strip()
     if not reference:
         raise ValidationError({"reference": "Enter the payment reference"})
-    if paid_on > timezone.localdate():
-        raise ValidationError({"paid_on": "The payment date must be today or in the past"})
     application = Application.objects.select_for_update().select_related("family").get(pk=application.pk)
+    validate_event_date(
+        paid_on,
+        field="paid_on",
+        today=timezone.localdate(),
+        first_referred=first_referred_on(application.family),
+        what="The payment date",
+    )
     if application.status == Status.PAID:
         if application.payment_reference == reference:
             return application

@@ -14,6 +14,7 @@ from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from families.models import Family, Person, SupportPlan
+from families.rules import validate_forward_date
 from families.selectors import family_list
 
 from .models import Attendance, Enrolment, GroupCourse, GroupProgramme, GroupSession, ParentMeasure, Venue
@@ -84,6 +85,11 @@ def course_create(
         raise ValidationError({"capacity": "Capacity must be at least 1"})
     if not 15 <= duration_minutes <= 480:
         raise ValidationError({"duration_minutes": "Length must be between 15 minutes and 8 hours"})
+    # Forward-looking: from the service's start to 2 years ahead (families.rules), its last session included.
+    today = timezone.localdate()
+    validate_forward_date(start_date, field="start_date", today=today, what="The start date")
+    last_session = start_date + timedelta(weeks=programme.sessions_count - 1)
+    validate_forward_date(last_session, field="start_date", today=today, what="The course's last session")
     course = GroupCourse.objects.create(
         programme=programme,
         venue=venue,
@@ -161,6 +167,9 @@ def session_move(
     if timezone.is_naive(starts_at):
         starts_at = timezone.make_aware(starts_at)
     _check_venue_usable(venue)
+    validate_forward_date(
+        timezone.localdate(starts_at), field="starts_at", today=timezone.localdate(), what="The session's date"
+    )
     duration_minutes = duration_minutes or session.duration_minutes
     if not 15 <= duration_minutes <= 480:
         raise ValidationError({"duration_minutes": "Length must be between 15 minutes and 8 hours"})

@@ -4,11 +4,15 @@ Reads go through ``families.support.selectors`` (what the pages see); writes thr
 ``families.support.services``. Lookups are by uuid, never integer ids.
 """
 
+import uuid as uuid_module
+
 import django_filters
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -26,6 +30,7 @@ from families.models import (
     OutcomeAssessment,
     OutcomeScore,
     Person,
+    PlanAction,
     SupportPlan,
 )
 from families.selectors import family_list
@@ -51,10 +56,27 @@ class GoalSerializer(serializers.ModelSerializer):
         fields = ["determinant", "description"]
 
 
+class PlanActionSerializer(serializers.ModelSerializer):
+    goal = serializers.CharField(source="goal.determinant.code", read_only=True, allow_null=True)
+    owner_name = serializers.SerializerMethodField(help_text="Who will do it: a worker, a family member or an agency.")
+
+    class Meta:
+        model = PlanAction
+        fields = ["uuid", "description", "goal", "owner", "owner_name", "due_on", "done_on"]
+
+    def get_owner_name(self, action) -> str:
+        return services.plans.action_owner_label(action)
+
+
+class PlanActionDoneSerializer(serializers.Serializer):
+    done_on = DateField(help_text="The day it was done: today or earlier, not before the plan started.")
+
+
 class PlanSerializer(serializers.ModelSerializer):
     family = serializers.CharField(source="family.reference", read_only=True)
     worker = serializers.CharField(source="worker.get_full_name", read_only=True)
     goals = GoalSerializer(many=True, read_only=True)
+    actions = PlanActionSerializer(many=True, read_only=True)
 
     class Meta:
         model = SupportPlan
@@ -72,6 +94,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "closure_summary",
             "closed_at",
             "goals",
+            "actions",
             "created_at",
             "modified_at",
         ]
@@ -261,7 +284,15 @@ class PlanViewSet(mixins.ListModelMixin, AuditedRetrieveMixin, StaffViewSet):
         return (
             plan_list(user=self.request.user)
             .select_related("family", "worker")
-            .prefetch_related(Prefetch("goals", queryset=Goal.objects.select_related("determinant")))
+            .prefetch_related(
+                Prefetch("goals", queryset=Goal.objects.select_related("determinant")),
+                Prefetch(
+                    "actions",
+                    queryset=PlanAction.objects.select_related(
+                        "goal__determinant", "owner_worker", "owner_person", "owner_professional"
+                    ),
+                ),
+            )
             .order_by("-created_at", "pk")
         )
 
@@ -314,6 +345,45 @@ class PlanViewSet(mixins.ListModelMixin, AuditedRetrieveMixin, StaffViewSet):
         except DjangoValidationError as error:
             raise serializers.ValidationError(_outcome_errors(error)) from None
         return Response(self.output(OutcomeAssessmentSerializer, assessment), status=201)
+
+    @extend_schema(
+        summary="Mark one of the plan's actions done",
+        description="Calls `families.support.services.plan_action_done`: the date is today or earlier and not before "
+        "the plan started; the plan is active or awaiting approval; an action already done is refused (409).",
+        request=PlanActionDoneSerializer,
+        responses={200: PlanActionSerializer},
+        parameters=[
+            OpenApiParameter("action_uuid", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The action.")
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"actions/(?P<action_uuid>[^/.]+)/done",
+        url_name="action-done",
+        serializer_class=PlanActionDoneSerializer,
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def action_done(self, request, uuid=None, action_uuid=None):
+        plan = self.get_object()
+        try:
+            wanted = uuid_module.UUID(str(action_uuid))
+        except ValueError:
+            raise Http404("No such action") from None
+        found = next((item for item in plan.actions.all() if item.uuid == wanted), None)
+        if found is None:
+            raise Http404("No such action")
+        data = self.validated(PlanActionDoneSerializer)
+        done = services.plan_action_done(action=found, done_on=data["done_on"], actor=request.user)
+        return Response(
+            self.output(
+                PlanActionSerializer,
+                PlanAction.objects.select_related(
+                    "goal__determinant", "owner_worker", "owner_person", "owner_professional"
+                ).get(pk=done.pk),
+            )
+        )
 
 
 @extend_schema_view(

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from ecfs.api.services import partner_system_create
-from tests.families.factories import draft_plan, home_visit
+from tests.families.factories import draft_plan, home_visit, plan_action
 from tests.referrals.factories import allocated_referral
 from tests.support_fund.factories import application, budget, family_in_support
 from tests.venues.factories import group_scenario
@@ -51,6 +51,7 @@ def scenario(cast):
     """One family of each kind the API shows, all belonging to ``cast.worker`` in ``cast.team``."""
     referral = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker)
     plan = draft_plan(family=referral.family, worker=cast.worker)
+    action = plan_action(plan=plan, worker=cast.worker)
     contact = home_visit(family=referral.family, worker=cast.worker)
     for_fund = family_in_support(cast)
     budget(cast, "500")
@@ -61,6 +62,7 @@ def scenario(cast):
         "family": (referral.family.reference,),
         "person": (referral.family.members.order_by("pk").first().uuid,),
         "plan": (plan.uuid,),
+        "plan_action": (plan.uuid, action.uuid),
         "contact": (contact.uuid,),
         "application": (fund_application.uuid,),
         "group_course": group["group_course"],

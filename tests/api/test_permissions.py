@@ -43,6 +43,7 @@ TABLE = {
     "api-plan-list": ("get", None, LIST),
     "api-plan-detail": ("get", "plan", FAMILY_OBJECT),
     "api-plan-outcomes": ("get", "plan", FAMILY_OBJECT),
+    "api-plan-action-done": ("post", "plan_action", FAMILY_OBJECT_WRITE),
     "api-contact-list": ("get", None, LIST),
     "api-contact-detail": ("get", "contact", FAMILY_OBJECT),
     "api-course-list": ("get", None, LIST),

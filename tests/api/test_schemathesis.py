@@ -61,12 +61,15 @@ UNSTATED_RULES = {
     },
     "POST /api/plans/{uuid}/outcomes/": {
         "scores": "a score for each of the plan's goals, and none for anything else",
-        "assessed_on": "today or earlier",
+        "assessed_on": "today or earlier, not before the family was first referred or the service began",
+    },
+    "POST /api/plans/{uuid}/actions/{action_uuid}/done/": {
+        "done_on": "today or earlier, not before the plan started",
     },
     "POST /api/contacts/": {
         "family": "a family the caller works with",
         "plan": "a plan of that family",
-        "occurred_at": "today or earlier",
+        "occurred_at": "today or earlier, not before the family was first referred or the service began",
         "venue": "a venue of the county, needed for a contact at a venue or a base",
         "people_seen": "people of that family",
         "children_seen": "that family's children; on a home visit, every one of them",
@@ -161,6 +164,10 @@ def _real_path_parameters(scenario) -> dict:
         "/api/referrals/{uuid}/": {"uuid": str(objects["referral"].uuid)},
         "/api/plans/{uuid}/": {"uuid": str(objects["plan"].uuid)},
         "/api/plans/{uuid}/outcomes/": {"uuid": str(objects["plan"].uuid)},
+        "/api/plans/{uuid}/actions/{action_uuid}/done/": {
+            "uuid": str(scenario["plan_action"][0]),
+            "action_uuid": str(scenario["plan_action"][1]),
+        },
         "/api/contacts/{uuid}/": {"uuid": str(objects["contact"].uuid)},
         "/api/fund-applications/{uuid}/": {"uuid": str(objects["application"].uuid)},
         "/api/group-courses/{uuid}/": {"uuid": str(scenario["group_course"][0])},

@@ -15,7 +15,7 @@ from families.models import Contact, GoalProgress, SupportPlan
 from families.support import services as support_services
 from referrals.models import Referral
 from support_fund.models import Application
-from tests.families.factories import scores
+from tests.families.factories import plan_action, scores
 from tests.referrals.factories import accepted_referral, allocated_referral, child_dob, default_people
 from tests.support_fund.factories import budget, family_in_support
 from tests.venues.factories import course, enrolled, family_of, parent_of, past_sessions
@@ -232,6 +232,26 @@ def test_worker_plans_and_visits_and_the_manager_acts_on_the_safeguarding_concer
     expect_success(tab, "Approved.")
     plan.refresh_from_db()
     assert plan.status == SupportPlan.Status.ACTIVE
+
+
+def test_worker_marks_a_plan_action_done(tab, cast):
+    family = family_in_support(cast)
+    plan = family.plans.get()
+    action = plan_action(plan=plan, worker=cast.worker, description="Ring the nursery about a funded place")
+
+    sign_in(tab, cast.worker)
+    tab.goto(f"/plans/{plan.uuid}/")
+    tab.get_by_role("link", name=re.compile("^Mark as done")).first.click()
+    expect(tab.get_by_role("heading", name="Mark the action as done")).to_be_visible()
+    assert_accessible(tab)
+    today = timezone.localdate()
+    expect(tab.get_by_role("group", name="Date done").get_by_label("Year", exact=True)).to_have_value(str(today.year))
+    tab.get_by_role("button", name="Mark as done").click()
+    expect_success(tab, "Action marked as done.")
+    expect(tab.get_by_text(f"done {today:%-d %b %Y}")).to_be_visible()
+    assert_accessible(tab)
+    action.refresh_from_db()
+    assert action.done_on == today
 
 
 def test_worker_takes_a_session_register(tab, cast):

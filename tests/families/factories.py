@@ -34,8 +34,8 @@ def scores(plan, value: int) -> dict:
     return {goal.determinant_id: value for goal in plan.goals.all()}
 
 
-def active_plan(*, family, worker, manager) -> SupportPlan:
-    plan = draft_plan(family=family, worker=worker)
+def active_plan(*, family, worker, manager, kind=SupportPlan.Kind.ONE_TO_ONE) -> SupportPlan:
+    plan = draft_plan(family=family, worker=worker, kind=kind)
     support_services.outcome_record(
         plan=plan, stage="start", scores=scores(plan, 3), assessed_on=timezone.localdate(), actor=worker
     )
@@ -72,3 +72,15 @@ def home_visit(*, family, worker, concern=False, **overrides):
     }
     fields.update(overrides)
     return support_services.contact_log(family=family, actor=worker, **fields)
+
+
+def plan_action(*, plan, worker, due_on=None, description="Visit the children's centre together", **fields):
+    """An action for the plan's worker, due in a week unless ``due_on`` says otherwise."""
+    return support_services.plan_action_add(
+        plan=plan,
+        description=description,
+        owner=fields.pop("owner", "worker"),
+        due_on=due_on or timezone.localdate() + timedelta(days=7),
+        actor=worker,
+        **fields,
+    )

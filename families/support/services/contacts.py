@@ -9,6 +9,8 @@ from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from families.access import manages_family
 from families.models import ChildSeen, Contact, Family, Person, PlannedVisit, SafeguardingAction, SupportPlan
+from families.rules import validate_child_seen, validate_event_date, validate_forward_date
+from families.selectors import first_referred_on
 
 MAX_CONTACT_MINUTES = 12 * 60
 
@@ -31,7 +33,18 @@ def contact_log(
 ) -> Contact:
     """Record a contact. A home visit must say, for each child, whether they were seen."""
     errors = {}
-    if occurred_at > timezone.now():
+    contact_day = timezone.localdate(occurred_at)
+    try:
+        validate_event_date(
+            contact_day,
+            field="occurred_at",
+            today=timezone.localdate(),
+            first_referred=first_referred_on(family),
+            what="The date of the contact",
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if not errors and occurred_at > timezone.now():
         errors["occurred_at"] = "The contact cannot be in the future"
     if duration_minutes is None or duration_minutes <= 0:
         errors["duration_minutes"] = "Duration must be more than 0 minutes"
@@ -47,6 +60,17 @@ def contact_log(
         for child in children:
             if answers.get(child.pk) not in (True, False):
                 errors[f"child_{child.pk}"] = f"Say whether {child.first_name} was seen"
+    for child in children:
+        try:
+            validate_child_seen(
+                field=f"child_{child.pk}",
+                first_name=child.first_name,
+                date_of_birth=child.date_of_birth,
+                seen=answers.get(child.pk) is True,
+                on=contact_day,
+            )
+        except ValidationError as error:
+            errors.update(error.message_dict)
     if any(person.family_id != family.pk for person in people_seen):
         errors["people_seen"] = "Choose people from this family"
     if plan is not None and plan.family_id != family.pk:
@@ -138,6 +162,9 @@ def visit_plan(*, family: Family, actor, starts_at, mode: str, notes: str = "") 
     """Arrange a visit or call; it shows in the worker's week until it happens or is cancelled."""
     if starts_at <= timezone.now():
         raise ValidationError({"starts_at": "The visit must be in the future"})
+    validate_forward_date(
+        timezone.localdate(starts_at), field="starts_at", today=timezone.localdate(), what="The date of the visit"
+    )
     if mode not in Contact.Mode.values:
         raise ValidationError({"mode": "Select how the visit will happen"})
     visit = PlannedVisit.objects.create(family=family, worker=actor, starts_at=starts_at, mode=mode, notes=notes)

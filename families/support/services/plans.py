@@ -15,7 +15,7 @@ from django.utils import timezone
 from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
-from families.access import manages_family
+from families.access import is_allocated, manages_family
 from families.models import (
     Assessment,
     Determinant,
@@ -31,6 +31,8 @@ from families.models import (
     Review,
     SupportPlan,
 )
+from families.rules import validate_action_done, validate_action_due, validate_event_date
+from families.selectors import first_referred_on
 from families.services.households import follow_up_access_end, open_lead_allocation, support_end
 
 Status = SupportPlan.Status
@@ -46,20 +48,27 @@ def _locked(plan: SupportPlan) -> SupportPlan:
 START_SCORES, ADD_ACTION, SUBMIT, APPROVE, RETURN = "start_scores", "add_action", "submit", "approve", "return"
 REVIEW, CLOSING_SCORES = "review", "closing_scores"
 REQUEST_CLOSURE, APPROVE_CLOSURE = "request_closure", "approve_closure"
+CHANGE_ACTION = "change_action"  # mark an action done, reopen, reassign or re-date it
 PLAN_TRANSITIONS: dict[str, dict[str, str]] = {
     Status.DRAFT: {START_SCORES: Status.DRAFT, ADD_ACTION: Status.DRAFT, SUBMIT: Status.PENDING_ACTIVATION},
     Status.PENDING_ACTIVATION: {
         ADD_ACTION: Status.PENDING_ACTIVATION,
+        CHANGE_ACTION: Status.PENDING_ACTIVATION,
         APPROVE: Status.ACTIVE,
         RETURN: Status.DRAFT,
     },
     Status.ACTIVE: {
         ADD_ACTION: Status.ACTIVE,
+        CHANGE_ACTION: Status.ACTIVE,
         REVIEW: Status.ACTIVE,
         CLOSING_SCORES: Status.ACTIVE,
         REQUEST_CLOSURE: Status.PENDING_CLOSURE,
     },
-    Status.PENDING_CLOSURE: {APPROVE_CLOSURE: Status.CLOSED, RETURN: Status.ACTIVE},
+    Status.PENDING_CLOSURE: {
+        CHANGE_ACTION: Status.PENDING_CLOSURE,
+        APPROVE_CLOSURE: Status.CLOSED,
+        RETURN: Status.ACTIVE,
+    },
     Status.CLOSED: {},
 }
 
@@ -82,6 +91,16 @@ def can_submit_plan(user, plan: SupportPlan) -> bool:
 
 def can_add_plan_action(user, plan: SupportPlan) -> bool:
     return plan_allows(plan, ADD_ACTION)
+
+
+def may_change_plan_actions(user, plan: SupportPlan) -> bool:
+    """Who may mark a plan's actions done, reopen, reassign or re-date them: the plan's worker, a worker
+    allocated to the family now, or a manager of the family's base."""
+    return plan.worker_id == user.pk or manages_family(user, plan.family) or is_allocated(user, plan.family)
+
+
+def can_change_plan_actions(user, plan: SupportPlan) -> bool:
+    return plan_allows(plan, CHANGE_ACTION) and may_change_plan_actions(user, plan)
 
 
 def can_review_plan(user, plan: SupportPlan) -> bool:
@@ -133,14 +152,22 @@ def assessment_complete(
     child_voice: str,
     agreed_on: date,
     actor,
+    history: bool = False,
 ) -> Assessment:
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    """``history=True`` (the import only): a previous provider's assessment, which may predate the service."""
+    assessment = Assessment.objects.select_for_update().select_related("family").get(pk=assessment.pk)
     if assessment.completed_at:
         raise ApplicationError("This assessment is already complete.")
     if not needs:
         raise ValidationError({"needs": "Select at least one need"})
-    if agreed_on > timezone.localdate():
-        raise ValidationError({"agreed_on": "The date it was agreed must be today or in the past"})
+    validate_event_date(
+        agreed_on,
+        field="agreed_on",
+        today=timezone.localdate(),
+        first_referred=first_referred_on(assessment.family),
+        what="The date it was agreed",
+        history=history,
+    )
     assessment.strengths = strengths
     assessment.family_view = family_view
     assessment.child_voice = child_voice
@@ -226,11 +253,13 @@ def plan_action_add(
         raise ValidationError({"owner_professional": "Choose the professional who will do this"})
     if goal is not None and goal.plan_id != plan.pk:
         raise ValidationError({"goal": "Choose one of this plan's goals"})
+    _check_due(plan, due_on)
     action = PlanAction.objects.create(
         plan=plan,
         goal=goal,
         description=description,
         owner=owner,
+        owner_worker=plan.worker if owner == PlanAction.Owner.WORKER else None,
         owner_person=owner_person if owner == PlanAction.Owner.FAMILY else None,
         owner_professional=owner_professional if owner == PlanAction.Owner.PROFESSIONAL else None,
         due_on=due_on,
@@ -241,18 +270,156 @@ def plan_action_add(
     return action
 
 
-@transaction.atomic
-def plan_action_done(*, action: PlanAction, done_on: date, actor) -> PlanAction:
-    if done_on > timezone.localdate():
-        raise ValidationError({"done_on": "The date must be today or in the past"})
-    action.done_on = done_on
-    action.save(update_fields=["done_on"])
+def _check_due(plan: SupportPlan, due_on: date) -> None:
+    validate_action_due(
+        due_on,
+        field="due_on",
+        today=timezone.localdate(),
+        plan_created=timezone.localdate(plan.created_at),
+        plan_ends=None,  # a plan has no planned end date yet: reviews every 6–12 weeks until it closes
+    )
+
+
+def _plan_started(plan: SupportPlan) -> date:
+    return timezone.localdate(plan.activated_at or plan.created_at)
+
+
+def _locked_action(action: PlanAction, actor, *, doing: str) -> PlanAction:
+    """The action, locked with its plan, once the actor may change it and the plan's status allows it."""
+    plan = _locked(action.plan)
+    action = PlanAction.objects.select_for_update().get(pk=action.pk)
+    action.plan = plan
+    if not may_change_plan_actions(actor, plan):
+        raise ApplicationError(
+            "Only the plan's worker, a worker allocated to the family or a team manager of its base can change "
+            "its actions."
+        )
+    if not plan_allows(plan, CHANGE_ACTION):
+        raise ApplicationError(
+            f"A plan that is {plan.get_status_display().lower()} cannot {doing}: only an active plan or one "
+            "awaiting approval can."
+        )
+    return action
+
+
+def _audit_action(action: PlanAction, actor, audit: AuditAction, summary: str, changes: dict | None = None) -> None:
     audit_record(
         actor=actor,
-        action=AuditAction.PLAN_ACTION_DONE,
+        action=audit,
         obj=action.plan,
         family=action.plan.family,
-        summary="Plan action done",
+        summary=f"{summary}: {action.description}"[:300],
+        changes=changes,
+    )
+
+
+def action_owner_label(action: PlanAction) -> str:
+    if action.owner == PlanAction.Owner.FAMILY and action.owner_person:
+        return action.owner_person.full_name
+    if action.owner == PlanAction.Owner.PROFESSIONAL and action.owner_professional:
+        return action.owner_professional.name
+    if action.owner_worker:
+        return action.owner_worker.get_full_name()
+    return "The worker"
+
+
+@transaction.atomic
+def plan_action_done(*, action: PlanAction, done_on: date, actor) -> PlanAction:
+    """Mark an action done on a day: today or earlier, not before the plan started."""
+    action = _locked_action(action, actor, doing="have its actions marked done")
+    if action.done_on:
+        raise ApplicationError(f"This action was already marked done on {action.done_on:%-d %B %Y}.")
+    validate_action_done(done_on, field="done_on", today=timezone.localdate(), plan_started=_plan_started(action.plan))
+    action.done_on = done_on
+    action.save(update_fields=["done_on"])
+    _audit_action(action, actor, AuditAction.PLAN_ACTION_DONE, "Plan action done", {"done_on": str(done_on)})
+    return action
+
+
+@transaction.atomic
+def plan_action_reopen(*, action: PlanAction, reason: str, actor) -> PlanAction:
+    """An action marked done that is not done after all: open again, with the reason."""
+    action = _locked_action(action, actor, doing="have its actions reopened")
+    if not action.done_on:
+        raise ApplicationError("This action is not marked done.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the action is being reopened"})
+    old = action.done_on
+    action.done_on = None
+    action.save(update_fields=["done_on"])
+    _audit_action(
+        action,
+        actor,
+        AuditAction.PLAN_ACTION_REOPENED,
+        f"Plan action reopened ({reason.strip()})",
+        {"done_on": {"old": str(old), "new": None}},
+    )
+    return action
+
+
+@transaction.atomic
+def plan_action_redate(*, action: PlanAction, due_on: date, reason: str, actor) -> PlanAction:
+    """A new due date within the plan's life, with the reason."""
+    action = _locked_action(action, actor, doing="have its actions re-dated")
+    if action.done_on:
+        raise ApplicationError("This action is done: reopen it before changing its due date.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the due date is changing"})
+    _check_due(action.plan, due_on)
+    if due_on == action.due_on:
+        raise ValidationError({"due_on": f"The action is already due on {due_on:%-d %B %Y}: enter a new date"})
+    old = action.due_on
+    action.due_on = due_on
+    action.save(update_fields=["due_on"])
+    _audit_action(
+        action,
+        actor,
+        AuditAction.PLAN_ACTION_REDATED,
+        f"Plan action re-dated to {due_on:%-d %B %Y} ({reason.strip()})",
+        {"due_on": {"old": str(old), "new": str(due_on)}},
+    )
+    return action
+
+
+@transaction.atomic
+def plan_action_reassign(
+    *,
+    action: PlanAction,
+    owner: str,
+    actor,
+    owner_worker=None,
+    owner_person: Person | None = None,
+    owner_professional=None,
+) -> PlanAction:
+    """Give the action to a worker allocated to the family, a family member or another agency working with it."""
+    action = _locked_action(action, actor, doing="have its actions reassigned")
+    if action.done_on:
+        raise ApplicationError("This action is done: reopen it before reassigning it.")
+    family = action.plan.family
+    if owner == PlanAction.Owner.WORKER:
+        if owner_worker is None or not is_allocated(owner_worker, family):
+            raise ValidationError({"owner_worker": "Choose a worker allocated to the family"})
+    elif owner == PlanAction.Owner.FAMILY:
+        if owner_person is None or owner_person.family_id != family.pk:
+            raise ValidationError({"owner_person": "Choose the family member who will do this"})
+    elif owner == PlanAction.Owner.PROFESSIONAL:
+        if owner_professional is None or owner_professional.family_id != family.pk:
+            raise ValidationError({"owner_professional": "Choose the professional who will do this"})
+    else:
+        raise ValidationError({"owner": "Select who will do it"})
+    before = action_owner_label(action)
+    action.owner = owner
+    action.owner_worker = owner_worker if owner == PlanAction.Owner.WORKER else None
+    action.owner_person = owner_person if owner == PlanAction.Owner.FAMILY else None
+    action.owner_professional = owner_professional if owner == PlanAction.Owner.PROFESSIONAL else None
+    action.save(update_fields=["owner", "owner_worker", "owner_person", "owner_professional"])
+    after = action_owner_label(action)
+    _audit_action(
+        action,
+        actor,
+        AuditAction.PLAN_ACTION_REASSIGNED,
+        f"Plan action reassigned to {after}",
+        {"owner": {"old": before, "new": after}},
     )
     return action
 
@@ -284,8 +451,13 @@ def _validate_scores(plan: SupportPlan, scores: dict) -> dict[int, int]:
 
 def _save_scores(*, plan, stage, scores: dict, assessed_on: date, actor, review=None) -> OutcomeAssessment:
     valid = _validate_scores(plan, scores)
-    if assessed_on > timezone.localdate():
-        raise ValidationError({"assessed_on": "The date must be today or in the past"})
+    validate_event_date(
+        assessed_on,
+        field="assessed_on",
+        today=timezone.localdate(),
+        first_referred=first_referred_on(plan.family),
+        what="The date scored",
+    )
     assessment, _ = OutcomeAssessment.objects.update_or_create(
         plan=plan,
         stage=stage,
@@ -391,8 +563,13 @@ def plan_review(*, plan: SupportPlan, reviewed_on: date, progress: dict, scores:
     """A review: progress per goal, new scores, and the next review date."""
     plan = _locked(plan)
     _require_status(plan, REVIEW, doing="reviewed")
-    if reviewed_on > timezone.localdate():
-        raise ValidationError({"reviewed_on": "The review date must be today or in the past"})
+    validate_event_date(
+        reviewed_on,
+        field="reviewed_on",
+        today=timezone.localdate(),
+        first_referred=first_referred_on(plan.family),
+        what="The review date",
+    )
     goals = list(plan.goals.all())
     by_goal = {getattr(key, "pk", key): value for key, value in progress.items()}
     missing = [goal for goal in goals if by_goal.get(goal.pk) not in GoalProgress.Progress.values]
@@ -498,8 +675,13 @@ def follow_up_record(*, follow_up: FollowUp, sustained: bool, notes: str, actor)
 def parent_progress_record(*, person: Person, kind: str, started_on: date, actor) -> ParentProgress:
     if person.kind not in (Person.Kind.PARENT_CARER, Person.Kind.OTHER_ADULT):
         raise ValidationError({"person": "Choose a parent, carer or other adult"})
-    if started_on > timezone.localdate():
-        raise ValidationError({"started_on": "The start date must be today or in the past"})
+    validate_event_date(
+        started_on,
+        field="started_on",
+        today=timezone.localdate(),
+        first_referred=first_referred_on(person.family),
+        what="The start date",
+    )
     progress = ParentProgress.objects.create(person=person, kind=kind, started_on=started_on, recorded_by=actor)
     audit_record(
         actor=actor,

@@ -190,3 +190,36 @@ class GovukFormMixin:
         return super().render(template_name, context, renderer)
 
     __str__ = __html__ = render
+
+
+def name_the_person(form, field: str, *, name: str, what: str, label: str = "") -> None:
+    """Error messages on one person's field say whose it is, in the field and in the error summary, where a
+    page takes several people: "Child: date of birth must be a real date" → "Alfie's date of birth must be a
+    real date"; "Enter the child's date of birth" → "Enter Alfie's date of birth".
+
+    ``what`` is the field in words ("date of birth"); ``label`` a longer label the messages may start with
+    ("Child: date of birth")."""
+    errors = (form._errors or {}).get(field)
+    name = (name or "").strip()
+    if not name or not errors:
+        return
+    whose = f"{name}'s {what}"
+    renamed = []
+    for message in errors:
+        text = str(message)
+        lowered = text.lower()
+        for prefix in (label, what):
+            if prefix and lowered.startswith(prefix.lower()):
+                text = whose + text[len(prefix) :]
+                break
+        else:
+            for generic in ("the child's", "the parent or carer's", "the person's", "their"):
+                if f" {generic} " in f" {lowered} ":
+                    start = lowered.find(generic)
+                    text = text[:start] + f"{name}'s" + text[start + len(generic) :]
+                    break
+            else:
+                if name.lower() not in lowered:
+                    text = f"{whose}: {text[:1].lower()}{text[1:]}"
+        renamed.append(text)
+    form._errors[field] = form.error_class(renamed, renderer=form.renderer)

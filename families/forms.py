@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ecfs.govuk_forms import GovukDateField
+from ecfs.govuk_forms import GovukDateField, name_the_person
 from families.characteristics import CHARACTERISTIC_FIELDS, CONSENT_FIELDS
 
 from .models import Ethnicity, Family, Person, Professional
@@ -42,6 +42,9 @@ class PersonForm(forms.Form):
                 for field, messages in error.message_dict.items():
                     for message in messages:
                         self.add_error(field, message)
+        # The error summary names the person: "Alfie's date of birth must be a real date".
+        for field, what in (("date_of_birth", "date of birth"), ("expected_date", "expected date of birth")):
+            name_the_person(self, field, name=cleaned.get("first_name", ""), what=what)
         return cleaned
 
 

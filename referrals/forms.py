@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from bases.models import District, Locality
-from ecfs.govuk_forms import GovukDateField
+from ecfs.govuk_forms import GovukDateField, name_the_person
 from families.models import Determinant, Person
 from families.rules import validate_person_dates
 from families.validators import normalise_postcode, validate_uk_postcode
@@ -13,6 +13,8 @@ from families.validators import normalise_postcode, validate_uk_postcode
 from .models import Referral, Source, TriageDecision
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+# The people a referral names on its one page: (field prefix, label).
+PEOPLE = (("parent", "Parent or carer"), ("child", "Child"), ("child2", "Second child"))
 
 
 def _person_fields(prefix: str, label: str, *, required: bool, date_label="Date of birth", date_kind="past"):
@@ -129,9 +131,8 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(_person_fields("parent", "Parent or carer", required=False))
-        self.fields.update(_person_fields("child", "Child", required=False))
-        self.fields.update(_person_fields("child2", "Second child", required=False))
+        for prefix, label in PEOPLE:
+            self.fields.update(_person_fields(prefix, label, required=False))
         self.fields["unborn_date"] = GovukDateField(
             label="Unborn baby: expected date of birth", required=False, must_be_future=True
         )
@@ -152,6 +153,13 @@ class ReferralForm(forms.Form):
         has_child = any(p["kind"] in (Person.Kind.CHILD, Person.Kind.UNBORN) for p in self.people)
         if not has_child and not self.errors:
             self.add_error("child_first_name", "Enter at least one child aged 0 to 5, or an unborn baby's due date")
+        # Several people on one page: an error on a person's field names them ("Alfie's date of birth …").
+        for prefix, label in PEOPLE:
+            first_name = cleaned.get(f"{prefix}_first_name") or ""
+            name_the_person(
+                self, f"{prefix}_date", name=first_name, what="date of birth", label=f"{label}: date of birth"
+            )
+            name_the_person(self, f"{prefix}_last_name", name=first_name, what="last name", label=f"{label}: last name")
         return cleaned
 
     def _people(self, cleaned) -> list[dict]:
@@ -171,8 +179,10 @@ class ReferralForm(forms.Form):
                 self.add_error(f"{prefix}_first_name", "Enter a first name")
                 continue
             if not last:
-                self.add_error(f"{prefix}_last_name", "Enter a last name")
+                self.add_error(f"{prefix}_last_name", f"Enter {first}'s last name")
                 continue
+            if f"{prefix}_date" in self.errors:
+                continue  # the date itself is wrong: its field says so
             if kind == Person.Kind.CHILD and when is None:
                 self.add_error(f"{prefix}_date", "Enter the child's date of birth")
                 continue

@@ -115,7 +115,7 @@ class FundLimits(models.Model):
         verbose_name_plural = "fund limits"
 
     def __str__(self):
-        return f"£{self.max_per_payment} a payment, £{self.max_per_family_12_months} a family a year"
+        return f"£{self.max_per_payment:,} a payment, £{self.max_per_family_12_months:,} a family a year"
 
     @classmethod
     def current(cls) -> "FundLimits":
@@ -226,3 +226,12 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.application}: {self.from_status or 'new'} → {self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        """The state before, as pages name it ("Submitted"); empty for a new application."""
+        return Application.Status(self.from_status).label if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return Application.Status(self.to_status).label

@@ -112,7 +112,7 @@ def _event(application: Application, *, old: str, actor, note: str = "") -> None
         action=AUDIT_ACTION_OF_STATUS[application.status],
         obj=application,
         family=application.family,
-        summary=f"Fund application {application.reference} £{application.amount}: "
+        summary=f"Fund application {application.reference} £{application.amount:,}: "
         f"{application.get_status_display().lower()}",
         changes={"status": {"old": old, "new": application.status}},
     )
@@ -168,14 +168,14 @@ def budget_adjust(*, budget: Budget, amount, reason: str, actor) -> BudgetAdjust
         if budget.total_amount + amount > LARGEST_BUDGET:
             raise ValidationError({"amount": f"A budget cannot hold more than £{LARGEST_BUDGET:,.2f}"})
         raise ApplicationError(
-            f"The budget cannot go below the £{budget.committed_amount} already committed to families."
+            f"The budget cannot go below the £{budget.committed_amount:,} already committed to families."
         )
     adjustment = BudgetAdjustment.objects.create(budget=budget, amount=amount, reason=reason, created_by=actor)
     audit_record(
         actor=actor,
         action=AuditAction.FUND_BUDGET_ADJUSTED,
         obj=budget,
-        summary=f"Budget {budget} adjusted by £{amount}",
+        summary=f"Budget {budget} adjusted by £{amount:,}",
     )
     return adjustment
 
@@ -269,12 +269,12 @@ def over_limit_reasons(application: Application) -> list[str]:
     limits = FundLimits.current()
     reasons = []
     if application.amount > limits.max_per_payment:
-        reasons.append(f"it is more than the £{limits.max_per_payment} limit for one payment")
+        reasons.append(f"it is more than the £{limits.max_per_payment:,} limit for one payment")
     spent = family_spend_last_12_months(application.family, excluding=application)
     if spent + application.amount > limits.max_per_family_12_months:
         reasons.append(
-            f"the family would have had £{spent + application.amount} in 12 months, over the "
-            f"£{limits.max_per_family_12_months} limit"
+            f"the family would have had £{spent + application.amount:,} in 12 months, over the "
+            f"£{limits.max_per_family_12_months:,} limit"
         )
     return reasons
 
@@ -361,8 +361,8 @@ def _commit_money(application: Application) -> Budget:
         Decimal("0.00"),
     )
     raise ApplicationError(
-        f"Not enough money left: £{application.amount} is needed but the {year}/{str(year + 1)[-2:]} budgets "
-        f"for {application.family.district} have £{max(remaining, Decimal('0.00'))} left between them."
+        f"Not enough money left: £{application.amount:,} is needed but the {year}/{str(year + 1)[-2:]} budgets "
+        f"for {application.family.district} have £{max(remaining, Decimal('0.00')):,} left between them."
     )
 
 

@@ -168,7 +168,7 @@ def test_queue_filters_and_overdue_flag(client, cast):
     html = client.get(reverse("triage-queue"), {"urgency": "urgent"}).content.decode()
     assert urgent.reference in html and old.reference not in html
     html = client.get(reverse("home")).content.decode()
-    assert "3 awaiting triage" in html and "1 triage overdue" in html
+    assert "3 referrals to triage" in html and "1 referral to triage overdue" in html
 
 
 # The queue, caseload, family and landing pages' query counts are pinned in tests/test_query_pins.py.

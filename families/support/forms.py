@@ -241,7 +241,9 @@ class ContactForm(forms.Form):
         self.fields["occurred_on"].initial = now.date()
         self.fields["time"].initial = now.strftime("%H:%M")
         self.fields["duration_minutes"].initial = 60
-        self.fields["people_seen"].queryset = family.members.exclude(kind="unborn")
+        # Children are asked about once each, below ("Was Alfie seen?"): this list is the grown-ups.
+        self.fields["people_seen"].queryset = family.members.exclude(kind__in=["unborn", "child"])
+        self.fields["people_seen"].label = "Which adults were seen"
         plans = family.plans.filter(status__in=SupportPlan.OPEN_STATUSES)
         self.fields["plan"].queryset = plans
         if len(plans) == 1:
@@ -273,7 +275,8 @@ class ContactForm(forms.Form):
             "duration_minutes": data["duration_minutes"],
             "mode": data["mode"],
             "venue": data.get("venue"),
-            "people_seen": list(data.get("people_seen") or []),
+            "people_seen": list(data.get("people_seen") or [])
+            + [child for child in self.children if data.get(f"child_{child.pk}") is True],
             "children_seen": {
                 child.pk: data.get(f"child_{child.pk}")
                 for child in self.children

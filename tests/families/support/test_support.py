@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -249,6 +250,25 @@ def test_home_visit_must_say_whether_each_child_was_seen(client, cast, family):
     # A phone call does not need it.
     data["mode"] = "phone"
     assert client.post(reverse("contact-new", args=[family.reference]), data).status_code == 302
+
+
+def test_the_contact_form_asks_about_each_child_once_and_records_who_was_seen(client, cast, family):
+    """#17 item 9: 'Was Alfie seen?' once per child; the list of who was seen is the grown-ups."""
+    client.force_login(cast.worker)
+    child = family.members.get(kind="child")
+    adult = family.members.exclude(kind__in=["child", "unborn"]).first()
+    page = client.get(reverse("contact-new", args=[family.reference])).content.decode()
+    assert page.count(f"Was {child.first_name} seen?") == 1
+    boxes = re.findall(r'<input[^>]*name="people_seen"[^>]*>', page)
+    offered = {int(re.search(r'value="(\d+)"', box)[1]) for box in boxes}
+    assert adult.pk in offered and child.pk not in offered  # not also offered in "Which adults were seen"
+    response = client.post(
+        reverse("contact-new", args=[family.reference]), contact_data(family, people_seen=[adult.pk])
+    )
+    assert response.status_code == 302
+    contact = Contact.objects.get()
+    assert set(contact.people_seen.all()) == {adult, child}
+    assert contact.children_seen.get(child=child).seen is True
 
 
 def test_closed_needs_met_plan_gets_a_follow_up_recorded_by_the_worker(client, cast, family):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("sign-in/code/", account_views.two_factor_verify, name="two-factor-verify"),
     path("account/", views.account, name="account"),
     path("account/two-factor/", account_views.two_factor_setup, name="two-factor-setup"),
+    path("account/set-password/<uidb64>/<token>/", account_views.SetPasswordView.as_view(), name="set-password"),
     path(
         "account/two-factor/recovery-codes/", account_views.two_factor_recovery_codes, name="two-factor-recovery-codes"
     ),

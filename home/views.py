@@ -12,6 +12,7 @@ from families.support import selectors as support_selectors
 from referrals import selectors as referral_selectors
 from support_fund import selectors as fund_selectors
 from venues import selectors as venue_selectors
+from venues.assessment import answers_of
 from venues.models import Venue
 
 
@@ -70,6 +71,11 @@ def county(request):
     )
 
 
+def _with_answers(venue):
+    venue.answers = answers_of(venue)
+    return venue
+
+
 @require_GET
 def venue_list(request):
     district = request.GET.get("district") or None
@@ -80,7 +86,7 @@ def venue_list(request):
         request,
         "county/venues.html",
         {
-            "venues": venue_selectors.venue_list(district_slug=district, role=role),
+            "venues": [_with_answers(venue) for venue in venue_selectors.venue_list(district_slug=district, role=role)],
             "districts": base_selectors.district_list(),
             "roles": Venue.Role.choices,
             "selected_district": district,

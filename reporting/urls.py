@@ -1,8 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import configuration, views
 
 urlpatterns = [
+    path("kpi-targets/", configuration.kpi_targets, name="kpi-targets"),
+    path("kpi-targets/<str:code>/", configuration.kpi_target_edit, name="kpi-target-edit"),
+    path("budget-actuals/", configuration.budget_actuals, name="budget-actuals"),
     path("", views.return_list, name="return-list"),
     path("requests/<uuid:uuid>/", views.return_progress, name="return-progress"),
     path("<uuid:uuid>/", views.return_detail, name="return-detail"),

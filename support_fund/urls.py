@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import limits, views
 
 urlpatterns = [
     path("", views.fund_home, name="fund-home"),
@@ -13,5 +13,6 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="fund-dashboard"),
     path("dashboard.csv", views.export_csv, name="fund-export"),
     path("budgets/", views.budgets, name="fund-budgets"),
+    path("limits/", limits.fund_limits, name="fund-limits"),
     path("budgets/<uuid:uuid>/adjust/", views.budget_adjust, name="fund-budget-adjust"),
 ]

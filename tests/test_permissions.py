@@ -178,6 +178,22 @@ TABLE = {
     "fund-export": ("get", None, expect(403, manager=200, other_manager=200, admin=200, **ANON)),
     "fund-budgets": ("get", None, expect(403, admin=200, **ANON)),
     "fund-budget-adjust": ("get", "budget", expect(403, admin=200, **ANON)),
+    # The service admin's configuration pages (#17 item 11).
+    "staff-list": ("get", None, ADMIN_ONLY),
+    "staff-add": ("get", None, ADMIN_ONLY),
+    "staff-detail": ("get", "staff_member", ADMIN_ONLY),
+    "staff-added": ("get", "staff_member", ADMIN_ONLY),
+    "staff-deactivate": ("get", "staff_member", ADMIN_ONLY),
+    "staff-set-password-link": ("post", "staff_member", expect(403, admin=302, **ANON)),
+    "staff-two-factor-reset": ("post", "staff_member", expect(403, admin=302, **ANON)),
+    # The one-time link a new member of staff opens before they can sign in: open to all (a wrong link says so).
+    "set-password": ("get", "set_password", expect(200)),
+    "fund-limits": ("get", None, ADMIN_ONLY),
+    "kpi-targets": ("get", None, ADMIN_ONLY),
+    "kpi-target-edit": ("get", "kpi", ADMIN_ONLY),
+    "budget-actuals": ("get", None, ADMIN_ONLY),
+    "venue-admin-list": ("get", None, ADMIN_ONLY),
+    "venue-assessment": ("get", "venue", ADMIN_ONLY),
 }
 
 
@@ -233,7 +249,13 @@ def scenario(cast):
         requester_name="Kerry Howes",
         received_on=timezone.localdate(),
     )
+    from reporting.kpis import REGISTRY
+
     return {
+        "staff_member": (cast.worker.pk,),
+        "set_password": ("MQ", "not-a-token"),
+        "kpi": (REGISTRY[0].code,),
+        "venue": (cast.team.base.venue.pk,),
         "sar": (sar.uuid,),
         "sar_bundle": (sar.uuid, "json"),
         "draft_return": (draft.uuid,),

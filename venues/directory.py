@@ -47,6 +47,7 @@ ACCESSIBILITY = (
     ("parking", "Parking"),
     ("near_public_transport", "Near public transport"),
     ("hearing_loop", "Hearing loop"),
+    ("breastfeeding_space", "Breastfeeding space"),
 )
 
 

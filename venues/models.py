@@ -48,6 +48,11 @@ class Venue(TimeStampedModel):
     near_public_transport = models.BooleanField(null=True, blank=True)
     hearing_loop = models.BooleanField(null=True, blank=True)
     private_room = models.BooleanField(null=True, blank=True, help_text="A private room for one-to-one work.")
+    breastfeeding_space = models.BooleanField(null=True, blank=True, help_text="A quiet space for breastfeeding.")
+    accessibility_assessed_on = models.DateField("accessibility last assessed on", null=True, blank=True)
+    accessibility_assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     safe_venue_checked_on = models.DateField(null=True, blank=True)
 
     class Meta:

@@ -9,8 +9,12 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
@@ -175,3 +179,43 @@ def two_factor_recovery_codes(request):
         "registration/two_factor_recovery_codes.html",
         {"left": selectors.recovery_codes_left(user)},
     )
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """Django's form, with GOV.UK labels and messages."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "Choose a password"
+        self.fields["new_password1"].help_text = "At least 12 characters, not a common password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a password"
+        self.fields["new_password2"].label = "Enter the password again"
+        self.fields["new_password2"].error_messages["required"] = "Enter the password again"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The one-time link a service admin sends a new member of staff (``bases.services.set_password_link``).
+
+    Django's password-reset confirmation: the token works once (it is made from the password hash) and for
+    ``PASSWORD_RESET_TIMEOUT``. A used or expired link shows a page saying so, status 404 is not used: it is
+    the link that is wrong, not the page.
+    """
+
+    form_class = SetPasswordForm
+    template_name = "registration/set_password.html"
+    reset_url_token = "choose"  # noqa: S105 - the placeholder Django puts in the URL instead of the token
+    post_reset_login = False
+
+    def get_success_url(self):
+        return reverse("login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password is set. Sign in with your email address and your new password.")
+        return response
+
+    def render_to_response(self, context, **kwargs):
+        if self.request.method == "POST" and context.get("form") is not None and context["form"].errors:
+            kwargs["status"] = 400
+        return super().render_to_response(context, **kwargs)

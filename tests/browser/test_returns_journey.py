@@ -34,6 +34,7 @@ def test_manager_submits_the_quarterly_return_and_a_commissioner_downloads_it(ta
     expect(tab.get_by_role("heading", level=1)).to_contain_text("Quarter")
     assert_accessible(tab)
     screenshot(tab, "return-draft")
+    tab.get_by_label("I understand a submitted return cannot be changed").check()
     tab.get_by_role("button", name="Submit to the council").click()
     expect_success(tab, "submitted to the council")
     submitted = Return.objects.get()

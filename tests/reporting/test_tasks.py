@@ -96,7 +96,7 @@ def test_manager_generates_reviews_and_submits_on_the_pages(client, cast, django
     draft = job.result
     page = client.get(reverse("return-detail", args=[draft.uuid])).content.decode()
     assert "Submit to the council" in page and "Referrals received by source" in page
-    client.post(reverse("return-submit", args=[draft.uuid]))
+    client.post(reverse("return-submit", args=[draft.uuid]), {"confirm": "on"})
     draft.refresh_from_db()
     assert draft.status == Return.Status.SUBMITTED
 

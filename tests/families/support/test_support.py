@@ -339,7 +339,7 @@ def test_worker_week_and_manager_overdue_reviews(client, cast, family):
     html = client.get(reverse("my-week")).content.decode()
     assert "Plan review" in html and "Overdue" in html
     client.force_login(cast.manager)
-    assert "1 with an overdue review" in client.get(reverse("home")).content.decode()
+    assert "1 plan with an overdue review" in client.get(reverse("home")).content.decode()
 
 
 # The plan, family, contact, landing and week pages' query counts are pinned in tests/test_query_pins.py.

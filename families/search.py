@@ -20,9 +20,25 @@ from datetime import date
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, F, FloatField, Func, Max, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, Replace
 from django.utils import timezone
+
+from ecfs.roles import Role, has_role
 
 from .access import family_scope
 from .models import Family, Person
@@ -157,7 +173,9 @@ def _trigram_similar(column: str, word: str) -> _Operator:
 
 
 def _trigram_word_similar(column: str, word: str) -> _Operator:
-    return _Operator(Value(word), "<%%", F(column))  # word_similarity ≥ 0.6: "smith" inside "howessmith"
+    # word_similarity ≥ 0.6: "smith" inside "howessmith". Written ``column %> word`` (not ``word <% column``, the
+    # same thing) so PostgreSQL sees the condition is the index's own and rechecks it once, not again as a filter.
+    return _Operator(F(column), "%%>", Value(word))
 
 
 class _Similarity(Func):
@@ -300,17 +318,50 @@ def _exact_rows(user, terms: SearchTerms) -> QuerySet:
     )
 
 
+def _named_in_scope(user, words: list[str]) -> QuerySet[Person]:
+    """A manager's search on PostgreSQL: the people of their bases' families whose names match every word.
+
+    A manager's scope is a base or two, thousands of people, and a common surname is thousands more across the
+    county. Matching each person's names by trigrams (what ``_people_named`` does) costs microseconds a name,
+    and whichever way PostgreSQL plans it (every similar name in the county then the scope, or every person in
+    the scope then the names) it works out thousands of similarities: 80-130 ms on county-scale data. Here the
+    scope's family ids are worked out once (``ARRAY(SELECT …)``), the distinct names in it (a few hundred, not
+    thousands of people: ``OFFSET 0`` keeps PostgreSQL from matching before ``DISTINCT``) are matched by
+    trigrams, and the people are found by those names exactly (docs/performance.md, "Search"). The plan does
+    not depend on the table statistics: with them, PostgreSQL guesses ``family_id = ANY (…)`` finds a few
+    dozen people and checks every one's names by trigrams; without, it checks every similar name first.
+    """
+    scope_sql, scope_params = Family.objects.filter(family_scope(user)).order_by().values("pk").query.sql_with_params()
+    in_scope = f"ANY (ARRAY({scope_sql}))"
+    # The SQL is Django's own (the scope) and constant column names; the words are parameters.
+    in_scope_sql = f'"families_person"."family_id" = {in_scope}'
+    people = Person.objects.filter(RawSQL(in_scope_sql, scope_params, output_field=BooleanField()))  # noqa: S611
+    for word in words:
+        if len(word) < 3:
+            people = people.filter(_word_matches(word, postgres=True))
+            continue
+        # Each name tagged with its kind ("f:kerry", "l:howes"): one pass over the scope's people for both.
+        names = f"""ARRAY(SELECT name FROM (
+            SELECT DISTINCT UNNEST(ARRAY['f:' || person.first_name_key, 'l:' || person.last_name_key]) AS name
+            FROM "families_person" person WHERE person."family_id" = {in_scope} OFFSET 0
+        ) AS names WHERE SUBSTR(name, 3) %% %s OR SUBSTR(name, 3) %%> %s)"""  # noqa: S608
+        tagged = """ARRAY['f:' || "families_person"."first_name_key", 'l:' || "families_person"."last_name_key"]"""
+        matches = RawSQL(f"({tagged} && {names})", [*scope_params, word, word], output_field=BooleanField())  # noqa: S611
+        people = people.filter(matches)
+    return people
+
+
 def _name_rows(user, words: list[str]) -> QuerySet:
-    """Each family with a person matching the words, and its best person's score: one pass over the people the
-    trigram (or key) indexes find, kept to the user's families by ``family_id IN`` (their scope)."""
+    """Each family with a person matching the words, and its best person's score, in the user's scope: a
+    worker's few dozen families' people are matched one by one (joined by ``family_id``); a manager's by the
+    distinct names in their bases (``_named_in_scope``)."""
     postgres = connection.vendor == "postgresql"
     people, score = _people_named(words, postgres)
-    return (
-        people.filter(family_scope(user, via="family"))
-        .values("family_id")
-        .annotate(score=Max(score))
-        .order_by("-score", "family_id")
-    )
+    if postgres and has_role(user, Role.MANAGER):
+        people = _named_in_scope(user, words)
+    else:
+        people = people.filter(family_scope(user, via="family"))
+    return people.values("family_id").annotate(score=Max(score)).order_by("-score", "family_id")
 
 
 def family_search(*, user, query: str, prefetch=()) -> tuple[SearchTerms, SearchResults]:

@@ -134,6 +134,8 @@ TABLE = {
     "api-referral-detail": ("get", "referral", API_FAMILY_OBJECT),
     "api-plan-detail": ("get", "plan", API_FAMILY_OBJECT),
     "api-plan-outcomes": ("get", "plan", API_FAMILY_OBJECT),
+    # An empty body: the worker and manager of the family are told the date is missing.
+    "api-plan-action-done": ("post", "plan_action", expect(404, worker=400, manager=400, anonymous=403)),
     "api-contact-detail": ("get", "contact", API_FAMILY_OBJECT),
     "api-fund-application-detail": ("get", "application", API_FAMILY_OBJECT),
     "api-course-detail": ("get", "group_course", API_COURSE_OBJECT),

@@ -280,6 +280,7 @@ def plan_action_done(request, uuid, action_uuid):
     )
 
 
+@require_http_methods(["GET"])
 def plan_action_change(request, uuid, action_uuid):
     """What can be changed about an action: who does it, when it is due, or (when done) reopen it."""
     plan, action = _plan_action(request, uuid, action_uuid)
@@ -353,6 +354,21 @@ def follow_up(request, uuid):
     )
 
 
+def _on_page_fields(call, names: dict[str, str]):
+    """The service names the date it refuses as the API does (``occurred_at``, ``starts_at``); the page's form
+    asks for it as a date field of another name: put the message on that field."""
+
+    def run(form):
+        try:
+            return call(form)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                raise
+            raise ValidationError({names.get(k, k): v for k, v in error.message_dict.items()}) from None
+
+    return run
+
+
 @require_http_methods(["GET", "POST"])
 def contact_new(request, reference):
     require_role(request.user, Role.WORKER, Role.MANAGER)
@@ -360,7 +376,10 @@ def contact_new(request, reference):
     return form_post(
         request,
         partial(ContactForm, family=family),
-        call=lambda f: services.contact_log(family=family, actor=request.user, **f.service_kwargs()),
+        call=_on_page_fields(
+            lambda f: services.contact_log(family=family, actor=request.user, **f.service_kwargs()),
+            {"occurred_at": "occurred_on"},
+        ),
         success="Contact recorded.",
         redirect_to=redirect("family-detail", reference=reference),
         template="support/contact_form.html",
@@ -474,7 +493,10 @@ def visit_new(request, reference):
     return form_post(
         request,
         PlannedVisitForm,
-        call=lambda f: services.visit_plan(family=family, actor=request.user, **f.service_kwargs()),
+        call=_on_page_fields(
+            lambda f: services.visit_plan(family=family, actor=request.user, **f.service_kwargs()),
+            {"starts_at": "on"},
+        ),
         success="Visit planned: it is in your week.",
         redirect_to=redirect("family-detail", reference=reference),
         template="support/visit_form.html",

@@ -10,9 +10,12 @@ from datetime import date
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from .models import Person
+from .models import Family, Person
 
 HOUSEHOLD_ATTR = "household"
+HIDDEN_ATTR = "household_hidden"
+# The same words as venues.selectors.RESTRICTED_FAMILY_LABEL (registers): a restricted family named for no one else.
+RESTRICTED_FAMILY_LABEL = "A family with a restricted record"
 CHILD_KINDS = (Person.Kind.CHILD, Person.Kind.OLDER_CHILD)
 CARER_KINDS = (Person.Kind.PARENT_CARER, Person.Kind.OTHER_ADULT)
 
@@ -26,6 +29,23 @@ def household_prefetch(via: str = "") -> Prefetch:
         ).order_by("pk"),
         to_attr=HOUSEHOLD_ATTR,
     )
+
+
+def hide_restricted(user, families) -> None:
+    """Mark the restricted families ``user`` is not named on, so their names show as ``RESTRICTED_FAMILY_LABEL``.
+
+    One query, and only when one of the families is restricted (a worker may be allocated a family restricted
+    to others since)."""
+    restricted = {family.pk: family for family in families if family.restricted}
+    if not restricted:
+        return
+    named = set(
+        Family.restricted_to.through.objects.filter(family_id__in=restricted, user_id=user.pk).values_list(
+            "family_id", flat=True
+        )
+    )
+    for pk, family in restricted.items():
+        setattr(family, HIDDEN_ATTR, pk not in named)
 
 
 def age_in_years(born: date, today: date) -> int:
@@ -51,6 +71,8 @@ def main_carer(members: list[Person]) -> Person | None:
 
 def household_names(family, today: date | None = None) -> str:
     """The main carer's full name and the children's first names with their ages, oldest first."""
+    if getattr(family, HIDDEN_ATTR, False):
+        return RESTRICTED_FAMILY_LABEL
     today = today or timezone.localdate()
     members = _members(family)
     carer = main_carer(members)

@@ -37,7 +37,7 @@ def family_list(request):
     today = timezone.localdate()
     context = {"today": today, "page": None}
     if has_role(request.user, Role.WORKER):
-        context["caseload"] = support_selectors.caseload(user=request.user, today=today)
+        context["caseload"] = support_selectors.caseload(user=request.user, today=today, names=True)
         context["showing_ended"] = request.GET.get("show") == "ended"
         if context["showing_ended"]:
             context["ended"] = support_selectors.support_ended(user=request.user)

@@ -26,8 +26,9 @@ PINNED_QUERIES = {
     # 5 + the managed bases' teams, the count of the filtered queue, districts and bases for the filters,
     # the page of referrals (with family, team and reasons joined)
     ("manager", "triage-queue"): 10,
-    # 3 + the caseload: open allocations with the family, the first contact due and the number of children
-    ("worker", "family-list"): 4,
+    # 3 + the caseload: open allocations with the family, the first contact due and the number of children;
+    # their members (the names beside each)
+    ("worker", "family-list"): 5,
     # 5 + the count of the managed bases' families, the page of them, their members (the names beside each)
     ("manager", "family-list"): 8,
     # 3 + the family (scoped), members, professionals, allocations, referrals, their reasons, their decisions,

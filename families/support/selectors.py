@@ -24,6 +24,7 @@ from families.models import (
     Review,
     SupportPlan,
 )
+from families.names import hide_restricted, household_prefetch
 from families.services.households import SUPPORT_ENDED
 from referrals.models import Referral
 
@@ -352,11 +353,13 @@ class CaseloadRow:
     overdue: bool
 
 
-def caseload(*, user, today: date) -> list[CaseloadRow]:
-    """My families, with their next due action, most urgent first."""
+def caseload(*, user, today: date, names: bool = False) -> list[CaseloadRow]:
+    """My families, with their next due action, most urgent first; ``names``: with who is in each family (one
+    more query, the members: ``families.names``)."""
     allocations = (
         Allocation.objects.filter(worker=user, ended_at__isnull=True)
         .select_related("family__locality", "family__base")
+        .prefetch_related(*([household_prefetch("family__")] if names else []))
         .annotate(
             first_contact_due=Min(
                 "family__referrals__first_contact_due",
@@ -379,6 +382,8 @@ def caseload(*, user, today: date) -> list[CaseloadRow]:
                 overdue=bool(due and due < today),
             )
         )
+    if names:
+        hide_restricted(user, [row.family for row in rows])
     far = today + timedelta(days=100000)
     rows.sort(key=lambda row: (not row.overdue, row.due or far, row.family.reference))
     return rows

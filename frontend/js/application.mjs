@@ -1,8 +1,8 @@
 // ECFS Case browser entry point, loaded as <script type="module"> at the end
 // of <body> (see templates/govuk/page.html). Copied to static/build/ by
 // `npm run build`, next to the two bundles it imports.
-import { initAll as initGovukFrontend } from './govuk-frontend.min.js'
-import { initAll as initMojFrontend } from './moj-frontend.min.js'
+import { createAll, initAll as initGovukFrontend } from './govuk-frontend.min.js'
+import { FilterToggleButton, initAll as initMojFrontend } from './moj-frontend.min.js'
 
 // GOV.UK Frontend's page template adds these classes with an inline <script>;
 // our Content Security Policy forbids inline scripts, so it is done here,
@@ -13,3 +13,7 @@ document.body.className +=
 
 initGovukFrontend()
 initMojFrontend()
+
+// MoJ's filter layout toggle is not part of its initAll(): the filter panels (data-module="moj-filter") hide
+// behind "Show filter" on narrower screens and close with their own button.
+createAll(FilterToggleButton)

@@ -40,7 +40,7 @@ def staff_add(*, actor, first_name: str, last_name: str, email: str, role: str, 
     if role in ROLES_IN_A_TEAM and team is None:
         errors["team"] = f"Select the team the {role.label.lower()} works in"
     if role == Role.MANAGER and team is not None:
-        team = Team.objects.select_for_update().select_related("manager").get(pk=team.pk)
+        team = Team.objects.select_for_update().get(pk=team.pk)  # two admins cannot both give it a manager
         if team.manager_id is not None:
             errors["team"] = (
                 f"{team.name} already has a team manager, {team.manager.get_full_name()}. "

@@ -8,7 +8,9 @@ from tests.factories import TEST_PASSWORD
 pytestmark = pytest.mark.django_db
 
 PUBLIC_PATHS = {"/sign-in/", "/healthz"}
-PUBLIC_PREFIXES = ("/directory/",)  # the community directory feed: public, no personal data (tested there)
+# The community directory feed: public, no personal data (tested there). The one-time set-password link a new
+# member of staff opens before they have a password (tests/home/test_admin_configuration.py).
+PUBLIC_PREFIXES = ("/directory/", "/account/set-password/")
 API_PREFIX = "/api/"  # systems get a JSON 403, not a redirect to a sign-in page (the docs page redirects)
 
 

@@ -126,6 +126,22 @@ def visit_get(*, user, uuid) -> PlannedVisit:
     return visit
 
 
+def referral_needs(*, family) -> list[int]:
+    """What the family was referred for (the latest accepted referral's reasons): the assessment starts there."""
+    referral = (
+        family.referrals.filter(status__in=[Referral.Status.ACCEPTED, Referral.Status.ALLOCATED])
+        .order_by("-received_at")
+        .first()
+    )
+    return list(referral.reasons.values_list("pk", flat=True)) if referral else []
+
+
+def assessed_needs(*, family) -> list[int]:
+    """The needs the latest completed assessment agreed: a new plan's goals are offered from them."""
+    latest = family.assessments.filter(completed_at__isnull=False).order_by("-completed_at").first()
+    return list(latest.needs.order_by("pk").values_list("pk", flat=True)) if latest else []
+
+
 def open_assessment(*, family) -> Assessment | None:
     return family.assessments.filter(completed_at__isnull=True).order_by("-created_at").first()
 

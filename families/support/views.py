@@ -20,6 +20,7 @@ from families.models import FollowUp
 from . import selectors as support_selectors
 from . import services
 from .forms import (
+    GOAL_SLOTS,
     ActionDoneForm,
     ActionReassignForm,
     ActionRedateForm,
@@ -54,7 +55,7 @@ def assessment(request, reference):
         return render(request, "support/assessment_start.html", {"family": family})
     return form_post(
         request,
-        AssessmentForm,
+        partial(AssessmentForm, initial={"needs": support_selectors.referral_needs(family=family)}),
         call=lambda f: services.assessment_complete(assessment=current, actor=request.user, **f.cleaned_data),
         success="Assessment completed.",
         redirect_to=redirect("family-detail", reference=reference),
@@ -78,9 +79,11 @@ def plan_new(request, reference):
             actor=request.user,
         )
 
+    needs = support_selectors.assessed_needs(family=family)[:GOAL_SLOTS]
+    initial = {f"goal_{slot}_determinant": need for slot, need in enumerate(needs, start=1)}
     return form_post(
         request,
-        PlanForm,
+        partial(PlanForm, initial=initial),
         call=create,
         success="Plan drafted. Record the start scores, then send it for approval.",
         redirect_to=lambda plan: redirect("plan-start-scores", uuid=plan.uuid),

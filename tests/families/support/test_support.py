@@ -343,3 +343,24 @@ def test_worker_week_and_manager_overdue_reviews(client, cast, family):
 
 
 # The plan, family, contact, landing and week pages' query counts are pinned in tests/test_query_pins.py.
+
+
+def test_the_assessment_starts_from_the_referral_and_the_plan_from_the_assessment(client, cast, family):
+    """#17 item 9: what was asked once is carried forward: the referral's reasons are the assessment's needs to
+    start with, and the assessment's needs are the plan's goals to start with."""
+    client.force_login(cast.worker)
+    reasons = list(family.referrals.get().reasons.values_list("pk", flat=True))
+    assert reasons
+    support_services.assessment_start(family=family, actor=cast.worker)
+    page = client.get(reverse("family-assessment", args=[family.reference])).content.decode()
+    ticked = {int(pk) for pk in re.findall(r'<input[^>]*name="needs"[^>]*value="(\d+)"[^>]*checked', page)}
+    ticked |= {int(pk) for pk in re.findall(r'<input[^>]*checked[^>]*name="needs"[^>]*value="(\d+)"', page)}
+    assert ticked == set(reasons)
+
+    family.assessments.all().delete()
+    assessment = completed_assessment(family=family, worker=cast.worker)
+    needs = list(assessment.needs.order_by("pk").values_list("pk", flat=True))
+    page = client.get(reverse("plan-new", args=[family.reference])).content.decode()
+    for slot, need in enumerate(needs[:3], start=1):
+        select = re.search(rf'<select[^>]*name="goal_{slot}_determinant"[^>]*>(.*?)</select>', page, re.S)[1]
+        assert re.search(rf'<option value="{need}"[^>]*selected', select), slot

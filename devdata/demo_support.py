@@ -1549,6 +1549,9 @@ class _Seeder:
         story.actions.append(action)
 
     def _do_action_done(self, story: Story, n: int) -> None:
+        # A closed plan's actions stay as they were (plan_action_done refuses them); the closure was planned first.
+        if story.closed is not None and timezone.now() >= story.closed:
+            return
         if n < len(story.actions):
             support_services.plan_action_done(
                 action=story.actions[n], done_on=timezone.localdate(), actor=story.lead_at(timezone.now())

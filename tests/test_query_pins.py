@@ -48,7 +48,8 @@ PINNED_QUERIES = {
     # history (corrections, with who made them)
     ("worker", "contact-detail"): 9,
     # 3 + plans with reviews due, open assessments, follow-ups due, planned visits, plan actions due, group
-    # sessions the worker runs
+    # sessions the worker runs (+1 when anything is due for a family: its members, the names beside it; none
+    # is in this world)
     ("worker", "my-week"): 9,
     # 5 + the teams' ids, the referral (scoped), its reasons, people, decisions, the duplicate check's people,
     # which of the matches the manager may see, when the matches' support last ended (the re-referral flag)

@@ -1,5 +1,6 @@
 """Reads for tier-2 support: plans, contacts, and what needs attention. Scoped like families."""
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -19,12 +20,13 @@ from families.models import (
     GoalProgress,
     OutcomeAssessment,
     OutcomeScore,
+    Person,
     PlanAction,
     PlannedVisit,
     Review,
     SupportPlan,
 )
-from families.names import hide_restricted, household_prefetch
+from families.names import HOUSEHOLD_ATTR, hide_restricted, household_names, household_prefetch
 from families.services.households import SUPPORT_ENDED
 from referrals.models import Referral
 
@@ -193,6 +195,7 @@ class WeekItem:
     url_name: str
     url_arg: str
     overdue: bool
+    family_names: str = ""  # who is in the family: "Kerry Howes and Alfie (2)" (families.names)
 
 
 def worker_week(*, user, today: date, days: int = 7) -> list[WeekItem]:
@@ -301,7 +304,23 @@ def worker_week(*, user, today: date, days: int = 7) -> list[WeekItem]:
                 False,
             )
         )
-    return sorted(items, key=lambda item: (item.when, item.family_reference))
+    return sorted(_with_family_names(items, today), key=lambda item: (item.when, item.family_reference))
+
+
+def _with_family_names(items: list[WeekItem], today: date) -> list[WeekItem]:
+    """Name who is in each item's family: one query (the families' members), none when no item has a family.
+    Every family here is one the user works with now (``family_scope``, restrictions included)."""
+    references = {item.family_reference for item in items if item.family_reference}
+    if not references:
+        return items
+    families = {}
+    for person in Person.objects.filter(family__reference__in=references).select_related("family").order_by("pk"):
+        family = families.setdefault(person.family.reference, person.family)
+        if not hasattr(family, HOUSEHOLD_ATTR):
+            setattr(family, HOUSEHOLD_ATTR, [])
+        getattr(family, HOUSEHOLD_ATTR).append(person)
+    names = {reference: household_names(family, today) for reference, family in families.items()}
+    return [dataclasses.replace(item, family_names=names.get(item.family_reference, "")) for item in items]
 
 
 # Score journeys -------------------------------------------------------------------------------

@@ -159,6 +159,14 @@ class _Ticks(forms.MultipleChoiceField):
             super().validate(value)
 
 
+def register_label(enrolment) -> str:
+    """The person and their family's reference ("Kerry Howes (ECFS-000123)"), as ``label_enrolled`` shows them: a
+    restricted family the user is not named on is its label alone, with no name and no reference."""
+    if not enrolment.shown_reference:
+        return enrolment.shown_name
+    return f"{enrolment.shown_name} ({enrolment.shown_reference})"
+
+
 class RegisterForm(forms.Form):
     attended = _Ticks(
         label="Who attended?",
@@ -200,7 +208,7 @@ class RegisterForm(forms.Form):
 
     def __init__(self, *args, lines, universal, families_lookup, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attended"].choices = [(str(line.enrolment.uuid), line.enrolment.shown_name) for line in lines]
+        self.fields["attended"].choices = [(str(line.enrolment.uuid), register_label(line.enrolment)) for line in lines]
         if not lines:
             del self.fields["attended"]
         if not universal:

@@ -2,6 +2,7 @@
 those who may see the family: a restricted family someone is not named on shows as "A family with a restricted
 record" and nothing else."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from families.models import Family, SupportPlan
 from families.names import RESTRICTED_FAMILY_LABEL
 from tests.families.factories import active_plan
 from tests.families.test_search import family
+from tests.venues.factories import course, enrolled, family_of, parent_of, past_sessions
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +45,16 @@ def test_my_week_names_the_family_of_each_item(client, cast):
     client.force_login(cast.worker)
     page = client.get(reverse("my-week")).content.decode()
     assert "Plan review" in page and howes.reference in page and "Kerry Howes and Alfie (2)" in page
+
+
+def test_a_register_names_each_person_with_their_family_unless_restricted_from_the_facilitator(client, cast):
+    howes, marsh = family_of(cast), family_of(cast, last_name="Marsh")
+    the_course = course(cast=cast)
+    enrolled(the_course, [parent_of(howes), parent_of(marsh)], actor=cast.worker)
+    Family.objects.filter(pk=marsh.pk).update(restricted=True)
+    marsh.restricted_to.add(cast.manager)
+    session = past_sessions(the_course)[0]
+    client.force_login(cast.worker)
+    page = client.get(reverse("group-session-register", args=[session.uuid])).content.decode()
+    ticks = [" ".join(label.split()) for label in re.findall(r'checkboxes__label"[^>]*>(.*?)</label>', page, re.S)]
+    assert ticks == [f"{parent_of(howes).full_name} ({howes.reference})", RESTRICTED_FAMILY_LABEL]

@@ -84,14 +84,18 @@ def protect(figures: dict) -> dict:
     hidden), hidden values become None, and the bases (what percentages are built on) are dropped."""
     model = _model(figures)
     hidden = _primary(model)
+    cache: dict = {}
     while True:
-        weak = _weak_cells(model, hidden)
+        weak = _weak_cells(model, hidden, cache)
         if not weak:
             break
         added, groups = set(), set()
-        # One more cell per group of tied cells each round (a total hidden may widen them all), totals first.
+        # A weak cell that a relation pins on its own (no other hidden cell in it) gets a partner in each such
+        # relation; otherwise one more cell per group of tied cells each round (a total may widen them all).
+        for cell in weak:
+            added |= _partners_in_pinning_relations(model, hidden, cell.key)
         for cell in sorted(weak, key=lambda cell: (cell.key[1] != HEADLINE, cell.key[2] != COUNTY, str(cell.key))):
-            if cell.group in groups:
+            if added or cell.group in groups:
                 continue
             partner = _complement_for(model, hidden, cell.key)
             if partner is not None:
@@ -133,6 +137,32 @@ def _hideable(model: _Return, key: Key) -> bool:
     if model.units[key] in ("count", "money"):
         return float(value) > 0
     return True
+
+
+def _rank(key: Key) -> int:
+    """Which cell to hide first: a district's figure, then a table's total, then a county figure."""
+    if key[1] == HEADLINE:
+        return 1
+    return 2 if key[2] == COUNTY else 0
+
+
+def _partners_in_pinning_relations(model: _Return, hidden: set[Key], weak: Key) -> set[Key]:
+    """For each equality in which ``weak`` is the only hidden cell (it alone fixes it), the smallest other
+    number there to hide with it: a district beside it, else a table's total, else a county figure."""
+    partners = set()
+    for relation in model.relations:
+        if not relation.equality or weak not in relation.terms:
+            continue
+        if any(key in hidden and key != weak for key in relation.terms):
+            continue
+        usable = [
+            key
+            for key in relation.terms
+            if key != weak and key not in hidden and _hideable(model, key) and model.units[key] in ("count", "money")
+        ]
+        if usable:
+            partners.add(min(usable, key=lambda key: (_rank(key), float(model.values[key]))))
+    return partners
 
 
 def _complement_for(model: _Return, hidden: set[Key], weak: Key) -> Key | None:
@@ -361,8 +391,12 @@ def _shared_margins(model: _Return, labels: dict) -> None:
 # The audit: linear programmes over the hidden cells ------------------------------------------------
 
 
-def _weak_cells(model: _Return, hidden: set[Key]) -> list[Weak]:
-    """Solve, for every hidden count or sum of money, its smallest and largest value given what is shown."""
+def _weak_cells(model: _Return, hidden: set[Key], cache: dict | None = None) -> list[Weak]:
+    """Solve, for every hidden count or sum of money, its smallest and largest value given what is shown.
+
+    ``cache`` keeps each group's answer between rounds of ``protect``: a group no new hidden cell touched has
+    the same programmes, so it is not solved again."""
+    cache = {} if cache is None else cache
     variables = sorted((key for key in hidden if model.units.get(key) in ("count", "money")), key=str)
     if not variables:
         return []
@@ -402,6 +436,14 @@ def _weak_cells(model: _Return, hidden: set[Key]) -> list[Weak]:
     for component in _components(len(variables), constraints):
         index = {v: j for j, v in enumerate(component)}
         mine = [c for c in constraints if next(iter(c[0])) in index]
+        rows = [
+            (tuple(sorted(((variables[i], c) for i, c in row.items()), key=repr)), rhs, eq) for row, rhs, eq in mine
+        ]
+        signature = (tuple(variables[v] for v in component), tuple(sorted(rows, key=repr)))
+        if signature in cache:
+            weak.extend(cache[signature])
+            continue
+        found = []
         a_eq = [_dense(row, index) for row, _, equality in mine if equality]
         b_eq = [rhs for _, rhs, equality in mine if equality]
         a_ub = [_dense(row, index) for row, _, equality in mine if not equality]
@@ -415,7 +457,9 @@ def _weak_cells(model: _Return, hidden: set[Key]) -> list[Weak]:
                 continue
             negated = _optimum(j, -1.0, a_eq, b_eq, a_ub, b_ub, bounds)
             if negated is not None and -negated - low < MIN_WIDTH - 1e-6:
-                weak.append(Weak(variables[v], low, -negated, group=component[0]))
+                found.append(Weak(variables[v], low, -negated, group=component[0]))
+        cache[signature] = found
+        weak.extend(found)
     return weak
 
 

@@ -7,6 +7,8 @@ data always gives byte-identical JSON (``figures_json``).
 import json
 from decimal import Decimal
 
+from django.db.models import Case, When
+
 from bases.models import District
 
 from . import disclosure
@@ -149,17 +151,22 @@ def _first_row_values(figures: dict) -> dict:
     }
 
 
-def _earlier_figures(period: Period) -> dict:
-    """An earlier period's figures: as submitted to the council when they were, else computed now."""
+def _earlier_figures(period: Period) -> dict | None:
+    """An earlier period's figures as published: the submitted return (its latest version), else the latest
+    draft generated for it; None when no return was ever made for it (the trend then says "not published" —
+    working a past period out again here would take seconds and could show what was never published)."""
     from .models import Return
 
-    submitted = (
-        Return.objects.filter(kind=period.kind, period=period.label, status=Return.Status.SUBMITTED)
-        .order_by("-version")
+    stored = (
+        Return.objects.filter(kind=period.kind, period=period.label)
+        .order_by(
+            Case(When(status=Return.Status.SUBMITTED, then=0), default=1),
+            "-version",
+        )
         .values_list("figures", flat=True)
         .first()
     )
-    return submitted or compute_figures(period, with_trend=False)
+    return stored or None
 
 
 def _trend(period: Period, current: dict) -> list[dict]:
@@ -167,7 +174,8 @@ def _trend(period: Period, current: dict) -> list[dict]:
     series = []
     for n in range(TREND_PERIODS - 1, 0, -1):
         earlier = period.previous(n)
-        series.append({"period": earlier.label, "values": _first_row_values(_earlier_figures(earlier))})
+        published = _earlier_figures(earlier)
+        series.append({"period": earlier.label, "values": _first_row_values(published) if published else {}})
     series.append({"period": period.label, "values": _first_row_values(current)})
     return series
 

@@ -15,9 +15,12 @@ DISTRICTS = ["A", "B", "C", "D"]
 COUNTY = "County"
 
 
-def _row(label, counts, *, unit="count", numerator=(), denominator=(), bases=None, county=None):
+SUM = object()  # the county cell is the districts' sum
+
+
+def _row(label, counts, *, unit="count", numerator=(), denominator=(), bases=None, county=SUM):
     values = dict(zip(DISTRICTS, counts, strict=True))
-    values[COUNTY] = sum(counts) if county is None else county
+    values[COUNTY] = sum(counts) if county is SUM else county
     return {
         "label": label,
         "unit": unit,

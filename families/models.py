@@ -584,7 +584,7 @@ class Contact(TimeStampedModel):
     in_error_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    in_error_reason = models.TextField(blank=True)
+    in_error_reason = models.TextField(blank=True, db_default="")  # db_default: bulk loads may leave it out
 
     class Meta:
         ordering = ["-occurred_at"]

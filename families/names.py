@@ -73,8 +73,14 @@ def household_names(family, today: date | None = None) -> str:
     """The main carer's full name and the children's first names with their ages, oldest first."""
     if getattr(family, HIDDEN_ATTR, False):
         return RESTRICTED_FAMILY_LABEL
+    return people_names(_members(family), today)
+
+
+def people_names(members, today: date | None = None) -> str:
+    """The same line for any list of people with a kind, names and dates (a referral's people, before a
+    family is known)."""
     today = today or timezone.localdate()
-    members = _members(family)
+    members = list(members)
     carer = main_carer(members)
     children = sorted(
         (m for m in members if m.kind in CHILD_KINDS and m.date_of_birth), key=lambda m: (m.date_of_birth, m.pk or 0)
@@ -84,6 +90,7 @@ def household_names(family, today: date | None = None) -> str:
         shown.append("an unborn baby")
     if carer is None:
         return ", ".join(shown)
+    carer_name = f"{carer.first_name} {carer.last_name}".strip()
     if not shown:
-        return carer.full_name
-    return f"{carer.full_name} and {', '.join(shown)}"
+        return carer_name
+    return f"{carer_name} and {', '.join(shown)}"

@@ -85,8 +85,10 @@ class QueueFilters:
 
 
 def triage_queue(*, user, filters: QueueFilters, today: date) -> QuerySet[Referral]:
-    referrals = with_overdue(referral_list(user=user), today=today).select_related(
-        "routed_team__base", "district", "family"
+    referrals = (
+        with_overdue(referral_list(user=user), today=today)
+        .select_related("routed_team__base", "district", "family")
+        .prefetch_related("people")  # the names on the referral, shown beside its reference
     )
     if filters.status == "open":
         referrals = referrals.filter(NEEDS_ACTION)

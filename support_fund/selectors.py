@@ -4,12 +4,14 @@ managers and admins the aggregate dashboard (no names)."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum, prefetch_related_objects
 from django.http import Http404
 
 from bases.selectors import managed_base_ids, managed_district_ids
 from ecfs.roles import Role, has_role
 from families.access import allocated_filter, restriction_filter
+from families.names import household_names, household_prefetch
+from families.selectors import family_list
 
 from .models import Application, Budget
 
@@ -174,3 +176,15 @@ def finance_rows(*, year: int):
             application.delivery,
             application.supplier,
         ]
+
+
+def with_family_names(applications, *, user) -> None:
+    """Put the family's names ("Kerry Howes and Alfie (2)") on each application the user may see the family
+    of (a second approver from another base sees the application, not the family): two queries for any list."""
+    families = {application.family_id: application.family for application in applications}
+    if not families:
+        return
+    visible = set(family_list(user=user).filter(pk__in=families).values_list("pk", flat=True))
+    prefetch_related_objects([families[pk] for pk in visible], household_prefetch())
+    for application in applications:
+        application.family_names = household_names(application.family) if application.family_id in visible else ""

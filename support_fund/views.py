@@ -21,9 +21,10 @@ from .models import Application, Budget
 
 def fund_home(request):
     require_role(request.user, Role.WORKER, Role.MANAGER)
-    context = {"mine": selectors.my_applications(user=request.user)}
+    context = {"mine": list(selectors.my_applications(user=request.user))}
     if has_role(request.user, Role.MANAGER):
-        context["queue"] = selectors.decision_queue(manager=request.user)
+        context["queue"] = list(selectors.decision_queue(manager=request.user))
+    selectors.with_family_names([*context["mine"], *context.get("queue", [])], user=request.user)
     return render(request, "fund/home.html", context)
 
 

@@ -24,8 +24,8 @@ from tests.support_fund.factories import application, budget
 
 PINNED_QUERIES = {
     # 5 + the managed bases' teams, the count of the filtered queue, districts and bases for the filters,
-    # the page of referrals (with family, team and reasons joined)
-    ("manager", "triage-queue"): 10,
+    # the page of referrals (with family, team and reasons joined), the people named on them
+    ("manager", "triage-queue"): 11,
     # 3 + the caseload: open allocations with the family, the first contact due and the number of children;
     # their members (the names beside each)
     ("worker", "family-list"): 5,
@@ -57,8 +57,9 @@ PINNED_QUERIES = {
     # 5 + the application (scoped), the goals it serves, its events, their actors; the audit row; the fund
     # limits and the family's payments in the last 12 months
     ("manager", "fund-application"): 12,
-    # 5 + the decision queue, the bases' recent applications
-    ("manager", "fund-home"): 7,
+    # 5 + the decision queue, the bases' recent applications; which of their families the manager may see,
+    # and those families' members (their names)
+    ("manager", "fund-home"): 9,
 }
 
 

@@ -23,6 +23,8 @@ BENCH_PAGES = [
     "worker caseload",
     "family record",
     "family search",
+    "find a family, a typo",
+    "find a family (worker)",
     "support plan",
     "My week",
     "session register",

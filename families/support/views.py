@@ -4,7 +4,9 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -384,7 +386,8 @@ def contact_new(request, reference):
             {"occurred_at": "occurred_on"},
         ),
         success="Contact recorded.",
-        redirect_to=redirect("family-detail", reference=reference),
+        # Back to the family's record on its Contacts tab, where the new contact is listed.
+        redirect_to=HttpResponseRedirect(reverse("family-detail", args=[reference]) + "#contacts"),
         template="support/contact_form.html",
         context={"family": family},
     )

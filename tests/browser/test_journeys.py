@@ -189,7 +189,7 @@ def test_worker_plans_and_visits_and_the_manager_acts_on_the_safeguarding_concer
     expect(tab.get_by_label("Home visit")).to_be_checked()
     assert_accessible(tab)
     screenshot(tab, "contact-form")
-    tab.get_by_role("group", name="Who was seen (optional)").get_by_label("Kerry Howes").check()
+    tab.get_by_role("group", name="Which adults were seen (optional)").get_by_label("Kerry Howes").check()
     tab.get_by_label("What happened").fill("Kerry has bruising on her arm and would not say how.")
     tab.get_by_label("I have a safeguarding concern").check()
     tab.get_by_role("group", name="Was Alfie seen?").get_by_label("Yes").check()

@@ -45,7 +45,7 @@ def test_manager_submits_the_quarterly_return_and_a_commissioner_downloads_it(ta
     nav(tab, "Returns")
     assert_accessible(tab)
     with tab.expect_download() as download_info:
-        tab.get_by_role("link", name=f"PDF of {submitted.period} version 1").click()
+        tab.get_by_role("link", name=f"PDF of {submitted.period_title} version 1").click()
     with open(download_info.value.path(), "rb") as downloaded:
         text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(downloaded.read())).pages)
     for statement in IMPACT_STATEMENTS:

@@ -51,6 +51,16 @@ class Ethnicity(models.TextChoices):
     NOT_STATED = "not_stated", "Not stated"
 
 
+class ContactChannel(models.TextChoices):
+    """How it is safe to contact a family: someone in the home may be a risk, so "none" is a real answer."""
+
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+    NONE = "none", "Do not contact"
+
+
 class Family(TimeStampedModel):
     """A household with children from pre-birth to 5, known to the service."""
 
@@ -93,6 +103,15 @@ class Family(TimeStampedModel):
     consent_given_by = models.CharField(max_length=150, blank=True)
     consent_date = models.DateField(null=True, blank=True)
     consent_scope = models.CharField(max_length=20, choices=ConsentScope.choices, blank=True)
+
+    # How to reach the family, and how it is safe to (blank: not asked). Messages to the family (reminders, the
+    # outcome of their own request) go only by the safe channel, and reminders only with their agreement.
+    contact_phone = models.CharField(max_length=30, blank=True, default="", db_default="")
+    contact_email = models.EmailField(blank=True, default="", db_default="")
+    safe_contact_channel = models.CharField(
+        "safe way to contact", max_length=10, choices=ContactChannel.choices, blank=True, default="", db_default=""
+    )
+    reminders_wanted = models.BooleanField("wants reminders of visits and sessions", default=False, db_default=False)
 
     # A restricted family (a staff member's relative, say) is seen only by the named users among those
     # who could otherwise see it; everyone else gets 404 (families/selectors.py).

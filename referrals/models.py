@@ -5,7 +5,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords  # every change kept: amendments show what was there
 
 from ecfs.models import TimeStampedModel
-from families.models import Person
+from families.models import ContactChannel, Person
 from families.validators import validate_uk_postcode
 
 
@@ -58,6 +58,7 @@ class Referral(TimeStampedModel):
         SINGLE_PHONE_LINE = "single_phone_line", "Single phone line"
         IN_PERSON = "in_person", "In person"
         PARTNER_SYSTEM = "partner_system", "Partner system"
+        WEB_FORM = "web_form", "Online request form"
 
     class Urgency(models.TextChoices):
         ROUTINE = "routine", "Routine"
@@ -106,6 +107,17 @@ class Referral(TimeStampedModel):
         help_text="Contact only by the safe means agreed: someone in the home may be a risk.",
     )
     safe_contact_notes = models.TextField(blank=True)
+    # The family's own contact details and the way it is safe to use (carried to the family when accepted).
+    contact_phone = models.CharField(max_length=30, blank=True, default="", db_default="")
+    contact_email = models.EmailField(blank=True, default="", db_default="")
+    safe_contact_channel = models.CharField(
+        "safe way to contact",
+        max_length=10,
+        choices=ContactChannel.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
 
     # The family's address as referred; a new family is made from it only after the duplicate check.
     address_line_1 = models.CharField(max_length=200)
@@ -166,6 +178,7 @@ class Referral(TimeStampedModel):
             self.ReceivedVia.SINGLE_PHONE_LINE: "on the single phone line",
             self.ReceivedVia.IN_PERSON: "in person",
             self.ReceivedVia.PARTNER_SYSTEM: "from a partner system",
+            self.ReceivedVia.WEB_FORM: "through the online request form",
         }.get(self.received_via, self.get_received_via_display().lower())
 
     @property

@@ -103,6 +103,7 @@ class AuditAction(models.TextChoices):
     GROUP_SESSION_CANCELLED = "group_session.cancelled", "Group session cancelled"
     GROUP_SESSION_REGISTER_TAKEN = "group_session.register_taken", "Group session register taken"
     GROUP_SESSION_REGISTER_UPDATED = "group_session.register_updated", "Group session register updated"
+    GROUP_SESSION_REGISTER_AMENDED = "group_session.register_amended", "Group session register corrected"
     GROUP_ENROLMENT_CREATED = "group_enrolment.created", "Enrolled on a group course"
     GROUP_ENROLMENT_WITHDRAWN = "group_enrolment.withdrawn", "Withdrawn from a group course"
     GROUP_ATTENDANCE_RECORDED = "group_attendance.recorded", "Group attendance recorded"

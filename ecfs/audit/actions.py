@@ -80,6 +80,15 @@ class AuditAction(models.TextChoices):
     PLAN_CLOSURE_REQUESTED = "plan.closure_requested", "Plan closure requested"
     PLAN_CLOSED = "plan.closed", "Plan closed"
     PLAN_FOLLOW_UP = "plan.follow_up", "Plan follow-up recorded"
+    ASSESSMENT_AMENDED = "assessment.amended", "Assessment corrected"
+    ASSESSMENT_IN_ERROR = "assessment.in_error", "Assessment marked recorded in error"
+    PLAN_GOAL_AMENDED = "plan.goal_amended", "Plan goal re-worded"
+    PLAN_ACTION_AMENDED = "plan.action_amended", "Plan action re-worded"
+    PLAN_REVIEW_AMENDED = "plan.review_amended", "Plan review corrected"
+    PLAN_SCORES_AMENDED = "plan.scores_amended", "Plan scores corrected"
+    PLAN_SCORES_IN_ERROR = "plan.scores_in_error", "Plan scores marked recorded in error"
+    PLAN_FOLLOW_UP_AMENDED = "plan.follow_up_amended", "Plan follow-up corrected"
+    PLAN_FOLLOW_UP_IN_ERROR = "plan.follow_up_in_error", "Plan follow-up marked recorded in error"
 
     # Family support fund: one action per application status, and budgets
     FUND_DRAFT = "fund.draft", "Fund application drafted"

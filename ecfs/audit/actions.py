@@ -35,6 +35,7 @@ class AuditAction(models.TextChoices):
     REFERRAL_PARTNER_RECEIVED = "referral.partner_received", "Referral received from a partner system"
     REFERRAL_DECIDED = "referral.decided", "Referral decided"
     REFERRAL_FIRST_CONTACT = "referral.first_contact", "First contact made"
+    REFERRAL_AMENDED = "referral.amended", "Referral details corrected"
 
     # Families
     FAMILY_CREATED = "family.created", "Family record created"
@@ -99,6 +100,7 @@ class AuditAction(models.TextChoices):
     FUND_PAID = "fund.paid", "Fund application paid"
     FUND_CANCELLED = "fund.cancelled", "Fund application cancelled"
     FUND_BUDGET_ADJUSTED = "fund.budget_adjusted", "Fund budget adjusted"
+    FUND_AMENDED = "fund.amended", "Fund application or payment details corrected"
 
     # Imports
     IMPORT_BATCH = "import.batch", "Import batch run"

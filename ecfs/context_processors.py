@@ -14,6 +14,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("My families", reverse("family-list")))
     if has_role(user, Role.MANAGER) or has_role(user, Role.WORKER):
         items.append(("My week", reverse("my-week")))
+        items.append(("Advice log", reverse("advice-log")))
         items.append(("Groups", reverse("group-list")))
         items.append(("Fund", reverse("fund-home")))
         items.append(("Record a referral", reverse("referral-new")))

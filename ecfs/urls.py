@@ -25,6 +25,7 @@ urlpatterns = [
     path("families/", include("families.urls")),
     path("referrals/", include("referrals.urls")),
     path("fund/", include("support_fund.urls")),
+    path("advice/", include("advice.urls")),
     path("groups/", include("venues.urls")),
     path("returns/", include("reporting.urls")),
     path("api/", include("ecfs.api.urls")),

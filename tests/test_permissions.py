@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from privacy.services import subject_access_create
 from reporting.models import Return, ReturnRequest
+from tests.advice.factories import advice_entry
 from tests.families.factories import active_plan, draft_plan, home_visit, plan_action
 from tests.integrations.factories import import_scenario
 from tests.referrals.factories import allocated_referral
@@ -68,6 +69,9 @@ TABLE = {
     "referral-decide": ("post", "referral", expect(404, worker=403, manager=400, **ANON)),
     "referral-allocate": ("get", "referral", expect(403, manager=200, other_manager=404, **ANON)),
     "referral-first-contact": ("post", "referral", expect(404, worker=400, manager=400, **ANON)),
+    # Correcting a referral: its recorder (the manager here) or a manager of its base; the allocated worker sees it
+    # but did not record it.
+    "referral-correct": ("get", "referral", expect(404, worker=403, manager=200, **ANON)),
     "family-list": ("get", None, FRONT_LINE),
     "family-search": ("get", None, FRONT_LINE),
     "family-detail": ("get", "family", FAMILY_OBJECT),
@@ -192,6 +196,20 @@ TABLE = {
     "set-password": ("get", "set_password", expect(200)),
     "fund-limits": ("get", None, ADMIN_ONLY),
     "kpi-targets": ("get", None, ADMIN_ONLY),
+    # The advice log: the recorder's team and its base's managers; commissioners see the returns' counts only.
+    "advice-log": ("get", None, FRONT_LINE),
+    "advice-new": ("get", None, FRONT_LINE),
+    "advice-detail": (
+        "get",
+        "advice",
+        expect(404, worker=200, colleague=200, manager=200, commissioner=403, admin=403, **ANON),
+    ),
+    # An empty body: the team is told the reference is missing.
+    "advice-link-referral": (
+        "post",
+        "advice",
+        expect(404, worker=400, colleague=400, manager=400, commissioner=403, admin=403, **ANON),
+    ),
     "kpi-target-edit": ("get", "kpi", ADMIN_ONLY),
     "budget-actuals": ("get", None, ADMIN_ONLY),
     "venue-admin-list": ("get", None, ADMIN_ONLY),
@@ -274,6 +292,7 @@ def scenario(cast):
         "plan_action": (group_plan.uuid, action.uuid),
         "contact": (contact.uuid,),
         "visit": (visit.uuid,),
+        "advice": (advice_entry(actor=cast.worker).uuid,),
     }
 
 

@@ -120,6 +120,10 @@ class AuditAction(models.TextChoices):
     GROUP_ATTENDANCE_RECORDED = "group_attendance.recorded", "Group attendance recorded"
     GROUP_MEASURE_RECORDED = "group_measure.recorded", "Group outcome measure recorded"
 
+    # Advice log
+    ADVICE_RECORDED = "advice.recorded", "Advice recorded"
+    ADVICE_REFERRAL_LINKED = "advice.referral_linked", "Advice linked to the referral made"
+
     # Privacy
     SUBJECT_ACCESS_RECEIVED = "subject_access.received", "Subject access request received"
     SUBJECT_ACCESS_REDACTIONS = "subject_access.redactions", "Subject access redactions recorded"

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "families",
     "referrals",
     "support_fund",
+    "advice",
     "reporting",
     "imports",
     "reference",

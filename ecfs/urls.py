@@ -22,6 +22,7 @@ urlpatterns = [
         "account/two-factor/recovery-codes/", account_views.two_factor_recovery_codes, name="two-factor-recovery-codes"
     ),
     path("", include("families.support.urls")),
+    path("", include("notifications.urls")),
     path("families/", include("families.urls")),
     path("referrals/", include("referrals.urls")),
     path("fund/", include("support_fund.urls")),

@@ -130,6 +130,13 @@ class AuditAction(models.TextChoices):
     SUBJECT_ACCESS_RELEASED = "subject_access.released", "Subject access response released"
     SUBJECT_ACCESS_DOWNLOADED = "subject_access.downloaded", "Subject access response downloaded"
 
+    # Messages (notifications): the outbox, each person's preferences, a family's reminders
+    MESSAGE_QUEUED = "message.queued", "Message queued"
+    MESSAGE_SENT = "message.sent", "Message sent"
+    MESSAGE_FAILED = "message.failed", "Message could not be sent"
+    NOTIFICATION_PREFERENCES_CHANGED = "notification.preferences_changed", "Message preferences changed"
+    FAMILY_REMINDERS_STOPPED = "family.reminders_stopped", "Family's reminders stopped"
+
     # Reporting
     RETURN_GENERATED = "return.generated", "Quarterly return generated"
     RETURN_SUBMITTED = "return.submitted", "Quarterly return submitted"

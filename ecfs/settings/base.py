@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "imports",
     "reference",
     "home",
+    "notifications",
     "ecfs.api",
 ]
 
@@ -250,7 +251,42 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ecfs.privacy.tasks.apply_retention",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Each person's digest of what is overdue (and the messages they asked to have held for it).
+    "daily-digest": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Families' reminders of tomorrow's visits and group sessions.
+    "family-reminders": {
+        "task": "notifications.tasks.send_reminders",
+        "schedule": crontab(hour=10, minute=0),
+    },
+    # Messages whose job was never taken (the broker was away when their change committed).
+    "waiting-messages": {
+        "task": "notifications.tasks.send_waiting_messages",
+        "schedule": crontab(minute="*/10"),
+    },
 }
+
+# Messages (notifications/). Email through Django's email framework: EMAIL_URL is smtp+tls://user:pass@host:587
+# (or smtp://, smtps://, consolemail://); by default each email is written as a file under var/messages/email/.
+MESSAGES_DIR = Path(env.str("MESSAGES_DIR", default=str(BASE_DIR / "var" / "messages")))
+vars().update(env.email_url("EMAIL_URL", default=f"filemail:///{MESSAGES_DIR / 'email'}"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ECFS Case <no-reply@ecfs.example.org>")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Links in messages start here (a message carries a reference and a link, never a name).
+ECFS_SITE_URL = env.str("ECFS_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Text messages: "notify" sends through GOV.UK Notify (NOTIFY_API_KEY and a text template whose whole body is
+# ((message))); "file" writes each text under var/messages/texts/; "console" logs it.
+SMS_BACKEND = env.str("SMS_BACKEND", default="notify" if env.str("NOTIFY_API_KEY", default="") else "file")
+if SMS_BACKEND not in ("notify", "file", "console"):
+    raise ImproperlyConfigured("SMS_BACKEND must be notify, file or console")
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_SMS_TEMPLATE_ID = env.str("NOTIFY_SMS_TEMPLATE_ID", default="")
+if SMS_BACKEND == "notify" and not (NOTIFY_API_KEY and NOTIFY_SMS_TEMPLATE_ID):
+    raise ImproperlyConfigured("SMS_BACKEND=notify needs NOTIFY_API_KEY and NOTIFY_SMS_TEMPLATE_ID")
+# A message whose sending fails is tried again this many times (backing off) before it is marked failed.
+ECFS_MESSAGE_MAX_ATTEMPTS = env.int("ECFS_MESSAGE_MAX_ATTEMPTS", default=5)
 
 # Retention (privacy/retention.py): keep a family's records until the youngest child is this old...
 RETENTION_CHILD_AGE_YEARS = env.int("RETENTION_CHILD_AGE_YEARS", default=25)

@@ -120,6 +120,12 @@ class RegisterInputSerializer(serializers.Serializer):
         max_length=500,
         help_text="References of known families among the walk-ins (universal sessions only).",
     )
+    reason = serializers.CharField(
+        max_length=500,
+        default="",
+        help_text="Required once the register was taken: why it is being corrected. Only whoever took it or a team "
+        "manager of the course's base may correct it; the register as it was is kept.",
+    )
 
     def validate_walk_in_families(self, references):
         visible = {
@@ -214,8 +220,9 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffView
         return Response(self.output(RegisterSerializer, self._register(self.get_object())))
 
     @extend_schema(
-        summary="Take (or update) the register",
-        description="Calls `venues.services.register_take`: on the day of the session or afterwards.",
+        summary="Take (or correct) the register",
+        description="Calls `venues.services.register_take`: on the day of the session or afterwards; once taken, "
+        "a correction with a reason.",
         request=RegisterInputSerializer,
         responses={200: RegisterSerializer},
     )

@@ -206,7 +206,15 @@ class RegisterForm(forms.Form):
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args, lines, universal, families_lookup, **kwargs):
+    reason = forms.CharField(
+        label="Why are you correcting the register?",
+        help_text="For example, Sam came late and was missed. The register as it was is kept.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        error_messages={"required": "Say why the register is being corrected"},
+    )
+
+    def __init__(self, *args, lines, universal, families_lookup, amending=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attended"].choices = [(str(line.enrolment.uuid), register_label(line.enrolment)) for line in lines]
         if not lines:
@@ -214,6 +222,8 @@ class RegisterForm(forms.Form):
         if not universal:
             for name in ("walk_in_adults", "walk_in_children", "walk_in_families"):
                 del self.fields[name]
+        if not amending:
+            del self.fields["reason"]
         self.families_lookup = families_lookup
 
     def clean_walk_in_families(self):

@@ -156,6 +156,8 @@ class GroupCourse(TimeStampedModel):
 class GroupSession(TimeStampedModel):
     """One session of a course; it may be moved (date, time, venue) or cancelled, and has one register."""
 
+    history = HistoricalRecords()  # a corrected register keeps the walk-in counts it replaced
+
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
         CANCELLED = "cancelled", "Cancelled"

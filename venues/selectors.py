@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from bases.models import Team
 from bases.selectors import managed_base_ids, manages_base
+from ecfs.history import Amendment, Change
 from ecfs.roles import Role, has_role
 from families.models import Family
 from families.selectors import family_list
@@ -147,6 +148,13 @@ def takes_register(*, user, course: GroupCourse, facilitators: list | None = Non
     if manages_base(user, course.team.base_id):
         return True
     return facilitators is None and course.facilitators.filter(pk=user.pk).exists()
+
+
+def can_amend_register(*, user, session: GroupSession) -> bool:
+    """A taken register is corrected by whoever took it or a team manager of the course's base."""
+    if session.register_taken_at is None or session.is_cancelled:
+        return False
+    return session.register_taken_by_id == user.pk or manages_base(user, session.course.team.base_id)
 
 
 def label_enrolled(*, user, items: list, names_visible: bool) -> list:
@@ -287,6 +295,65 @@ def register_lines(*, session: GroupSession, user) -> list[RegisterLine]:
     )
     enrolments = label_enrolled(user=user, items=enrolments, names_visible=True)
     return [RegisterLine(enrolment=e, attended=marks.get(e.pk)) for e in enrolments]
+
+
+WALK_IN_FAMILY_LABEL = "A walk-in family"
+MARK_WORDS = {True: "attended", False: "absent", None: "not on the register"}
+WALK_IN_COUNT_LABELS = {"walk_in_adults": "adults who walked in", "walk_in_children": "children who walked in"}
+
+
+def register_amendments(*, session: GroupSession, user) -> list[Amendment]:
+    """The register's corrections, newest first: who, when, why and each mark or count it replaced.
+
+    One correction saves every row it changes with the same moment, user and reason (``register_take``), so
+    those three group its rows. People are labelled for ``user`` as on the register. Six queries (eight with
+    walk-ins)."""
+    marks = list(
+        Attendance.history.filter(session_id=session.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    counts = list(session.history.select_related("history_user").order_by("history_date", "history_id"))
+    if not any(record.history_change_reason for record in marks + counts):
+        return []
+    enrolment_ids = {record.enrolment_id for record in marks if record.enrolment_id}
+    people = label_enrolled(
+        user=user,
+        items=list(Enrolment.objects.filter(pk__in=enrolment_ids).select_related("person", "family")),
+        names_visible=True,
+    )
+    names = {enrolment.pk: enrolment.shown_name for enrolment in people}
+    walk_in_rows = session.attendances.filter(enrolment__isnull=True).select_related("family")
+    walk_ins = (
+        label_enrolled(user=user, items=list(walk_in_rows), names_visible=False) if session.course.is_universal else []
+    )
+    walk_in_names = {row.family_id: f"{row.shown_name} (walk-in)" for row in walk_ins}
+
+    corrections: dict[tuple, tuple[str, list[Change]]] = {}
+
+    def changes_of(record) -> list[Change]:
+        key = (record.history_date, record.history_user_id, record.history_change_reason)
+        who = record.history_user.get_full_name() if record.history_user else "the system"
+        return corrections.setdefault(key, (who, []))[1]
+
+    previous_mark = {}
+    for record in marks:
+        before = previous_mark.get(record.id)
+        previous_mark[record.id] = record.attended
+        if record.history_change_reason:
+            who = names.get(record.enrolment_id) or walk_in_names.get(record.family_id, WALK_IN_FAMILY_LABEL)
+            changes_of(record).append(Change(who, MARK_WORDS[before], MARK_WORDS[record.attended]))
+    for previous, record in zip(counts, counts[1:], strict=False):
+        if record.history_change_reason:
+            changes = changes_of(record)
+            for field, label in WALK_IN_COUNT_LABELS.items():
+                old, new = getattr(previous, field), getattr(record, field)
+                if old != new:
+                    changes.append(Change(label, str(old), str(new)))
+    amendments = [
+        Amendment(when, who, reason, tuple(changes)) for (when, _, reason), (who, changes) in corrections.items()
+    ]
+    return sorted(amendments, key=lambda amendment: amendment.when, reverse=True)
 
 
 def walk_in_families(*, session: GroupSession, user) -> list[Family]:

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from bases.models import StaffProfile, Team
 from ecfs.audit.actions import AuditAction
@@ -18,7 +19,7 @@ from families.rules import validate_forward_date
 from families.selectors import family_list
 
 from .models import Attendance, Enrolment, GroupCourse, GroupProgramme, GroupSession, ParentMeasure, Venue
-from .selectors import can_run_courses_for, course_list, takes_register
+from .selectors import can_amend_register, can_run_courses_for, course_list, takes_register
 
 SCORE_RANGE = range(1, 11)
 GROUP_PLAN_STATUSES = (SupportPlan.Status.DRAFT, SupportPlan.Status.PENDING_ACTIVATION, SupportPlan.Status.ACTIVE)
@@ -53,6 +54,7 @@ def _check_takes_register(actor, course: GroupCourse) -> None:
 
 
 TAKES_REGISTER_ONLY = "Only the course's facilitators and the base's team managers take the register."
+REGISTER_AMENDERS_ONLY = "Only the person who took this register or a team manager of the course's base can correct it."
 
 
 # Courses and sessions ----------------------------------------------------------------------------
@@ -299,11 +301,13 @@ def register_take(
     walk_in_adults: int = 0,
     walk_in_children: int = 0,
     walk_in_families=(),
+    reason: str = "",
 ) -> GroupSession:
     """Record who came: every open enrolment is marked attended (its uuid is in ``attended``) or absent.
 
     Universal sessions also take walk-in counts and, optionally, the known families among the walk-ins.
-    Taking the register again updates it.
+    Once taken, the register is corrected, not retaken: only by whoever took it or a team manager of the
+    course's base, with a ``reason``; the marks and counts it replaced are kept (django-simple-history).
     """
     session = _locked_session(session)
     course = session.course
@@ -314,6 +318,13 @@ def register_take(
         raise ApplicationError(
             f"This session is on {_day(session.starts_at)}: take the register on the day or afterwards."
         )
+    amending = session.register_taken_at is not None
+    reason = reason.strip()
+    if amending:
+        if not can_amend_register(user=actor, session=session):
+            raise ApplicationError(REGISTER_AMENDERS_ONLY)
+        if not reason:
+            raise ValidationError({"reason": "Say why the register is being corrected"})
     walk_in_families = list(walk_in_families)
     if course.is_universal:
         errors = {}
@@ -341,7 +352,8 @@ def register_take(
         raise ApplicationError("The register names someone who is not enrolled on this course: reload the page.")
 
     now = timezone.now()
-    existing = {a.enrolment_id: a for a in session.attendances.filter(enrolment__isnull=False)}
+    rows = session.attendances.select_related("recorded_by")
+    existing = {a.enrolment_id: a for a in rows.filter(enrolment__isnull=False)}
     to_create, to_update, changed = [], [], []
     for enrolment in enrolments:
         came = str(enrolment.uuid) in attended
@@ -359,12 +371,11 @@ def register_take(
             )
             changed.append((enrolment.family_id, enrolment.person.full_name, came))
         elif row.attended != came:
-            row.attended, row.recorded_at, row.recorded_by = came, now, actor
             to_update.append(row)
             changed.append((enrolment.family_id, enrolment.person.full_name, came))
 
     if course.is_universal:
-        walk_ins = {a.family_id: a for a in session.attendances.filter(enrolment__isnull=True)}
+        walk_ins = {a.family_id: a for a in rows.filter(enrolment__isnull=True)}
         # Families named by a colleague that the actor does not work with stay as they were: never shown, kept.
         wanted = {f.pk for f in walk_in_families} | (
             {family_id for family_id, row in walk_ins.items() if row.attended}
@@ -378,45 +389,81 @@ def register_take(
         for family_id, row in walk_ins.items():
             came = family_id in wanted
             if row.attended != came:  # named at first, then taken off: kept as not attended, never deleted
-                row.attended, row.recorded_at, row.recorded_by = came, now, actor
                 to_update.append(row)
                 changed.append((family_id, "A family member (walk-in)", came))
 
-    Attendance.objects.bulk_create(to_create)
-    Attendance.objects.bulk_update(to_update, ["attended", "recorded_at", "recorded_by"])
+    walk_ins_now = (walk_in_adults, walk_in_children) if course.is_universal else (0, 0)
+    walk_ins_before = (session.walk_in_adults, session.walk_in_children)
+    if amending and not changed and walk_ins_now == walk_ins_before:
+        raise ValidationError({"reason": "Nothing was changed: correct at least one mark or count"})
+
+    if amending:
+        _keep_first_versions(to_update, session)
+    for row in to_update:
+        row.attended, row.recorded_at, row.recorded_by = not row.attended, now, actor
+    history = {"default_user": actor, "default_change_reason": reason, "default_date": now}
+    bulk_create_with_history(to_create, Attendance, **history)
+    bulk_update_with_history(to_update, Attendance, ["attended", "recorded_at", "recorded_by"], **history)
     families = Family.objects.in_bulk({family_id for family_id, _, _ in changed})
     label = f"session {session.number} of {course.programme} ({_day(session.starts_at)})"
     for family_id, name, came in changed:
         audit_record(
             actor=actor,
-            action=AuditAction.GROUP_ATTENDANCE_RECORDED,
+            action=AuditAction.GROUP_SESSION_REGISTER_AMENDED if amending else AuditAction.GROUP_ATTENDANCE_RECORDED,
             obj=session,
             family=families[family_id],
-            summary=f"{name} {'attended' if came else 'was absent from'} {label}",
-            changes={"attended": came},
+            summary=(
+                f"{name} {'attended' if came else 'was absent from'} {label}"
+                + (f" (register corrected: {reason})" if amending else "")
+            )[:300],
+            changes={"attended": came, **({"reason": reason} if amending else {})},
         )
 
-    retaken = session.register_taken_at is not None
-    session.register_taken_at = now
-    session.register_taken_by = actor
-    session.walk_in_adults = walk_in_adults if course.is_universal else 0
-    session.walk_in_children = walk_in_children if course.is_universal else 0
+    if not amending:
+        session.register_taken_at = now
+        session.register_taken_by = actor
+    session.walk_in_adults, session.walk_in_children = walk_ins_now
+    session._change_reason = reason
+    session._history_user = actor
+    session._history_date = now
     session.save(
         update_fields=["register_taken_at", "register_taken_by", "walk_in_adults", "walk_in_children", "modified_at"]
     )
     audit_record(
         actor=actor,
-        action=AuditAction.GROUP_SESSION_REGISTER_UPDATED if retaken else AuditAction.GROUP_SESSION_REGISTER_TAKEN,
+        action=AuditAction.GROUP_SESSION_REGISTER_AMENDED if amending else AuditAction.GROUP_SESSION_REGISTER_TAKEN,
         obj=session,
-        summary=f"Register {'updated' if retaken else 'taken'} for {label}",
+        summary=(f"Register corrected for {label}: {reason}" if amending else f"Register taken for {label}")[:300],
         changes={
             "attended": sum(1 for e in enrolments if str(e.uuid) in attended),
             "enrolled": len(enrolments),
             "walk_in_adults": session.walk_in_adults,
             "walk_in_children": session.walk_in_children,
+            **(
+                {"reason": reason, "marks_changed": len(changed), "walk_ins_before": list(walk_ins_before)}
+                if amending
+                else {}
+            ),
         },
     )
     return session
+
+
+def _keep_first_versions(rows: list[Attendance], session: GroupSession) -> None:
+    """Registers taken before their history was kept have no first version: record it, as it was taken, before
+    it is corrected, so the correction shows what it replaced."""
+    kept = set(Attendance.history.filter(id__in=[row.pk for row in rows]).values_list("id", flat=True))
+    first = [row for row in rows if row.pk not in kept]
+    for row in first:
+        row._history_date, row._history_user = row.recorded_at, row.recorded_by
+    Attendance.history.bulk_history_create(first)
+    for row in first:
+        del row._history_date, row._history_user
+    if not session.history.exists():
+        session._history_date = session.register_taken_at
+        session._history_user = session.register_taken_by
+        GroupSession.history.bulk_history_create([session])
+        del session._history_date, session._history_user
 
 
 # Parents' measures --------------------------------------------------------------------------------

@@ -202,6 +202,10 @@ def session_register(request, uuid):
         raise PermissionDenied(services.TAKES_REGISTER_ONLY)
     lines = selectors.register_lines(session=session, user=request.user)
     too_early = timezone.localdate(session.starts_at) > timezone.localdate()
+    taken = session.register_taken_at is not None
+    can_amend = selectors.can_amend_register(user=request.user, session=session)
+    if taken and not can_amend and request.method == "POST":
+        raise PermissionDenied(services.REGISTER_AMENDERS_ONLY)
     initial = {
         "attended": [str(line.enrolment.uuid) for line in lines if line.attended],
         "walk_in_adults": session.walk_in_adults,
@@ -221,6 +225,7 @@ def session_register(request, uuid):
             walk_in_adults=data.get("walk_in_adults", 0),
             walk_in_children=data.get("walk_in_children", 0),
             walk_in_families=data.get("walk_in_families", []),
+            reason=data.get("reason", ""),
         )
 
     return form_post(
@@ -231,12 +236,22 @@ def session_register(request, uuid):
             lines=lines,
             universal=course.is_universal,
             families_lookup=_families_lookup(request.user),
+            amending=taken,
         ),
         call=take,
-        success=f"Register saved for session {session.number}.",
-        redirect_to=redirect("group-course-detail", course.uuid),
+        success=f"Register {'corrected' if taken else 'saved'} for session {session.number}.",
+        redirect_to=redirect(
+            *(("group-session-register", session.uuid) if taken else ("group-course-detail", course.uuid))
+        ),
         template="venues/register.html",
-        context={"session": session, "course": course, "lines": lines, "too_early": too_early},
+        context=lambda: {
+            "session": session,
+            "course": course,
+            "lines": lines,
+            "too_early": too_early,
+            "can_amend": can_amend,
+            "amendments": selectors.register_amendments(session=session, user=request.user) if taken else [],
+        },
     )
 
 

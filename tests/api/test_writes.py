@@ -212,8 +212,16 @@ def test_register_is_taken_through_the_service(cast, scenario):
     assert response.status_code == 200, response.content
     assert Attendance.objects.get(session=session, enrolment=enrolment).attended is True
     assert response.json()["lines"][0]["attended"] is True
-    unknown = client_for(cast.manager).post(url, {"attended": ["00000000-0000-0000-0000-000000000000"]})
+    # Once taken, the register is corrected with a reason.
+    no_reason = client_for(cast.manager).post(url, {"attended": []}, format="json")
+    assert "reason" in _error(no_reason, 400)["fields"]
+    unknown = client_for(cast.manager).post(
+        url, {"attended": ["00000000-0000-0000-0000-000000000000"], "reason": "Wrong person"}, format="json"
+    )
     assert _error(unknown, 409)["code"] == "conflict"
+    corrected = client_for(cast.manager).post(url, {"attended": [], "reason": "Marked the wrong box"}, format="json")
+    assert corrected.status_code == 200, corrected.content
+    assert Attendance.objects.get(session=session, enrolment=enrolment).attended is False
 
 
 def test_detail_views_are_audited(cast, scenario):

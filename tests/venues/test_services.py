@@ -155,7 +155,7 @@ def test_enrolling_needs_sight_of_the_family(cast):
 # Registers ------------------------------------------------------------------------------------------
 
 
-def test_register_marks_everyone_and_retaking_updates(cast):
+def test_register_marks_everyone_present_or_absent(cast):
     family = family_of(cast)
     people = [parent_of(family), *add_parents(family, 2, actor=cast.worker)]
     the_course = course(cast=cast)
@@ -164,12 +164,123 @@ def test_register_marks_everyone_and_retaking_updates(cast):
     services.register_take(session=session, actor=cast.manager, attended={a.uuid, b.uuid})
     marks = dict(Attendance.objects.filter(session=session).values_list("enrolment_id", "attended"))
     assert marks == {a.pk: True, b.pk: True, c.pk: False}
-    services.register_take(session=session, actor=cast.worker, attended={str(c.uuid)})
-    marks = dict(Attendance.objects.filter(session=session).values_list("enrolment_id", "attended"))
-    assert marks == {a.pk: False, b.pk: False, c.pk: True}
     session.refresh_from_db()
-    assert session.register_taken_by == cast.worker
-    assert AuditEvent.objects.filter(action="group_attendance.recorded", family=family).count() == 6
+    assert session.register_taken_by == cast.manager
+    assert AuditEvent.objects.filter(action="group_attendance.recorded", family=family).count() == 3
+
+
+# Correcting a register ----------------------------------------------------------------------------
+
+
+def _taken_register(cast, taker):
+    """A past session of a course the worker facilitates, three of a family enrolled, the first two marked
+    present by ``taker``."""
+    family = family_of(cast)
+    people = [parent_of(family), *add_parents(family, 2, actor=cast.worker)]
+    the_course = course(cast=cast)
+    enrolments = enrolled(the_course, people, actor=cast.worker)
+    session = past_sessions(the_course)[0]
+    a, b, _ = enrolments
+    services.register_take(session=session, actor=taker, attended={a.uuid, b.uuid})
+    return family, session, enrolments
+
+
+@pytest.mark.parametrize(("taker", "corrector"), [("worker", "worker"), ("worker", "manager"), ("manager", "manager")])
+def test_whoever_took_the_register_or_a_base_manager_corrects_it_keeping_the_original(cast, taker, corrector):
+    family, session, (a, b, c) = _taken_register(cast, getattr(cast, taker))
+    actor = getattr(cast, corrector)
+    services.register_take(session=session, actor=actor, attended={a.uuid, c.uuid}, reason="Sam came, not Bo")
+    marks = dict(Attendance.objects.filter(session=session).values_list("enrolment_id", "attended"))
+    assert marks == {a.pk: True, b.pk: False, c.pk: True}
+    row = Attendance.objects.get(session=session, enrolment=b)
+    assert [(h.attended, h.history_change_reason or "") for h in row.history.order_by("history_date")] == [
+        (True, ""),
+        (False, "Sam came, not Bo"),
+    ]
+    assert row.history.latest().history_user == actor
+    session.refresh_from_db()
+    assert session.register_taken_by == getattr(cast, taker)  # who took it stays; the correction is on top
+    amended = AuditEvent.objects.filter(action="group_session.register_amended")
+    assert amended.filter(family=family).count() == 2  # b and c changed
+    assert amended.filter(family__isnull=True, summary__endswith="Sam came, not Bo").count() == 1
+
+
+def test_a_facilitator_who_did_not_take_the_register_cannot_correct_it(cast):
+    _, session, (a, _, _) = _taken_register(cast, cast.manager)
+    with pytest.raises(ApplicationError, match="Only the person who took this register or a team manager"):
+        services.register_take(session=session, actor=cast.worker, attended=set(), reason="Wrong")
+    assert Attendance.objects.filter(session=session, attended=True).count() == 2
+    assert not AuditEvent.objects.filter(action="group_session.register_amended").exists()
+
+
+@pytest.mark.parametrize("member", ["colleague", "other_manager", "other_worker"])
+def test_staff_who_do_not_take_the_register_cannot_correct_it(cast, member):
+    _, session, _ = _taken_register(cast, cast.worker)
+    with pytest.raises(ApplicationError):
+        services.register_take(session=session, actor=getattr(cast, member), attended=set(), reason="Wrong")
+    assert Attendance.objects.filter(session=session, attended=True).count() == 2
+
+
+def test_a_correction_needs_a_reason_and_a_change(cast):
+    _, session, (a, b, _) = _taken_register(cast, cast.worker)
+    with pytest.raises(ValidationError) as error:
+        services.register_take(session=session, actor=cast.worker, attended={a.uuid}, reason="  ")
+    assert error.value.message_dict == {"reason": ["Say why the register is being corrected"]}
+    with pytest.raises(ValidationError) as error:
+        services.register_take(session=session, actor=cast.worker, attended={a.uuid, b.uuid}, reason="Checked")
+    assert error.value.message_dict == {"reason": ["Nothing was changed: correct at least one mark or count"]}
+    assert Attendance.objects.filter(session=session, attended=True).count() == 2
+    assert all(not h.history_change_reason for h in Attendance.history.all())
+
+
+def test_register_amendments_say_who_when_why_and_what_was_there(cast):
+    _, session, (a, b, c) = _taken_register(cast, cast.worker)
+    assert selectors.register_amendments(session=session, user=cast.worker) == []
+    services.register_take(session=session, actor=cast.manager, attended={a.uuid, c.uuid}, reason="Sam came")
+    (amendment,) = selectors.register_amendments(session=session, user=cast.worker)
+    assert amendment.who == cast.manager.get_full_name() and amendment.reason == "Sam came"
+    assert sorted((change.field, change.old, change.new) for change in amendment.changes) == sorted(
+        [(b.person.full_name, "attended", "absent"), (c.person.full_name, "absent", "attended")]
+    )
+
+
+def test_a_register_taken_before_history_was_kept_shows_what_the_correction_replaced(cast):
+    _, session, (a, b, _) = _taken_register(cast, cast.worker)
+    Attendance.history.all().delete()
+    GroupSession.history.all().delete()
+    services.register_take(session=session, actor=cast.worker, attended={a.uuid}, reason="Bo left before it began")
+    (amendment,) = selectors.register_amendments(session=session, user=cast.worker)
+    assert [(change.field, change.old, change.new) for change in amendment.changes] == [
+        (b.person.full_name, "attended", "absent")
+    ]
+
+
+def test_corrected_walk_in_counts_keep_the_counts_they_replaced(cast):
+    session = past_sessions(course(cast=cast, offer_type=UNIVERSAL))[0]
+    services.register_take(session=session, actor=cast.worker, attended=set(), walk_in_adults=7, walk_in_children=0)
+    services.register_take(
+        session=session, actor=cast.worker, attended=set(), walk_in_adults=5, walk_in_children=3, reason="Miscounted"
+    )
+    session.refresh_from_db()
+    assert (session.walk_in_adults, session.walk_in_children) == (5, 3)
+    (amendment,) = selectors.register_amendments(session=session, user=cast.worker)
+    assert [(change.field, change.old, change.new) for change in amendment.changes] == [
+        ("adults who walked in", "7", "5"),
+        ("children who walked in", "0", "3"),
+    ]
+
+
+def test_the_returns_count_the_corrected_register(cast):
+    family, session, (a, b, c) = _taken_register(cast, cast.worker)
+    day = timezone.localdate(session.starts_at)
+    (row,) = selectors.attendance_summary(start=day, end=day)
+    assert row["enrolled_attendances"] == 2
+    services.register_take(session=session, actor=cast.worker, attended={a.uuid, b.uuid, c.uuid}, reason="Missed")
+    (row,) = selectors.attendance_summary(start=day, end=day)
+    assert (row["enrolled_attendances"], row["unique_families"]) == (3, 1)
+    services.register_take(session=session, actor=cast.manager, attended=set(), reason="Wrong session's sheet")
+    assert selectors.attendance_summary(start=day, end=day)[0]["enrolled_attendances"] == 0
+    assert selectors.unique_families_attending(start=day, end=day) == 0
 
 
 def test_register_for_a_cancelled_session_is_refused_and_saves_nothing(cast):
@@ -210,8 +321,10 @@ def test_universal_register_counts_walk_ins_and_names_known_families(cast):
     assert list(Attendance.objects.filter(session=session).values_list("family", "enrolment", "attended")) == [
         (family.pk, None, True)
     ]
-    # Taken off on a second go: kept, but as not attended.
-    services.register_take(session=session, actor=cast.worker, attended=set(), walk_in_adults=6, walk_in_children=9)
+    # Taken off in a correction: kept, but as not attended.
+    services.register_take(
+        session=session, actor=cast.worker, attended=set(), walk_in_adults=6, walk_in_children=9, reason="Not them"
+    )
     assert list(Attendance.objects.filter(session=session).values_list("attended", flat=True)) == [False]
 
 
@@ -305,7 +418,9 @@ def test_return_selectors_count_sessions_attendances_completion_and_change(cast)
     universal = course(cast=cast, offer_type=UNIVERSAL, start_date=start, sessions=2, venue=hall)
     a, b = enrolled(targeted, [parent_of(family), parent_of(other)], actor=cast.worker)
     _attend(targeted, a, cast.worker, {1, 2, 3})
-    services.register_take(session=targeted.sessions.get(number=3), actor=cast.worker, attended={a.uuid, b.uuid})
+    services.register_take(
+        session=targeted.sessions.get(number=3), actor=cast.worker, attended={a.uuid, b.uuid}, reason="Bird came too"
+    )
     for session in universal.sessions.all():
         services.register_take(
             session=session,

@@ -167,6 +167,45 @@ def test_register_is_one_form_pre_ticked_from_the_last_register(client, cast):
     assert f'value="{a.uuid}" checked' in html and f'value="{b.uuid}" checked' not in html
 
 
+def test_a_taken_register_is_corrected_on_its_page_with_a_reason_and_shows_the_correction(client, cast):
+    family = family_of(cast)
+    people = [parent_of(family), *add_parents(family, 1, actor=cast.worker)]
+    the_course = course(cast=cast)
+    a, b = enrolled(the_course, people, actor=cast.worker)
+    session = past_sessions(the_course)[0]
+    url = reverse("group-session-register", args=[session.uuid])
+    client.force_login(cast.worker)
+    assert "Why are you correcting the register?" not in client.get(url).content.decode()
+    assert client.post(url, {"attended": [str(a.uuid)]}).status_code == 302
+    html = client.get(url).content.decode()
+    assert "Correct the register" in html and "Why are you correcting the register?" in html
+    response = client.post(url, {"attended": [str(a.uuid), str(b.uuid)], "reason": ""})
+    assert response.status_code == 400
+    assert "Say why the register is being corrected" in response.content.decode()
+    assert Attendance.objects.get(enrolment=b).attended is False
+    response = client.post(url, {"attended": [str(a.uuid), str(b.uuid)], "reason": "Came late, missed"})
+    assert response.status_code == 302 and response.url == url
+    assert Attendance.objects.get(enrolment=b).attended is True
+    html = client.get(url).content.decode()
+    assert f"by {cast.worker.get_full_name()}: Came late, missed" in html
+    assert f"{b.person.full_name}</dt>" in html and "was absent; now attended" in html
+
+
+def test_a_facilitator_who_did_not_take_the_register_sees_it_and_cannot_correct_it(client, cast):
+    family = family_of(cast)
+    the_course = course(cast=cast)  # facilitated by the worker
+    (enrolment,) = enrolled(the_course, [parent_of(family)], actor=cast.worker)
+    session = past_sessions(the_course)[0]
+    services.register_take(session=session, actor=cast.manager, attended={enrolment.uuid})
+    url = reverse("group-session-register", args=[session.uuid])
+    client.force_login(cast.worker)
+    html = client.get(url).content.decode()
+    assert f"Only {cast.manager.get_full_name()}, who took this register" in html
+    assert "Save the correction" not in html and "Why are you correcting" not in html and "Attended" in html
+    assert client.post(url, {"attended": [], "reason": "Wrong"}).status_code == 403
+    assert Attendance.objects.get(enrolment=enrolment).attended is True
+
+
 def test_register_for_a_cancelled_session_is_refused(client, cast):
     family = family_of(cast)
     the_course = course(cast=cast)
@@ -259,8 +298,13 @@ def _grow(cast, the_course, family, count):
                 enrolment=enrolment, stage=stage, confidence=score, wellbeing=score, actor=cast.worker
             )
     for session in past_sessions(the_course):
+        if session.register_taken_at is None:
+            services.register_take(session=session, actor=cast.worker, attended=set())
         services.register_take(
-            session=session, actor=cast.worker, attended={e.uuid for e in the_course.enrolments.all()[::2]}
+            session=session,
+            actor=cast.worker,
+            attended={e.uuid for e in the_course.enrolments.all()[::2]},
+            reason="Some were missed",
         )
 
 
@@ -274,8 +318,10 @@ PINNED_QUERIES = {
     # and which of their families the user may see or is named on (restricted records)
     "group-course-detail": 11,
     # + the session, whether the user takes the register, earlier marks, enrolments with people and families,
-    # and which of their families the user may see or is named on
-    "group-session-register": 10,
+    # and which of their families the user may see or is named on; a corrected register (as here) adds its
+    # corrections: the marks' and the session's history, the corrected enrolments, and which of their families
+    # the user may see or is named on
+    "group-session-register": 15,
     # + the courses with enrolled and session counts
     "group-list": 5,
 }

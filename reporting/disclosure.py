@@ -376,6 +376,14 @@ def _shared_margins(model: _Return, labels: dict) -> None:
             model.relations.append(
                 Relation({("attendances", row, area): 1.0, ("attendances", row, COUNTY): -1.0}, equality=False)
             )
+    # Advice (#19): an entry has one way of asking and at least one topic, so a topic's count is at most the
+    # entries' and the topics' counts add up to at least the entries'.
+    advice_channels = _rows(labels, "advice_by_channel", None)
+    advice_topics = _rows(labels, "advice_by_topic", None)
+    if advice_channels and advice_topics:
+        for topic in advice_topics:
+            same_per_area(("advice_by_topic", [topic]), ("advice_by_channel", advice_channels), equality=False)
+        same_per_area(("advice_by_channel", advice_channels), ("advice_by_topic", advice_topics), equality=False)
     # Face-to-face contacts by mode give the outreach share's numerator and denominator.
     share = _rows(labels, "outreach_share", None)
     if share:

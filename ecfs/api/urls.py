@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("referrals.api_urls")),
     path("", include("venues.api_urls")),
     path("", include("support_fund.api_urls")),
+    path("", include("advice.api_urls")),
 ]

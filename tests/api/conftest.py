@@ -5,6 +5,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from ecfs.api.services import partner_system_create
+from tests.advice.factories import advice_entry
 from tests.families.factories import draft_plan, home_visit, plan_action
 from tests.referrals.factories import allocated_referral
 from tests.support_fund.factories import application, budget, family_in_support
@@ -67,6 +68,7 @@ def scenario(cast):
         "application": (fund_application.uuid,),
         "group_course": group["group_course"],
         "group_session": group["group_session"],
+        "advice": (advice_entry(actor=cast.worker).uuid,),
         "objects": {
             "referral": referral,
             "family": referral.family,

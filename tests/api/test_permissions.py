@@ -53,6 +53,9 @@ TABLE = {
     "api-session-register": ("get", "group_session", REGISTER),
     "api-fund-application-list": ("get", None, LIST),
     "api-fund-application-detail": ("get", "application", FAMILY_OBJECT),
+    # The advice log: the recorder's team and its base's managers.
+    "api-advice-list": ("get", None, LIST),
+    "api-advice-detail": ("get", "advice", expect(404, worker=200, colleague=200, manager=200, anonymous=403)),
     "api-partner-referral-list": ("get", None, PARTNER_ONLY),
     "api-partner-referral-detail": ("get", "referral", PARTNER_ONLY),
 }
@@ -65,6 +68,7 @@ WRITES = {
     "api-contact-list": ("post", None, CREATE),
     "api-session-register": ("post", "group_session", REGISTER_WRITE),
     "api-fund-application-list": ("post", None, CREATE),
+    "api-advice-list": ("post", None, CREATE),
     "api-partner-referral-list": ("post", None, PARTNER_ONLY),
 }
 
@@ -112,7 +116,7 @@ def test_write_permission_table(cast, scenario, name):
 
 
 LISTS = ["api-family-list", "api-person-list", "api-referral-list", "api-plan-list", "api-contact-list",
-         "api-fund-application-list", "api-course-list", "api-session-list"]  # fmt: skip
+         "api-fund-application-list", "api-course-list", "api-session-list", "api-advice-list"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", LISTS)

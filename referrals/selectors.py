@@ -119,3 +119,21 @@ def manager_overview(*, user, today: date) -> dict:
             first_contact_overdue=Count("pk", filter=first_contact_overdue_q(today)),
         )
     )
+
+
+def referral_for_correction(*, user, uuid) -> Referral:
+    """A referral the user may open to correct: one they may see, or one they recorded that still awaits triage
+    (a worker who took the call corrects what they wrote before any family is linked, without seeing more)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise Http404("No such referral")
+    recorded = Referral.objects.filter(recorded_by=user, status=Status.RECEIVED, family__isnull=True)
+    referral = (
+        (referral_list(user=user) | recorded)
+        .select_related("routed_team__base", "district", "locality", "family", "recorded_by")
+        .prefetch_related("reasons", "people", "decisions")
+        .filter(uuid=uuid)
+        .first()
+    )
+    if referral is None:
+        raise Http404("No such referral")
+    return referral

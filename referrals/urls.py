@@ -9,4 +9,5 @@ urlpatterns = [
     path("<uuid:uuid>/decision/", views.referral_decide, name="referral-decide"),
     path("<uuid:uuid>/allocate/", views.referral_allocate, name="referral-allocate"),
     path("<uuid:uuid>/first-contact/", views.referral_first_contact, name="referral-first-contact"),
+    path("<uuid:uuid>/correct/", views.referral_correct, name="referral-correct"),
 ]

@@ -9,12 +9,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bases.models import Base, District
 from ecfs.errors import ApplicationError
-from ecfs.roles import Role
+from ecfs.roles import Role, has_role
 from ecfs.view_helpers import add_service_error, form_post, require_role
 from families.access import address_visible
 from families.selectors import duplicate_candidate_rows, duplicate_candidates, worker_caseloads
 
-from . import selectors, services
+from . import corrections, selectors, services
+from .correction_forms import ReferralCorrectionForm, initial_for
 from .forms import AllocationForm, DecisionForm, FirstContactForm, ReferralForm
 from .models import Referral, Source
 
@@ -117,6 +118,8 @@ def _detail_context(request, referral: Referral, *, decision_form=None, contact_
         "decision_form": decision_form or DecisionForm(allowed_decisions=allowed, candidates=linkable),
         "contact_form": contact_form or FirstContactForm(),
         "can_record_first_contact": services.awaits_first_contact(referral),
+        "can_correct": corrections.can_correct_referral(user, referral),
+        "amendments": corrections.referral_amendments(referral),
         "today": timezone.localdate(),
     }
 
@@ -189,3 +192,48 @@ def referral_first_contact(request, uuid):
             messages.success(request, "First contact recorded.")
             return redirect("referral-detail", uuid=referral.uuid)
     return render(request, "referrals/detail.html", _detail_context(request, referral, contact_form=form), status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def referral_correct(request, uuid):
+    """Correct what was recorded on a referral, with a reason (``referrals.corrections``)."""
+    referral = selectors.referral_for_correction(user=request.user, uuid=uuid)
+    if not corrections.can_correct_referral(request.user, referral):
+        raise PermissionDenied(
+            "Only the person who recorded this referral, while it is open, or the base's team manager corrects it."
+        )
+    with_address = corrections.address_correctable(referral)
+
+    def done(result: corrections.ReferralCorrection):
+        if result.rerouted_to:
+            messages.info(
+                request,
+                f"The family's new address is served by {result.rerouted_to.base}: the referral has gone to "
+                f"{result.rerouted_to} for triage, with its due dates unchanged.",
+            )
+        if result.kept_due:
+            messages.info(
+                request,
+                "The due date for " + " and ".join(result.kept_due) + " had passed, so it stays as it was: "
+                "the returns already counted the referral in that period.",
+            )
+        if selectors.referral_list(user=request.user).filter(pk=referral.pk).exists():
+            return redirect("referral-detail", uuid=referral.uuid)
+        if corrections.can_correct_referral(request.user, result.referral):
+            return redirect("referral-correct", uuid=referral.uuid)  # its recorder, before triage
+        return redirect("triage-queue" if has_role(request.user, Role.MANAGER) else "home")
+
+    return form_post(
+        request,
+        partial(ReferralCorrectionForm, with_address=with_address, initial=initial_for(referral)),
+        call=lambda form: corrections.referral_amend(referral=referral, actor=request.user, **form.amended()),
+        success=f"Referral {referral.reference} corrected. What was there before is kept with your reason.",
+        redirect_to=done,
+        template="referrals/correct.html",
+        context=lambda: {
+            "referral": referral,
+            "with_address": with_address,
+            "amendments": corrections.referral_amendments(referral),
+            "can_see_referral": selectors.referral_list(user=request.user).filter(pk=referral.pk).exists(),
+        },
+    )

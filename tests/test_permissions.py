@@ -72,6 +72,9 @@ TABLE = {
     # Correcting a referral: its recorder (the manager here) or a manager of its base; the allocated worker sees it
     # but did not record it.
     "referral-correct": ("get", "referral", expect(404, worker=403, manager=200, **ANON)),
+    # Correcting a referral: its recorder (the manager here) or a manager of its base; the allocated worker sees it
+    # but did not record it.
+    "referral-correct": ("get", "referral", expect(404, worker=403, manager=200, **ANON)),
     "family-list": ("get", None, FRONT_LINE),
     "family-search": ("get", None, FRONT_LINE),
     "family-detail": ("get", "family", FAMILY_OBJECT),

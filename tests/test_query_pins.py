@@ -52,8 +52,9 @@ PINNED_QUERIES = {
     # is in this world)
     ("worker", "my-week"): 9,
     # 5 + the teams' ids, the referral (scoped), its reasons, people, decisions, the duplicate check's people,
-    # which of the matches the manager may see, when the matches' support last ended (the re-referral flag)
-    ("manager", "referral-detail"): 13,
+    # which of the matches the manager may see, when the matches' support last ended (the re-referral flag);
+    # its history and its corrections' audit rows (the reasons each replaced)
+    ("manager", "referral-detail"): 15,
     # 5 + the application (scoped), the goals it serves, its events, their actors; the audit row; the fund
     # limits and the family's payments in the last 12 months
     ("manager", "fund-application"): 12,

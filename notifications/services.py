@@ -68,11 +68,11 @@ def message_queue(
         status=status,
         created_at=timezone.now(),
     )
+    # Not on the family's timeline: it shows the message once, when it is sent (or fails).
     audit_record(
         actor=None,
         action=AuditAction.MESSAGE_QUEUED,
         obj=message,
-        family=family,
         summary=f"{message.get_kind_display()}: {message.get_channel_display().lower()}, "
         f"{message.get_status_display().lower()}",
     )

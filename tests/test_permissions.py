@@ -7,6 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from notifications.services import stop_reminders_link
 from privacy.services import subject_access_create
 from reporting.models import Return, ReturnRequest
 from tests.advice.factories import advice_entry
@@ -217,6 +218,16 @@ TABLE = {
     "budget-actuals": ("get", None, ADMIN_ONLY),
     "venue-admin-list": ("get", None, ADMIN_ONLY),
     "venue-assessment": ("get", "venue", ADMIN_ONLY),
+    # Messages (#18): each worker's and manager's own preferences; a family's messages to those who may see it;
+    # stopping its reminders (the scenario's family has none on: back to its messages); the family's own link.
+    "message-preferences": (
+        "get",
+        None,
+        expect(200, commissioner=403, admin=403, **ANON),
+    ),
+    "family-messages": ("get", "family", FAMILY_OBJECT),
+    "family-reminders-stop": ("post", "family", expect(404, worker=302, manager=302, **ANON)),
+    "reminders-stop-public": ("get", "reminder_token", expect(200)),
 }
 
 
@@ -296,6 +307,7 @@ def scenario(cast):
         "contact": (contact.uuid,),
         "visit": (visit.uuid,),
         "advice": (advice_entry(actor=cast.worker).uuid,),
+        "reminder_token": (stop_reminders_link(referral.family).rstrip("/").rsplit("/", 1)[1],),
     }
 
 

@@ -6,8 +6,9 @@
 //    -> static/build/application.css (compressed, no source map).
 // 2. Copy GOV.UK Frontend and MoJ Frontend images (no fonts: we use Arial)
 //    -> static/build/govuk/assets/, static/build/moj/assets/.
-// 3. Copy the two pre-built ES module bundles and our entry module
-//    -> static/build/{govuk-frontend.min.js,moj-frontend.min.js,application.mjs}.
+// 3. Copy the two pre-built ES module bundles, our modules and accessible-autocomplete's script
+//    -> static/build/{govuk-frontend.min.js,moj-frontend.min.js,application.mjs,family-autocomplete.mjs,
+//       accessible-autocomplete.min.js}.
 //
 // No bundler: the browser loads application.mjs as <script type="module">,
 // which imports the two bundles by relative path.
@@ -70,5 +71,11 @@ copy(join(root, 'frontend', 'images'), join(out, 'images'))
 copy(join(govukDist, 'govuk-frontend.min.js'), join(out, 'govuk-frontend.min.js'))
 copy(join(mojDist, 'moj-frontend.min.js'), join(out, 'moj-frontend.min.js'))
 copy(join(root, 'frontend', 'js', 'application.mjs'), join(out, 'application.mjs'))
+copy(join(root, 'frontend', 'js', 'family-autocomplete.mjs'), join(out, 'family-autocomplete.mjs'))
+// GOV.UK's accessible-autocomplete is a classic (UMD) script: the pages that use it load it before our module.
+copy(
+  join(nodeModules, 'accessible-autocomplete', 'dist', 'accessible-autocomplete.min.js'),
+  join(out, 'accessible-autocomplete.min.js')
+)
 
 console.log('build: done')

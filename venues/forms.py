@@ -133,11 +133,15 @@ class SessionCancelForm(forms.Form):
 
 class FamilyLookupForm(forms.Form):
     family = forms.CharField(
-        label="Family reference",
-        max_length=12,
-        help_text="For example, ECFS-000123",
+        label="Which family?",
+        max_length=100,
+        help_text="A parent's or child's name, a date of birth, a postcode or the family reference (for example, "
+        "ECFS-000123)",
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
-        error_messages={"required": "Enter the family reference"},
+        error_messages={
+            "required": "Enter a name or the family reference",
+            "max_length": "The name or reference must be 100 characters or fewer",
+        },
     )
 
 

@@ -4,6 +4,7 @@ A course, its sessions, enrolments and registers are seen only by the staff of t
 whose staff profile is in that team, and managers of teams at that team's base. Anyone else gets a 404.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -31,6 +32,8 @@ from bases.selectors import managed_base_ids, manages_base
 from ecfs.history import Amendment, Change
 from ecfs.roles import Role, has_role
 from families.models import Family
+from families.names import hide_restricted, household_names, household_prefetch
+from families.search import family_search
 from families.selectors import family_list
 
 from .models import Attendance, Enrolment, GroupCourse, GroupProgramme, GroupSession, ParentMeasure, Venue
@@ -193,7 +196,38 @@ def enrollable_family_get(*, user, reference: str) -> Family | None:
     family = family_list(user=user).filter(reference__iexact=reference.strip(), status=Family.Status.OPEN).first()
     if family is not None:
         family.member_list = list(family.members.exclude(kind="unborn").order_by("kind", "date_of_birth"))
+        hide_restricted(user, [family])
+        family.household_line = f"{family.reference}: {household_names(family)}"
     return family
+
+
+ENROL_MATCHES = 10
+_FAMILY_REFERENCE = re.compile(r"\bECFS-\d{6}\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FamilyMatch:
+    reference: str
+    names: str
+    district: str
+
+
+def reference_in(text: str) -> str:
+    """The family reference in what was typed or picked ("Kerry Howes and Alfie (2), ECFS-000123"), or ""."""
+    found = _FAMILY_REFERENCE.search(text or "")
+    return found.group(0).upper() if found else ""
+
+
+def enrollable_family_matches(*, user, query: str, limit: int = ENROL_MATCHES) -> list[FamilyMatch]:
+    """The open families ``user`` may see that match ``query`` (a name, date of birth, postcode, phone number or
+    reference: ``families.search``, scoped like the family list), best first, with who is in them. A restricted
+    family the user is not named on is only its reference. Four queries (five with a restricted family)."""
+    if not query.strip():
+        return []
+    _, results = family_search(user=user, query=query, prefetch=[household_prefetch()])
+    families = [family for family in results.page(1, limit * 2) if family.status == Family.Status.OPEN][:limit]
+    hide_restricted(user, families)
+    return [FamilyMatch(family.reference, household_names(family), family.district.name) for family in families]
 
 
 # Completion -----------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ urlpatterns = [
     path("courses/new/", views.course_new, name="group-course-new"),
     path("courses/<uuid:uuid>/", views.course_detail, name="group-course-detail"),
     path("courses/<uuid:uuid>/enrol/", views.course_enrol, name="group-course-enrol"),
+    path("courses/<uuid:uuid>/enrol/families/", views.course_enrol_families, name="group-course-enrol-families"),
     path("courses/<uuid:uuid>/facilitators/", views.course_facilitators, name="group-course-facilitators"),
     path("sessions/<uuid:uuid>/", views.session_detail, name="group-session-detail"),
     path("sessions/<uuid:uuid>/register/", views.session_register, name="group-session-register"),

@@ -1,11 +1,14 @@
 """Group programmes: the catalogue, courses, sessions, enrolment, registers and parents' measures."""
 
+from dataclasses import asdict
 from datetime import datetime
 from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -115,13 +118,11 @@ def course_enrol(request, uuid):
     course = selectors.course_get(user=request.user, uuid=uuid)
     if course.is_universal:
         return render(request, "venues/enrol_universal.html", {"course": course})
-    reference = (request.POST.get("family") or request.GET.get("family") or "").strip()
-    lookup = FamilyLookupForm({"family": reference} if reference else None)
-    family, form = None, None
+    typed = (request.POST.get("family") or request.GET.get("family") or "").strip()
+    lookup = FamilyLookupForm({"family": typed} if typed else None)
+    family, form, matches = None, None, []
     if lookup.is_valid():
-        family = selectors.enrollable_family_get(user=request.user, reference=lookup.cleaned_data["family"])
-        if family is None:
-            lookup.add_error("family", "No open family you work with has that reference")
+        family, matches = _enrol_lookup(request.user, lookup)
     if family is not None:
         form = EnrolForm(request.POST if request.method == "POST" else None, members=family.member_list)
         if (
@@ -138,9 +139,46 @@ def course_enrol(request, uuid):
     return render(
         request,
         "venues/enrol.html",
-        {"course": course, "lookup": lookup, "family": family, "form": form, "searched": bool(reference)},
+        {
+            "course": course,
+            "lookup": lookup,
+            "family": family,
+            "form": form,
+            "matches": matches if family is None else [],
+            "searched": bool(typed),
+            "families_url": reverse("group-course-enrol-families", args=[course.uuid]),
+        },
         status=status,
     )
+
+
+def _enrol_lookup(user, lookup: FamilyLookupForm):
+    """The family picked (its reference typed or chosen), else the open families matching a search: one match
+    is the family."""
+    typed = lookup.cleaned_data["family"]
+    reference = selectors.reference_in(typed)
+    if reference:
+        family = selectors.enrollable_family_get(user=user, reference=reference)
+        if family is None:
+            lookup.add_error("family", f"No open family you work with has the reference {reference}")
+        return family, []
+    matches = selectors.enrollable_family_matches(user=user, query=typed)
+    if not matches:
+        lookup.add_error("family", f"No open family you work with matches “{typed}”")
+    if len(matches) == 1:
+        return selectors.enrollable_family_get(user=user, reference=matches[0].reference), matches
+    return None, matches
+
+
+@require_GET
+def course_enrol_families(request, uuid):
+    """Search-as-you-type for the enrol page: the open families the user may see that match ``q``, as JSON."""
+    course = selectors.course_get(user=request.user, uuid=uuid)
+    if course.is_universal:
+        raise Http404("Universal courses take no enrolments")
+    query = request.GET.get("q", "").strip()[:100]
+    matches = selectors.enrollable_family_matches(user=request.user, query=query)
+    return JsonResponse({"results": [asdict(match) for match in matches]})
 
 
 @require_http_methods(["GET", "POST"])

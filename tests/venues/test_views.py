@@ -130,7 +130,7 @@ def test_family_the_user_cannot_see_is_not_found_for_enrolment(client, cast):
     client.force_login(cast.colleague)
     url = reverse("group-course-enrol", args=[the_course.uuid])
     assert (
-        "No open family you work with has that reference"
+        f"No open family you work with has the reference {family.reference}"
         in client.get(url, {"family": family.reference}).content.decode()
     )
     response = client.post(url, {"family": family.reference, "person": str(parent_of(family).uuid)})

@@ -32,7 +32,9 @@ urlpatterns = [
     path("api/", include("ecfs.api.urls")),
     path("audit/", include("ecfs.audit.urls")),
     path("privacy/", include("privacy.urls")),
-    path("directory/", include("venues.directory_urls")),
+    path("community/", include("community.urls")),
+    # The Open Referral UK feed: ECFS's courses (venues) and the community groups' own services (community).
+    path("directory/", include("community.directory_urls")),
     path("imports/", include("imports.urls")),
     path("healthz", views.healthz, name="healthz"),
     # One sign-in page for the whole service, the configuration screens included.

@@ -11,6 +11,7 @@ from notifications.services import stop_reminders_link
 from privacy.services import subject_access_create
 from reporting.models import Return, ReturnRequest
 from tests.advice.factories import advice_entry
+from tests.community.factories import community_scenario
 from tests.families.factories import active_plan, draft_plan, home_visit, plan_action
 from tests.integrations.factories import import_scenario
 from tests.referrals.factories import allocated_referral
@@ -157,6 +158,12 @@ TABLE = {
     "directory-service": ("get", "group_course", expect(200)),
     "directory-locations": ("get", None, expect(200)),
     "directory-sessions": ("get", None, expect(200)),
+    # Open Referral UK 3.0's root and taxonomies (community.directory): public like the rest of the feed.
+    "directory-root": ("get", None, expect(200)),
+    "directory-taxonomies": ("get", None, expect(200)),
+    "directory-taxonomy": ("get", "taxonomy", expect(200)),
+    "directory-taxonomy-terms": ("get", None, expect(200)),
+    "directory-taxonomy-term": ("get", "taxonomy_term", expect(200)),
     "import-home": ("get", None, expect(403, admin=200, **ANON)),
     "import-review-list": ("get", None, MANAGERS_ONLY),
     "import-review": ("get", "import_review", expect(403, manager=200, other_manager=404, **ANON)),
@@ -174,6 +181,7 @@ TABLE = {
     "group-course-new": ("get", None, FRONT_LINE),
     "group-course-detail": ("get", "group_course", COURSE_OBJECT),
     "group-course-enrol": ("get", "group_course", COURSE_OBJECT),
+    "group-course-enrol-families": ("get", "group_course", COURSE_OBJECT),
     "group-course-facilitators": ("get", "group_course", COURSE_REGISTER),
     "group-session-detail": ("get", "group_session", COURSE_OBJECT),
     "group-session-register": ("get", "group_session", COURSE_REGISTER),
@@ -218,6 +226,32 @@ TABLE = {
     "budget-actuals": ("get", None, ADMIN_ONLY),
     "venue-admin-list": ("get", None, ADMIN_ONLY),
     "venue-assessment": ("get", "venue", ADMIN_ONLY),
+    # Community groups (#19): every member of staff reads the register and the gaps; the managers of the group's
+    # district (the scenario's is the manager's, not the other manager's) and the service admin keep it.
+    "community-group-list": ("get", None, EVERYONE),
+    "community-group-detail": ("get", "community_group", EVERYONE),
+    "community-gaps": ("get", None, EVERYONE),
+    "community-group-add": ("get", None, expect(403, manager=200, other_manager=200, admin=200, **ANON)),
+    "community-group-edit": ("get", "community_group", expect(403, manager=200, admin=200, **ANON)),
+    "community-group-checked": ("post", "community_group", expect(403, manager=302, admin=302, **ANON)),
+    # Connecting a family, and whether they went: whoever may see the family (the worker and the base's manager).
+    "community-connect": ("get", "family", FRONT_LINE_FAMILY_OBJECT),
+    "community-connection-outcome": ("get", "connection", FRONT_LINE_FAMILY_OBJECT),
+    "community-follow-ups": ("get", None, FRONT_LINE),
+    # Community grants: team managers and the service admin; the budget is the admin's. Empty decisions are 400.
+    "community-grant-list": ("get", None, expect(403, manager=200, other_manager=200, admin=200, **ANON)),
+    "community-grant-new": ("get", None, expect(403, manager=200, other_manager=200, admin=200, **ANON)),
+    "community-grant-detail": ("get", "grant", expect(403, manager=200, other_manager=200, admin=200, **ANON)),
+    "community-grant-assess": ("post", "grant", expect(403, manager=400, other_manager=400, admin=400, **ANON)),
+    "community-grant-decide": ("post", "grant", expect(403, manager=400, other_manager=400, admin=400, **ANON)),
+    "community-grant-pay": ("post", "grant", expect(403, manager=400, other_manager=400, admin=400, **ANON)),
+    "community-grant-monitoring": (
+        "post",
+        "grant",
+        expect(403, manager=400, other_manager=400, admin=400, **ANON),
+    ),
+    "community-grant-withdraw": ("post", "grant", expect(403, manager=400, other_manager=400, admin=400, **ANON)),
+    "community-grant-budget": ("get", None, ADMIN_ONLY),
     # Messages (#18): each worker's and manager's own preferences; a family's messages to those who may see it;
     # stopping its reminders (the scenario's family has none on: back to its messages); the family's own link.
     "message-preferences": (
@@ -298,6 +332,7 @@ def scenario(cast):
         **import_scenario(cast),
         "application": (fund_application.uuid,),
         "budget": (county.uuid,),
+        **community_scenario(cast, referral.family),
         "referral": (referral.uuid,),
         "person": (referral.family.members.first().uuid,),
         "family_child": (referral.family.reference, referral.family.members.get(kind="child").uuid),

@@ -124,6 +124,21 @@ class AuditAction(models.TextChoices):
     ADVICE_RECORDED = "advice.recorded", "Advice recorded"
     ADVICE_REFERRAL_LINKED = "advice.referral_linked", "Advice linked to the referral made"
 
+    # Community groups, connections and community grants
+    COMMUNITY_GROUP_ADDED = "community_group.added", "Community group added"
+    COMMUNITY_GROUP_CHANGED = "community_group.changed", "Community group changed"
+    COMMUNITY_GROUP_CHECKED = "community_group.checked", "Community group details checked"
+    FAMILY_CONNECTED = "connection.made", "Family connected to a group or service"
+    CONNECTION_OUTCOME = "connection.outcome", "Connection outcome recorded"
+    GRANT_RECEIVED = "grant.received", "Community grant application received"
+    GRANT_ASSESSED = "grant.assessed", "Community grant application assessed"
+    GRANT_APPROVED = "grant.approved", "Community grant approved"
+    GRANT_DECLINED = "grant.declined", "Community grant declined"
+    GRANT_WITHDRAWN = "grant.withdrawn", "Community grant application withdrawn"
+    GRANT_PAID = "grant.paid", "Community grant payment recorded"
+    GRANT_MONITORING = "grant.monitoring", "Community grant monitoring return recorded"
+    GRANT_BUDGET_ADJUSTED = "grant.budget_adjusted", "Community grants budget adjusted"
+
     # Privacy
     SUBJECT_ACCESS_RECEIVED = "subject_access.received", "Subject access request received"
     SUBJECT_ACCESS_REDACTIONS = "subject_access.redactions", "Subject access redactions recorded"

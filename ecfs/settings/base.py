@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "reporting",
     "imports",
     "reference",
+    "community",
     "home",
     "notifications",
     "ecfs.api",

@@ -183,11 +183,12 @@ def test_the_feeds_take_a_fixed_number_of_queries(client, cast, hall, django_ass
     for _ in range(3):
         course(cast=cast, offer_type=GroupCourse.OfferType.UNIVERSAL, venue=hall, start_date=timezone.localdate())
 
-    # count; the page of courses with programme, venue and district; their sessions with venues
-    with django_assert_num_queries(3):
+    # count; count of community groups (community.directory: none here, so no page of them); the page of courses
+    # with programme, venue and district; their sessions with venues
+    with django_assert_num_queries(4):
         client.get(reverse("directory-services"))
-    # count; the page of venues with districts
-    with django_assert_num_queries(2):
+    # count; count of community groups' meeting places (none here); the page of venues with districts
+    with django_assert_num_queries(3):
         client.get(reverse("directory-locations"))
     # count; the page of sessions with course, programme and venue
     with django_assert_num_queries(2):

@@ -34,6 +34,7 @@ from families.models import (
     SupportPlan,
 )
 from imports.models import ImportedRecord
+from notifications.models import Message
 from referrals.models import Referral, ReferralPerson, TriageDecision
 from support_fund.models import Application, ApplicationEvent
 from venues.models import Attendance
@@ -79,6 +80,8 @@ BLANKED = (
     ),
     (ApplicationEvent, "application__family", {"note": ""}),
     (ImportedRecord, "family", {"previous_id": "", "safeguarding_note": ""}),
+    # The family's (or a referrer's) email address or phone number a message went to.
+    (Message, "family", {"recipient_address": ANONYMISED}),
 )
 
 

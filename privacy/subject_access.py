@@ -28,6 +28,7 @@ from families.models import (
     Review,
     SupportPlan,
 )
+from notifications.models import Message
 from support_fund.models import Application
 from venues.models import Attendance, Enrolment
 
@@ -133,6 +134,10 @@ def _referral_rows(family) -> list[dict]:
     return rows
 
 
+# The outbox's own bookkeeping, and which member of staff an alert went to (their name is not the family's data).
+MESSAGE_INTERNAL_FIELDS = ("idempotency_key", "recipient_user", "digest", "attempts", "last_error")
+
+
 def bundle(sar: SubjectAccessRequest) -> dict:
     """The whole bundle as plain data, redactions applied."""
     family = sar.family
@@ -166,6 +171,11 @@ def bundle(sar: SubjectAccessRequest) -> dict:
         _section("Family support fund", Application.objects.filter(family=family).select_related("applicant")),
         _section("Groups", Enrolment.objects.filter(family=family).select_related("course__programme", "person")),
         _section("Group attendance", Attendance.objects.filter(family=family).select_related("session__course")),
+        _section(
+            "Messages sent to or about the family",
+            Message.objects.filter(family=family).order_by("created_at", "pk"),
+            skip=MESSAGE_INTERNAL_FIELDS,
+        ),
         {
             "title": "Who accessed or changed these records",
             "rows": [

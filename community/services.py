@@ -3,6 +3,7 @@
 Each function owns its transaction and writes its own audit event.
 """
 
+import uuid
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -210,7 +211,7 @@ def connection_create(
 @transaction.atomic
 def connection_record_outcome(*, connection: Connection, actor, outcome: str, note: str = "") -> Connection:
     """The answer to "did they go, and is it helping?" (the connection was fetched through the actor's scope)."""
-    connection = Connection.objects.select_for_update().select_related("group").get(pk=connection.pk)
+    connection = Connection.objects.select_for_update(of=("self",)).select_related("group").get(pk=connection.pk)
     if outcome not in Connection.Outcome.values or outcome == Connection.Outcome.PENDING:
         raise ValidationError({"outcome": "Choose whether they went and whether it is helping"})
     old = connection.outcome
@@ -255,12 +256,6 @@ def _require_grants(actor) -> None:
         raise PermissionDenied("Community grants are run by team managers and the service admin.")
 
 
-def _next_reference() -> str:
-    last = GrantApplication.objects.select_for_update().order_by("-pk").values_list("reference", flat=True).first()
-    number = int(last.split("-")[1]) + 1 if last else 1
-    return f"CG-{number:05d}"
-
-
 @transaction.atomic
 def grant_create(*, actor, group: CommunityGroup | None = None, **fields) -> GrantApplication:
     _require_grants(actor)
@@ -272,11 +267,14 @@ def grant_create(*, actor, group: CommunityGroup | None = None, **fields) -> Gra
     if group is not None:
         fields.setdefault("group_name", group.name)
         fields.setdefault("organisation", group.organisation)
+    # The reference is the row's number: saved under a placeholder first, so concurrent entries never collide.
     application = GrantApplication(
-        reference=_next_reference(), group=group, received_on=received_on, created_by=actor, **fields
+        reference=uuid.uuid4().hex[:12], group=group, received_on=received_on, created_by=actor, **fields
     )
     application.full_clean()
     application.save()
+    application.reference = f"CG-{application.pk:05d}"
+    application.save(update_fields=["reference"])
     audit_record(
         actor=actor,
         action=AuditAction.GRANT_RECEIVED,
@@ -287,7 +285,7 @@ def grant_create(*, actor, group: CommunityGroup | None = None, **fields) -> Gra
 
 
 def _locked(application: GrantApplication) -> GrantApplication:
-    return GrantApplication.objects.select_for_update().select_related("locality").get(pk=application.pk)
+    return GrantApplication.objects.select_for_update(of=("self",)).select_related("locality").get(pk=application.pk)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from bases import selectors as base_selectors
+from community import selectors as community_selectors
 from ecfs.roles import Role, primary_role
 from families import selectors as family_selectors
 from families.models import SupportPlan
@@ -44,6 +45,8 @@ def home(request):
         context["colleagues"] = base_selectors.team_colleagues(profile=profile) if profile else []
         context["caseload_count"] = len(caseload)
         context["overdue"] = [row for row in caseload if row.overdue]
+        # "Did they go, and is it helping?": connections to community groups four weeks on (community).
+        context["follow_ups"] = list(community_selectors.follow_ups_due(user=request.user, today=today)[:10])
         template = "home/worker.html"
     elif role == Role.COMMISSIONER:
         context["districts"] = base_selectors.district_list()

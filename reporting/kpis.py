@@ -918,3 +918,8 @@ def contract_budget(period, districts):
         values[COUNTY] = share
         rows.append(Row(f"{line.name} (indicative {line.ecfs_indicative_pct}%)", values, {COUNTY: 5 if grand else 0}))
     return rows
+
+
+# Networks of support (#19: connections to community groups, community grants) are in their own module: importing it
+# registers them, after everything here they build on.
+from . import community_figures  # noqa: E402, F401

@@ -39,8 +39,8 @@ PINNED_QUERIES = {
     # reviews, the count of fund applications awaiting their decision, workers with their caseloads, the
     # manager's teams, their workers
     ("manager", "home"): 14,
-    # 3 + the staff profile, the caseload, the team's colleagues
-    ("worker", "home"): 6,
+    # 3 + the staff profile, the caseload, the team's colleagues, the community connections to ask about
+    ("worker", "home"): 7,
     # 3 + the plan (scoped), goals, actions, reviews, their progress, outcome assessments, their scores;
     # the audit row for the view; the follow-up
     ("worker", "plan-detail"): 12,

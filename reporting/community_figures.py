@@ -1,0 +1,111 @@
+"""The quarterly return's networks-of-support figures (#19): families connected to community groups and
+services and the share who went, and community grants by district and town.
+
+Kept apart from kpis.py, which registers them by importing this module. Rows are the usual ``Row`` kinds, so
+``reporting.disclosure`` protects their small numbers like every other breakdown's.
+"""
+
+from django.db.models import Count, Sum
+
+from community.models import Connection, GrantApplication, GrantMonitoring
+
+from .kpis import _count_row, _in_dates, _money_row, _percent_row, kpi
+from .periods import QUARTERLY
+
+CONNECTED = "Families connected"
+ANSWERED = "Followed up: families asked whether they went"
+WENT = "Went"
+SHARE_WENT = "% who went"
+
+
+def _families_by_district(connections) -> dict:
+    rows = connections.values("family__district__name").annotate(n=Count("family", distinct=True)).order_by()
+    return {row["family__district__name"]: row["n"] for row in rows}
+
+
+@kpi(
+    code="community_connections",
+    title="Families connected to community groups and services, and the share who went",
+    section="reach",
+    unit="count",
+    returns=(QUARTERLY,),
+    definition="""Families a worker connected to a community group or another service in the quarter (by the
+    family's district). Of the families whose four-week follow-up fell due in the quarter and was answered by
+    its end ("went" or "did not go"; "could not find out" is left out), how many went, and the share.""",
+)
+def community_connections(period, districts):
+    made = Connection.objects.filter(_in_dates(period, "connected_on"))
+    due = Connection.objects.filter(
+        _in_dates(period, "follow_up_due"),
+        outcome__in=Connection.ANSWERED,
+        outcome_recorded_on__lte=period.end,
+    )
+    answered = _families_by_district(due)
+    went = _families_by_district(due.filter(outcome__in=Connection.ATTENDED))
+    return [
+        _count_row(CONNECTED, _families_by_district(made), districts),
+        _count_row(ANSWERED, answered, districts),
+        _count_row(WENT, went, districts),
+        _percent_row(SHARE_WENT, went, answered, districts, numerator=(WENT,), denominator=(ANSWERED,)),
+    ]
+
+
+def _approved_in(period):
+    return GrantApplication.objects.filter(
+        _in_dates(period, "decided_on"),
+        status__in=(GrantApplication.Status.APPROVED, GrantApplication.Status.PAID),
+    )
+
+
+@kpi(
+    code="community_grants",
+    title="Community grants approved, by district and town",
+    section="reach",
+    unit="money",
+    returns=(QUARTERLY,),
+    definition="""Community grants (the £250,000 for networks of support) approved in the quarter and not
+    withdrawn, by the district of the group's place: the total, then each market town (and the rest of the
+    county) where a grant was approved. Grants go to community groups, not families.""",
+)
+def community_grants(period, districts):
+    approved = _approved_in(period)
+    by_district = approved.values("district__name").annotate(total=Sum("amount_approved")).order_by()
+    rows = [_money_row("All grants", {r["district__name"]: r["total"] for r in by_district}, districts)]
+    by_town = (
+        approved.values("locality__name", "locality__is_other", "district__name")
+        .annotate(total=Sum("amount_approved"))
+        .order_by("locality__is_other", "locality__name")
+    )
+    towns: dict = {}
+    for row in by_town:
+        label = "Outside the market towns" if row["locality__is_other"] else row["locality__name"]
+        towns.setdefault(label, {})[row["district__name"]] = row["total"]
+    rows += [_money_row(label, sums, districts) for label, sums in towns.items()]
+    return rows
+
+
+@kpi(
+    code="community_grants_count",
+    title="Community grants approved, and the groups' monitoring returns",
+    section="reach",
+    unit="count",
+    returns=(QUARTERLY,),
+    definition="""The number of community grants approved in the quarter by district, and the families the
+    funded groups reported reaching in monitoring returns up to a date in the quarter.""",
+)
+def community_grants_count(period, districts):
+    counts = {
+        r["district__name"]: r["n"]
+        for r in _approved_in(period).values("district__name").annotate(n=Count("pk")).order_by()
+    }
+    reached = {
+        r["application__district__name"]: r["n"]
+        for r in GrantMonitoring.objects.filter(_in_dates(period, "period_end"))
+        .values("application__district__name")
+        .annotate(n=Sum("families_reached"))
+        .order_by()
+    }
+    return [
+        _count_row("Grants approved", counts, districts),
+        _count_row("Families the funded groups reached", reached, districts),
+    ]

@@ -11,7 +11,7 @@ from referrals.selectors import referral_list
 
 from .models import AdviceEntry
 from .selectors import last_entry_of, recorder_team
-from .services import normalise_outward, outward_postcode_problem
+from .services import SIGNPOSTED_TO_MISSING, normalise_outward, outward_postcode_problem
 from .topics import plain_words
 
 
@@ -115,6 +115,13 @@ class AdviceForm(forms.Form):
             self.fields["family"].initial = family.reference
             self.fields["district"].initial = family.district_id
             self.fields["locality"].initial = family.locality_id
+
+    def clean(self):
+        cleaned = super().clean()
+        # Said here as well as by the service, so it shows with the form's own messages.
+        if cleaned.get("given") == AdviceEntry.Given.SIGNPOSTED and not cleaned.get("signposted_to", "").strip():
+            self.add_error("signposted_to", SIGNPOSTED_TO_MISSING)
+        return cleaned
 
     def clean_outward_postcode(self):
         value = normalise_outward(self.cleaned_data.get("outward_postcode", ""))

@@ -18,6 +18,7 @@ from .models import AdviceEntry
 from .selectors import advice_list, recorder_team
 
 SIGNPOSTED_TO_MAX = 200
+SIGNPOSTED_TO_MISSING = "Name the service or community group you signposted them to"
 NOTES_MAX = 2000
 # The outward code (first half) of a UK postcode: NR1, NR30, PE30, IP22, W1A.
 OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
@@ -105,7 +106,7 @@ def advice_record(
         errors["given"] = "Select what you gave"
     signposted_to = (signposted_to or "").strip()
     if given == AdviceEntry.Given.SIGNPOSTED and not signposted_to:
-        errors["signposted_to"] = "Name the service or community group you signposted them to"
+        errors["signposted_to"] = SIGNPOSTED_TO_MISSING
     elif len(signposted_to) > SIGNPOSTED_TO_MAX:
         errors["signposted_to"] = f"The service or group's name must be {SIGNPOSTED_TO_MAX} characters or fewer"
     if referral is not None:

@@ -48,6 +48,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from advice.models import AdviceEntry
 from bases.models import Base, Locality, StaffProfile, Team
 from devdata.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES, refuse_unless_demo_key
 from ecfs.audit.models import AuditEvent
@@ -87,6 +88,8 @@ COUNTY = {
     "sessions": 20_000,
     "attendances": 300_000,
     "applications": 20_000,
+    # The advice log (#19): information, advice and signposting when families first ask, about 25,000 a year.
+    "advice": 125_000,
     "staff": 300,
 }
 YEARS = 5
@@ -151,6 +154,9 @@ CONTACT_MODES = {
     Contact.Mode.VIDEO: 5,
     Contact.Mode.MESSAGE: 6,
 }
+ADVICE_CHANNELS = {"phone_line": 35, "drop_in": 30, "outreach": 20, "online": 8, "email": 7}
+ADVICE_GIVEN = {"information": 30, "advice": 35, "signposted": 30, "referral": 5}
+ADVICE_SIGNPOSTED_TO = ("Citizens Advice", "Home-Start Norfolk", "Library bounce and rhyme", "Norfolk baby bank")
 CONTACT_NOTES = (
     "Talked through the week's routines with mum; bedtime is settling.",
     "Home visit: the children were playing well; discussed the nursery place.",
@@ -1908,6 +1914,49 @@ class ScaleSeed:
         events.close()
         self.say(f"wrote {app_t.count:,} fund applications, {len(budgets):,} budgets")
 
+    def write_advice(self) -> None:
+        """The advice log: anonymous entries over the five years, where families live, by the base's team."""
+        rng, w, days = self.rng, self.w, self.days
+        target = self.counts["advice"]
+        fields = ["id", "uuid", "given_on", "channel", "partner_session", "district_id", "locality_id"]
+        fields += ["outward_postcode", "given", "signposted_to", "notes", "team_id", "base_id", "created_by_id"]
+        entries = w.table(AdviceEntry, [*fields, "created_at", "modified_at"], total=target)
+        topics = w.table(AdviceEntry.topics.through, ["adviceentry_id", "determinant_id"], label="advice topics")
+        ids = w.ids(AdviceEntry)
+        channel_pick = _Picker(list(ADVICE_CHANNELS), list(ADVICE_CHANNELS.values()), rng)
+        given_pick = _Picker(list(ADVICE_GIVEN), list(ADVICE_GIVEN.values()), rng)
+        partner_sessions = AdviceEntry.PartnerSession.values
+        for _ in range(target):
+            locality, district, _name, _need = self.place()
+            base = rng.choice(self.bases_in_district[district])
+            day = min(days, self.weekday(rng.randint(0, days)))
+            when = self.at(day)
+            channel, given = channel_pick(), given_pick()
+            entry = ids.take()
+            entries.add(
+                entry,
+                self.uuid(),
+                self.on(day),
+                channel,
+                rng.choice(partner_sessions) if channel == "outreach" else "",
+                district,
+                locality if rng.random() < 0.7 else None,
+                "",
+                given,
+                rng.choice(ADVICE_SIGNPOSTED_TO) if given == "signposted" else "",
+                "",
+                self.teams[base],
+                self.bases[base].pk,
+                rng.choice(self.workers[base] or [self.managers[base]]),
+                when,
+                when,
+            )
+            for determinant in {rng.choice(self.det_ids) for _ in range(rng.choice((1, 1, 2)))}:
+                topics.add(entry, determinant)
+        entries.close()
+        topics.close()
+        self.say(f"wrote {entries.count:,} advice entries")
+
     def run(self) -> dict:
         refuse_unless_demo_key()
         self.say(f"Seeding at {self.factor:g} × county scale")
@@ -1923,6 +1972,7 @@ class ScaleSeed:
         self.write_contacts()
         self.write_groups()
         self.write_fund()
+        self.write_advice()
         self.w.reset_sequences()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

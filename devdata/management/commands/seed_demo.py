@@ -3,8 +3,6 @@ from django.core.management.base import BaseCommand, CommandError
 from devdata.demo import DEMO_PASSWORD, demo_seed
 from devdata.demo_advice import demo_advice_seed, demo_advice_summary
 from devdata.demo_families import demo_families_summary
-from devdata.demo_frontdoor import demo_frontdoor_seed, demo_frontdoor_summary
-from devdata.demo_notifications import demo_notifications_seed, demo_notifications_summary
 from devdata.demo_privacy import demo_privacy_seed, demo_privacy_summary
 from devdata.demo_support import demo_support_summary
 from ecfs.errors import ApplicationError
@@ -31,9 +29,7 @@ class Command(BaseCommand):
         try:
             logins, families, support = demo_seed()
             privacy = demo_privacy_seed()
-            requests = demo_frontdoor_seed()
             advice = demo_advice_seed()
-            notifications = demo_notifications_seed()
         except ApplicationError as error:
             raise CommandError(error.message) from error
         width = max(len(login.email) for login in logins)
@@ -51,9 +47,7 @@ class Command(BaseCommand):
         self.stdout.write(demo_families_summary(families))
         self.stdout.write(demo_support_summary(support))
         self.stdout.write(demo_privacy_summary(privacy))
-        self.stdout.write(demo_frontdoor_summary(requests))
         self.stdout.write(demo_advice_summary(advice))
-        self.stdout.write(demo_notifications_summary(notifications))
         self.stdout.write("")
 
     def _scale(self, value: str) -> None:

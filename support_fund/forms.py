@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.utils import timezone
 
@@ -131,3 +133,39 @@ class AdjustmentForm(forms.Form):
     reason = forms.CharField(
         label="Reason", max_length=300, error_messages={"required": "Say why the budget is changing"}
     )
+
+
+class ApplicationCorrectionForm(forms.Form):
+    """Correct an application's amount and details, or, once paid, its payment too (``support_fund.corrections``)."""
+
+    reason = forms.CharField(
+        label="Why are you correcting it?",
+        help_text="For example: the voucher cost less, typing mistake. It is shown beside the correction.",
+        max_length=300,
+        error_messages={"required": "Say why the application is being corrected"},
+    )
+
+    def __init__(self, *args, paid: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        reason = self.fields.pop("reason")
+        for name in ("amount", "category", "delivery", "supplier"):
+            self.fields[name] = copy.deepcopy(ApplicationForm.base_fields[name])
+        if paid:
+            self.fields["paid_on"] = GovukDateField(label="Date paid", must_be_past=True)
+            self.fields["payment_reference"] = copy.deepcopy(PaymentForm.base_fields["reference"])
+            self.fields["payment_reference"].label = "Payment reference"
+        self.fields["reason"] = reason
+
+    def amended(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+def correction_initial(application) -> dict:
+    return {
+        "amount": application.amount,
+        "category": application.category,
+        "delivery": application.delivery,
+        "supplier": application.supplier,
+        "paid_on": application.paid_on,
+        "payment_reference": application.payment_reference,
+    }

@@ -10,6 +10,7 @@ urlpatterns = [
     path("applications/<uuid:uuid>/payment/", views.pay, name="fund-pay"),
     path("applications/<uuid:uuid>/cancel/", views.cancel, name="fund-cancel"),
     path("applications/<uuid:uuid>/submit/", views.submit, name="fund-submit"),
+    path("applications/<uuid:uuid>/correct/", views.correct, name="fund-correct"),
     path("dashboard/", views.dashboard, name="fund-dashboard"),
     path("dashboard.csv", views.export_csv, name="fund-export"),
     path("budgets/", views.budgets, name="fund-budgets"),

@@ -14,8 +14,17 @@ from ecfs.roles import Role, has_role
 from ecfs.view_helpers import add_service_error, form_post, require_role
 from families.selectors import family_get
 
-from . import selectors, services
-from .forms import AdjustmentForm, ApplicationForm, BudgetForm, CancelForm, DecisionForm, PaymentForm
+from . import corrections, selectors, services
+from .forms import (
+    AdjustmentForm,
+    ApplicationCorrectionForm,
+    ApplicationForm,
+    BudgetForm,
+    CancelForm,
+    DecisionForm,
+    PaymentForm,
+    correction_initial,
+)
 from .models import Application, Budget
 
 
@@ -58,6 +67,8 @@ def _detail(request, application, **forms):
         "can_pay": services.can_record_payment(user, application),
         "can_cancel": services.can_cancel_application(user, application),
         "can_submit": services.can_submit_application(user, application),
+        "can_correct": corrections.can_correct_application(user, application),
+        "amendments": corrections.application_amendments(application),
         "limit_reasons": services.over_limit_reasons(application)
         if application.status in Application.AWAITING_DECISION
         else [],
@@ -132,6 +143,40 @@ def cancel(request, uuid):
             application=application, actor=request.user, reason=data["reason"]
         ),
         "Application cancelled; the money is back in the budget.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def correct(request, uuid):
+    """Correct an application's amount and details, or a paid one's payment, with a reason."""
+    application = selectors.application_get(user=request.user, uuid=uuid)
+    if not corrections.can_correct_application(request.user, application):
+        raise PermissionDenied(
+            "Only the applicant or a team manager of the family's base corrects an application, and only a manager "
+            "who did not apply corrects a payment."
+        )
+    paid = application.status == Application.Status.PAID
+
+    def success(corrected):
+        if corrected.status != application.status:
+            return (
+                f"{corrected.reference} corrected. The new amount is more than was approved, so it is back awaiting "
+                "a decision; the money approved before has gone back to the budget."
+            )
+        return f"{corrected.reference} corrected. What was there before is kept with your reason."
+
+    return form_post(
+        request,
+        partial(ApplicationCorrectionForm, paid=paid, initial=correction_initial(application)),
+        call=lambda form: corrections.application_amend(application=application, actor=request.user, **form.amended()),
+        success=success,
+        redirect_to=lambda _: redirect("fund-application", uuid=uuid),
+        template="fund/correct.html",
+        context=lambda: {
+            "application": application,
+            "paid": paid,
+            "amendments": corrections.application_amendments(application),
+        },
     )
 
 

@@ -192,6 +192,8 @@ TABLE = {
     "fund-pay": ("post", "application", expect(403, manager=400, other_manager=404, **ANON)),
     "fund-cancel": ("post", "application", expect(403, manager=400, other_manager=404, **ANON)),
     "fund-submit": ("post", "application", expect(404, worker=302, manager=302, **ANON)),
+    # Correcting an application before payment: its applicant (the worker here) or a manager of the family's base.
+    "fund-correct": ("get", "application", FAMILY_OBJECT),
     "fund-dashboard": ("get", None, expect(403, manager=200, other_manager=200, admin=200, **ANON)),
     "fund-export": ("get", None, expect(403, manager=200, other_manager=200, admin=200, **ANON)),
     "fund-budgets": ("get", None, expect(403, admin=200, **ANON)),

@@ -56,8 +56,8 @@ PINNED_QUERIES = {
     # its history and its corrections' audit rows (the reasons each replaced)
     ("manager", "referral-detail"): 15,
     # 5 + the application (scoped), the goals it serves, its events, their actors; the audit row; the fund
-    # limits and the family's payments in the last 12 months
-    ("manager", "fund-application"): 12,
+    # limits and the family's payments in the last 12 months; its history (corrections, with who made them)
+    ("manager", "fund-application"): 13,
     # 5 + the decision queue, the bases' recent applications; which of their families the manager may see,
     # and those families' members (their names)
     ("manager", "fund-home"): 9,

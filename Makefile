@@ -32,6 +32,7 @@ run: install
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) manage.py seed_demo
 	@echo "ECFS Case is running on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
+	@$(PY) manage.py message_outputs
 	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 test: install

@@ -36,6 +36,8 @@ urlpatterns = [
     # The Open Referral UK feed: ECFS's courses (venues) and the community groups' own services (community).
     path("directory/", include("community.directory_urls")),
     path("imports/", include("imports.urls")),
+    # The public request for support (no sign-in).
+    path("request-support/", include("frontdoor.urls")),
     path("healthz", views.healthz, name="healthz"),
     # One sign-in page for the whole service, the configuration screens included.
     path(

@@ -3,10 +3,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ecfs.govuk_forms import GovukDateField, name_the_person
-from families.characteristics import CHARACTERISTIC_FIELDS, CONSENT_FIELDS
+from families.characteristics import CHARACTERISTIC_FIELDS, CONSENT_FIELDS, CONTACT_FIELDS
 
-from .models import Ethnicity, Family, Person, Professional
-from .rules import validate_person_dates
+from .models import ContactChannel, Ethnicity, Family, Person, Professional
+from .rules import validate_person_dates, validate_safe_contact
 
 
 class PersonForm(forms.Form):
@@ -89,7 +89,19 @@ class CharacteristicsForm(forms.ModelForm):
 
     class Meta:
         model = Family
-        fields = [*CHARACTERISTIC_FIELDS, *CONSENT_FIELDS]
+        fields = [*CHARACTERISTIC_FIELDS, *CONSENT_FIELDS, *CONTACT_FIELDS]
+        widgets = {
+            "safe_contact_channel": forms.RadioSelect,
+            "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        }
+        help_texts = {
+            "safe_contact_channel": "Someone in the home may be a risk: messages from the service, reminders "
+            "included, go only this way. Do not contact means nothing is sent.",
+        }
+        error_messages = {
+            "contact_email": {"invalid": "Enter an email address in the correct format, like name@example.com"},
+        }
         labels = {
             "lone_parent": "Lone parent household",
             "teenage_parent": "Teenage parent",
@@ -101,7 +113,15 @@ class CharacteristicsForm(forms.ModelForm):
             "send_in_household": "Special educational needs or disability (SEND) in the household",
             "consent_given": "The family consents to the service holding their information",
             "consent_given_by": "Who gave consent",
+            "contact_phone": "The family's phone number",
+            "contact_email": "The family's email address",
+            "safe_contact_channel": "Safe way to contact the family",
+            "reminders_wanted": "The family wants reminders of visits and group sessions",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["safe_contact_channel"].choices = [("", "Not asked yet"), *ContactChannel.choices]
 
     def clean(self):
         cleaned = super().clean()
@@ -110,6 +130,15 @@ class CharacteristicsForm(forms.ModelForm):
                 self.add_error("consent_date", "Enter the date consent was given")
             if not cleaned.get("consent_scope"):
                 self.add_error("consent_scope", "Select what the family consented to")
+        if not self.has_error("contact_phone") and not self.has_error("contact_email"):
+            try:
+                validate_safe_contact(
+                    channel=cleaned.get("safe_contact_channel") or "",
+                    phone=cleaned.get("contact_phone") or "",
+                    email=cleaned.get("contact_email") or "",
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 

@@ -7,7 +7,9 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 
-from .models import Person
+from ecfs.errors import ApplicationError
+
+from .models import ContactChannel, Family, Person
 
 OLDEST_CHILD_AGE = 5  # the service is for children from pre-birth to 5
 UNBORN_MONTHS_AHEAD = 10
@@ -171,3 +173,27 @@ def validate_child_seen(*, field: str, first_name: str, date_of_birth: date | No
         raise ValidationError(
             {field: f"{first_name} was born on {long_date(date_of_birth)}, after this contact: answer no"}
         )
+
+
+def shares_with_team_around_family(family: Family) -> bool:
+    """The family agreed to the service sharing what it holds with the professionals working with them."""
+    return family.consent_given and family.consent_scope == Family.ConsentScope.HOLD_AND_SHARE
+
+
+def require_consent_to_share(family: Family, *, doing: str) -> None:
+    """Refuse ``doing`` (which shares the family's information with another agency) without their consent."""
+    if not shares_with_team_around_family(family):
+        raise ApplicationError(
+            f"{family.reference} has not agreed to their information being shared with the team around the family, "
+            f"so you cannot {doing}. Ask the family, then record their consent to share under "
+            "Household details and consent."
+        )
+
+
+def validate_safe_contact(*, channel: str, phone: str, email: str) -> None:
+    """The safe way to contact a family needs the detail it uses: a number for calls and texts, an email address
+    for email."""
+    if channel in (ContactChannel.PHONE, ContactChannel.TEXT) and not (phone or "").strip():
+        raise ValidationError({"contact_phone": "Enter the phone number, or choose another safe way to contact"})
+    if channel == ContactChannel.EMAIL and not (email or "").strip():
+        raise ValidationError({"contact_email": "Enter the email address, or choose another safe way to contact"})

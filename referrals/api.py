@@ -7,6 +7,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from bases.models import District, Locality
@@ -18,6 +20,7 @@ from families.access import address_visible
 from families.api_fields import DeterminantField
 from families.models import Person
 from families.rules import validate_person_dates
+from families.selectors import family_list
 from families.validators import normalise_postcode, validate_uk_postcode
 
 from . import services
@@ -55,7 +58,7 @@ class TriageDecisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TriageDecision
-        fields = ["decision", "reason", "notes", "decided_by", "decided_at"]
+        fields = ["decision", "reason", "notes", "consent_override_reason", "decided_by", "decided_at"]
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -198,6 +201,34 @@ class StaffReferralInputSerializer(ReferralInputSerializer):
         return value
 
 
+class DecisionInputSerializer(serializers.Serializer):
+    """A triage decision, as the referral page records it (``referrals.services.referral_decide``)."""
+
+    decision = serializers.ChoiceField(choices=TriageDecision.Decision.choices)
+    reason = serializers.ChoiceField(
+        choices=TriageDecision.Reason.choices, help_text="One that fits the decision (TriageDecision.REASONS_FOR)."
+    )
+    notes = serializers.CharField(max_length=5000, help_text="Why.")
+    family = ScopedReferenceField(
+        scope=lambda request: family_list(user=request.user),
+        lookup="reference",
+        max_length=12,
+        required=False,
+        help_text="The reference of a family already known that this referral is for.",
+    )
+    new_family = serializers.BooleanField(
+        default=False, help_text="Accepting for a new family, made from the referral after the duplicate check."
+    )
+    consent_override_reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Needed to accept a referral the family has not agreed to (a safeguarding override); "
+        "refused with any other decision.",
+    )
+
+
 def _service_fields(data: dict) -> dict:
     fields = dict(data)
     fields["people"] = [dict(person) for person in fields["people"]]
@@ -261,6 +292,33 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffVie
         with fields_named(whole_request_is("people")):  # "name at least one child aged 0 to 5 or an unborn child"
             referral = services.referral_create(actor=request.user, **data)
         return Response(self.output(ReferralStatusSerializer, referral), status=201)
+
+    @extend_schema(
+        summary="Record a triage decision",
+        description="Calls `referrals.services.referral_decide`, as the referral page does: only a team manager at "
+        "the base the referral was routed to (403 otherwise); a referral the family has not agreed to is accepted "
+        "only with `consent_override_reason` (400 without it); a decision the referral's state does not allow "
+        "is 409.",
+        request=DecisionInputSerializer,
+        responses={201: TriageDecisionSerializer},
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def decision(self, request, uuid=None):
+        referral = self.get_object()
+        if not services.can_triage(request.user, referral):
+            raise PermissionDenied("Only a team manager at the base this referral was routed to can decide on it.")
+        data = self.validated(DecisionInputSerializer)
+        decided = services.referral_decide(
+            referral=referral,
+            decision=data["decision"],
+            reason=data["reason"],
+            notes=data["notes"],
+            family=data.get("family"),
+            new_family=data["new_family"],
+            consent_override_reason=data["consent_override_reason"],
+            actor=request.user,
+        )
+        return Response(self.output(TriageDecisionSerializer, decided), status=201)
 
 
 @extend_schema_view(

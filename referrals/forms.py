@@ -262,6 +262,14 @@ class DecisionForm(forms.Form):
     notes = forms.CharField(
         label="Why", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Explain the decision"}
     )
+    consent_override_reason = forms.CharField(
+        label="Safeguarding override: why accept it without the family's agreement?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only to accept. Recorded on the referral and in the audit trail.",
+        error_messages={"max_length": "The safeguarding reason must be 2,000 characters or fewer"},
+    )
     NEW_FAMILY = "new"
     family_choice = forms.ChoiceField(
         label="Which family is this referral for?",

@@ -250,12 +250,26 @@ class TriageDecision(models.Model):
     decision = models.CharField(max_length=20, choices=Decision.choices)
     reason = models.CharField(max_length=30, choices=Reason.choices)
     notes = models.TextField()
+    # Accepting a referral the family has not agreed to: the manager's safeguarding reason (blank otherwise).
+    consent_override_reason = models.TextField(
+        "safeguarding override: why accepted without the family's agreement", blank=True, default="", db_default=""
+    )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
 
     class Meta:
         ordering = ["decided_at"]
         indexes = [models.Index(fields=["decided_at"], name="decision_decided_at_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decision="accept") | models.Q(consent_override_reason=""),
+                name="decision_consent_override_only_on_accept",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.referral}: {self.get_decision_display()}"
+
+    @property
+    def is_consent_override(self) -> bool:
+        return bool(self.consent_override_reason)

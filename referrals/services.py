@@ -17,7 +17,7 @@ from ecfs.working_days import add_working_days
 from families import services as family_services
 from families.access import manages_family
 from families.models import Allocation, Family, Person, SupportPlan
-from families.rules import validate_person_dates
+from families.rules import validate_person_dates, validate_safe_contact
 from families.selectors import duplicate_candidates
 from families.validators import normalise_postcode, validate_uk_postcode
 
@@ -103,6 +103,11 @@ def referral_create(
             expected_date=person.get("expected_date"),
             today=today,
         )
+    validate_safe_contact(
+        channel=fields.get("safe_contact_channel", ""),
+        phone=fields.get("contact_phone", ""),
+        email=fields.get("contact_email", ""),
+    )
     fields["postcode"] = normalise_postcode(fields["postcode"])
     validate_uk_postcode(fields["postcode"])
     locality = fields["locality"]
@@ -219,7 +224,21 @@ def _family_from_referral(referral: Referral, actor) -> Family:
         consent_given_by=f"Obtained by {referral.referrer_name} at referral" if referral.consent_obtained else "",
         consent_date=timezone.localtime(referral.received_at).date() if referral.consent_obtained else None,
         consent_scope=Family.ConsentScope.HOLD_AND_SHARE if referral.consent_obtained else "",
+        **referral_contact_answers(referral),
     )
+
+
+def referral_contact_answers(referral: Referral) -> dict:
+    """How to reach the family and how it is safe to, as the referral gave it (blank answers left out)."""
+    answers = {name: getattr(referral, name) for name in ("contact_phone", "contact_email", "safe_contact_channel")}
+    return {name: value for name, value in answers.items() if value}
+
+
+def _carry_contact_answers(referral: Referral, family: Family, actor) -> None:
+    """A family the service already holds keeps what it has; the referral fills in what it lacks."""
+    missing = {name: value for name, value in referral_contact_answers(referral).items() if not getattr(family, name)}
+    if missing:
+        family_services.family_update_characteristics(family=family, actor=actor, **missing)
 
 
 @transaction.atomic
@@ -232,11 +251,15 @@ def referral_decide(
     actor,
     family: Family | None = None,
     new_family: bool = False,
+    consent_override_reason: str = "",
 ) -> TriageDecision:
     """Record a triage decision. Accepting links the referral to a family: an existing one
     (``family``) or, after the duplicate check, a new one made from the referral (``new_family``).
     Any other first decision links the referral to ``family`` when one is given (a known family
-    signposted or stepped up is still a re-referral)."""
+    signposted or stepped up is still a re-referral).
+
+    A referral the family has not agreed to is accepted only with a safeguarding override: the manager's
+    ``consent_override_reason``, kept on the decision and in the audit trail."""
     referral = Referral.objects.select_for_update().select_related("routed_team").get(pk=referral.pk)
     _check_can_triage(actor, referral)
     if decision not in Decision.values:
@@ -251,6 +274,7 @@ def referral_decide(
         raise ValidationError({"reason": "Select a reason that fits the decision"})
     if not notes.strip():
         raise ValidationError({"notes": "Explain the decision"})
+    consent_override_reason = _consent_override(referral, decision, consent_override_reason)
 
     now = timezone.now()
     if decision == Decision.ACCEPT:
@@ -262,6 +286,8 @@ def referral_decide(
                 raise ApplicationError(
                     f"{family.reference} is held by {family.base}: ask their team manager to take this referral."
                 )
+            _carry_contact_answers(referral, family, actor)
+            family.refresh_from_db()
         else:
             family = _family_from_referral(referral, actor)
         referral.family = family
@@ -285,18 +311,64 @@ def referral_decide(
     if old_status in AWAITING_FIRST_CONTACT and referral.status in Referral.CLOSED_AT_TRIAGE:
         _end_support_if_no_plan(referral, actor=actor, decision=Decision(decision))
     triage_decision = TriageDecision.objects.create(
-        referral=referral, decision=decision, reason=reason, notes=notes, decided_by=actor, decided_at=now
+        referral=referral,
+        decision=decision,
+        reason=reason,
+        notes=notes,
+        consent_override_reason=consent_override_reason,
+        decided_by=actor,
+        decided_at=now,
     )
+    changes = {"status": {"old": old_status, "new": referral.status}, "reason": reason}
+    summary = (
+        f"Referral {referral.reference}: {Decision(decision).label.lower()} "
+        f"({TriageDecision.Reason(reason).label.lower()})"
+    )
+    if consent_override_reason:
+        changes["consent_override_reason"] = consent_override_reason
+        summary += ", without the family's agreement (safeguarding override)"
     audit_record(
         actor=actor,
         action=AuditAction.REFERRAL_DECIDED,
         obj=referral,
         family=referral.family,
-        summary=f"Referral {referral.reference}: {Decision(decision).label.lower()} "
-        f"({TriageDecision.Reason(reason).label.lower()})",
-        changes={"status": {"old": old_status, "new": referral.status}, "reason": reason},
+        summary=summary,
+        changes=changes,
     )
     return triage_decision
+
+
+CONSENT_OVERRIDE_MAX_LENGTH = 2000
+
+
+def _consent_override(referral: Referral, decision: str, reason: str) -> str:
+    """The safeguarding override to record with ``decision``: needed to accept without the family's agreement,
+    refused anywhere else (an override on a decision that needs none would mislead whoever reads it later)."""
+    reason = (reason or "").strip()
+    if decision != Decision.ACCEPT or referral.consent_obtained:
+        if reason:
+            raise ValidationError(
+                {
+                    "consent_override_reason": "A safeguarding override is only for accepting a referral the family "
+                    "has not agreed to: leave it empty"
+                }
+            )
+        return ""
+    if not reason:
+        raise ValidationError(
+            {
+                "consent_override_reason": "The family has not agreed to this referral: to accept it anyway, give "
+                "the safeguarding reason for overriding their consent"
+            }
+        )
+    if len(reason) > CONSENT_OVERRIDE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "consent_override_reason": "The safeguarding reason must be "
+                f"{CONSENT_OVERRIDE_MAX_LENGTH:,} characters or fewer"
+            }
+        )
+    return reason
 
 
 def _end_support_if_no_plan(referral: Referral, *, actor, decision: Decision) -> None:

@@ -147,6 +147,7 @@ def referral_decide(request, uuid):
                 decision=form.cleaned_data["decision"],
                 reason=form.cleaned_data["reason"],
                 notes=form.cleaned_data["notes"],
+                consent_override_reason=form.cleaned_data["consent_override_reason"],
                 actor=request.user,
                 **form.family_kwargs(),
             )

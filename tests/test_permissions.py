@@ -141,6 +141,8 @@ TABLE = {
     # POST only (tests/api/test_permissions.py posts to it, and checks who may): any GET is refused.
     "api-person-early-education": ("get", "person", expect(405, anonymous=403)),
     "api-referral-detail": ("get", "referral", API_FAMILY_OBJECT),
+    # POST only (tests/api/test_permissions.py posts to it, and checks who may): any GET is refused.
+    "api-referral-decision": ("get", "referral", expect(405, anonymous=403)),
     "api-plan-detail": ("get", "plan", API_FAMILY_OBJECT),
     "api-plan-outcomes": ("get", "plan", API_FAMILY_OBJECT),
     # An empty body: the worker and manager of the family are told the date is missing.
@@ -159,6 +161,19 @@ TABLE = {
     "directory-locations": ("get", None, expect(200)),
     "directory-sessions": ("get", None, expect(200)),
     # Open Referral UK 3.0's root and taxonomies (community.directory): public like the rest of the feed.
+    "directory-root": ("get", None, expect(200)),
+    "directory-taxonomies": ("get", None, expect(200)),
+    "directory-taxonomy": ("get", "taxonomy", expect(200)),
+    "directory-taxonomy-terms": ("get", None, expect(200)),
+    "directory-taxonomy-term": ("get", "taxonomy_term", expect(200)),
+    # The public request for support: open to anyone, signed in or not (README "The public routes"). Check your
+    # answers with nothing answered goes to the first question; the confirmation with nothing sent, to the start.
+    "request-support": ("get", None, expect(200)),
+    "request-support-question": ("get", "request_page", expect(200)),
+    "request-support-consent-needed": ("get", None, expect(200)),
+    "request-support-check": ("get", "request_route", expect(302)),
+    "request-support-sent": ("get", "request_route", expect(302)),
+    "request-support-exit": ("get", None, expect(302)),    # Open Referral UK 3.0's root and taxonomies (community.directory): public like the rest of the feed.
     "directory-root": ("get", None, expect(200)),
     "directory-taxonomies": ("get", None, expect(200)),
     "directory-taxonomy": ("get", "taxonomy", expect(200)),
@@ -322,6 +337,8 @@ def scenario(cast):
     from reporting.kpis import REGISTRY
 
     return {
+        "request_page": ("family", "children"),
+        "request_route": ("professional",),
         "staff_member": (cast.worker.pk,),
         "set_password": ("MQ", "not-a-token"),
         "kpi": (REGISTRY[0].code,),

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "axes",
+    # The public request for support's per-address rate limit (frontdoor).
+    "django_ratelimit",
     "csp",
     # History of every case record a person can amend (the original is kept and shown).
     "simple_history",
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     "reference",
     "community",
     "home",
+    "frontdoor",
     "notifications",
     "ecfs.api",
 ]
@@ -288,6 +291,19 @@ if SMS_BACKEND == "notify" and not (NOTIFY_API_KEY and NOTIFY_SMS_TEMPLATE_ID):
     raise ImproperlyConfigured("SMS_BACKEND=notify needs NOTIFY_API_KEY and NOTIFY_SMS_TEMPLATE_ID")
 # A message whose sending fails is tried again this many times (backing off) before it is marked failed.
 ECFS_MESSAGE_MAX_ATTEMPTS = env.int("ECFS_MESSAGE_MAX_ATTEMPTS", default=5)
+
+# The public request for support (frontdoor, README "The public routes"). Each address may post this many question
+# pages and send this many requests; counted in the default cache (Redis when REDIS_URL is set; the embedded
+# default's in-process cache is right for its single process, hence the silenced django-ratelimit check).
+FRONTDOOR_RATE_LIMIT = env.str("FRONTDOOR_RATE_LIMIT", default="200/h")
+FRONTDOOR_SEND_RATE_LIMIT = env.str("FRONTDOOR_SEND_RATE_LIMIT", default="10/h")
+# Behind a proxy, the header holding the visitor's address (e.g. HTTP_X_FORWARDED_FOR); REMOTE_ADDR otherwise.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
+# Where *Exit this page* goes: a neutral website, as GOV.UK's pattern advises.
+FRONTDOOR_EXIT_URL = env.str("FRONTDOOR_EXIT_URL", default="https://www.bbc.co.uk/weather")
+# django-ratelimit knows Django's own Redis cache (ecfs.cache.TolerantRedisCache builds on it) only as "not
+# officially supported"; its atomic INCR is what the limit needs.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if REDIS_URL else ["django_ratelimit.E003"])
 
 # Retention (privacy/retention.py): keep a family's records until the youngest child is this old...
 RETENTION_CHILD_AGE_YEARS = env.int("RETENTION_CHILD_AGE_YEARS", default=25)

@@ -14,12 +14,18 @@ from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
-from families.characteristics import CHARACTERISTIC_FIELDS, CONSENT_FIELDS
+from families.characteristics import CHARACTERISTIC_FIELDS, CONSENT_FIELDS, CONTACT_FIELDS
 
 from ..access import is_allocated, manages_family
 from ..determinants import DETERMINANTS
 from ..models import Allocation, Determinant, Family, FamilyUserObjectPermission, Person, Professional
-from ..rules import name_key, validate_early_education, validate_person_dates
+from ..rules import (
+    name_key,
+    require_consent_to_share,
+    validate_early_education,
+    validate_person_dates,
+    validate_safe_contact,
+)
 from ..validators import normalise_postcode, validate_uk_postcode
 
 WORKER_FAMILY_PERMISSIONS = ("families.view_family", "families.change_family")
@@ -125,6 +131,10 @@ def person_amend(*, person: Person, actor, reason: str, **fields) -> Person:
 
 @transaction.atomic
 def professional_add(*, family: Family, actor, **fields) -> Professional:
+    """Add a professional to the team around the family: only with the family's consent to share with them."""
+    require_consent_to_share(
+        Family.objects.select_for_update().get(pk=family.pk), doing="add a professional to the team around the family"
+    )
     professional = Professional(family=family, **fields)
     professional.full_clean(exclude=["family"])
     professional.save()
@@ -185,7 +195,7 @@ def child_early_education_record(
     return person
 
 
-EDITABLE_CHARACTERISTICS = CHARACTERISTIC_FIELDS + CONSENT_FIELDS
+EDITABLE_CHARACTERISTICS = CHARACTERISTIC_FIELDS + CONSENT_FIELDS + CONTACT_FIELDS
 
 
 @transaction.atomic
@@ -196,6 +206,11 @@ def family_update_characteristics(*, family: Family, actor, **fields) -> Family:
         raise ApplicationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
     if fields.get("consent_given") and not fields.get("consent_date"):
         raise ValidationError({"consent_date": "Enter the date consent was given"})
+    validate_safe_contact(
+        channel=fields.get("safe_contact_channel", family.safe_contact_channel),
+        phone=fields.get("contact_phone", family.contact_phone),
+        email=fields.get("contact_email", family.contact_email),
+    )
     changes = {}
     for name, value in fields.items():
         old = getattr(family, name)

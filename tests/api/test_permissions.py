@@ -40,6 +40,8 @@ TABLE = {
     "api-person-early-education": ("post", "person", FAMILY_OBJECT_WRITE),
     "api-referral-list": ("get", None, LIST),
     "api-referral-detail": ("get", "referral", FAMILY_OBJECT),
+    # A triage decision: the referral's team manager (an empty body: 400); a worker who sees it may not decide.
+    "api-referral-decision": ("post", "referral", expect(404, worker=403, manager=400, anonymous=403)),
     "api-plan-list": ("get", None, LIST),
     "api-plan-detail": ("get", "plan", FAMILY_OBJECT),
     "api-plan-outcomes": ("get", "plan", FAMILY_OBJECT),

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from devdata.demo import DEMO_PASSWORD, demo_seed
 from devdata.demo_advice import demo_advice_seed, demo_advice_summary
 from devdata.demo_families import demo_families_summary
+from devdata.demo_frontdoor import demo_frontdoor_seed, demo_frontdoor_summary
 from devdata.demo_notifications import demo_notifications_seed, demo_notifications_summary
 from devdata.demo_privacy import demo_privacy_seed, demo_privacy_summary
 from devdata.demo_support import demo_support_summary
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         try:
             logins, families, support = demo_seed()
             privacy = demo_privacy_seed()
+            requests = demo_frontdoor_seed()
             notifications = demo_notifications_seed()
             advice = demo_advice_seed()
         except ApplicationError as error:
@@ -49,6 +51,7 @@ class Command(BaseCommand):
         self.stdout.write(demo_families_summary(families))
         self.stdout.write(demo_support_summary(support))
         self.stdout.write(demo_privacy_summary(privacy))
+        self.stdout.write(demo_frontdoor_summary(requests))
         self.stdout.write(demo_notifications_summary(notifications))
         self.stdout.write(demo_advice_summary(advice))
         self.stdout.write("")

@@ -31,7 +31,7 @@ from families.models import (
     Review,
     SupportPlan,
 )
-from families.rules import validate_action_done, validate_action_due, validate_event_date
+from families.rules import require_consent_to_share, validate_action_done, validate_action_due, validate_event_date
 from families.selectors import first_referred_on
 from families.services.households import follow_up_access_end, open_lead_allocation, support_end
 
@@ -251,6 +251,8 @@ def plan_action_add(
         owner_professional is None or owner_professional.family_id != plan.family_id
     ):
         raise ValidationError({"owner_professional": "Choose the professional who will do this"})
+    if owner == PlanAction.Owner.PROFESSIONAL:
+        require_consent_to_share(plan.family, doing="give a plan action to another agency")
     if goal is not None and goal.plan_id != plan.pk:
         raise ValidationError({"goal": "Choose one of this plan's goals"})
     _check_due(plan, due_on)
@@ -405,6 +407,7 @@ def plan_action_reassign(
     elif owner == PlanAction.Owner.PROFESSIONAL:
         if owner_professional is None or owner_professional.family_id != family.pk:
             raise ValidationError({"owner_professional": "Choose the professional who will do this"})
+        require_consent_to_share(family, doing="give a plan action to another agency")
     else:
         raise ValidationError({"owner": "Select who will do it"})
     before = action_owner_label(action)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FrontdoorConfig(AppConfig):
+    name = "frontdoor"
+    verbose_name = "Request for support (public)"

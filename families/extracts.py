@@ -103,7 +103,11 @@ def _families():
         Referral.objects.filter(family=OuterRef("pk")).order_by().values("family").annotate(m=Min("received_at"))
     )
     plan_count = SupportPlan.objects.filter(family=OuterRef("pk")).order_by().values("family").annotate(n=Count("pk"))
-    assessments = OutcomeAssessment.objects.only("plan_id", "stage", "assessed_on").prefetch_related("scores")
+    assessments = (
+        OutcomeAssessment.objects.filter(in_error_at__isnull=True)
+        .only("plan_id", "stage", "assessed_on")
+        .prefetch_related("scores")
+    )
     plans = (
         SupportPlan.objects.only("family_id", "status", "closure_reason", "created_at")
         .order_by("-created_at", "-pk")

@@ -314,10 +314,25 @@ class Allocation(models.Model):
 # Tier-2 support ------------------------------------------------------------------------------
 
 
-class Assessment(TimeStampedModel):
+class RecordedInError(models.Model):
+    """A record entered on the wrong family: never deleted, but out of every list, selector and return once
+    marked (``in_error_at`` set), with who marked it and why. ``Contact`` has the same three fields."""
+
+    in_error_at = models.DateTimeField("marked recorded in error", null=True, blank=True)
+    in_error_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    in_error_reason = models.TextField(blank=True, db_default="")  # db_default: bulk loads may leave it out
+
+    class Meta:
+        abstract = True
+
+
+class Assessment(RecordedInError, TimeStampedModel):
     """The whole-family assessment that comes before a one-to-one plan."""
 
-    history = HistoricalRecords()
+    # The needs are kept with each version too, so a corrected assessment shows the needs it had before.
+    history = HistoricalRecords(m2m_fields=["needs"])
 
     DUE_WEEKS_AFTER_ALLOCATION = 4
 
@@ -422,6 +437,11 @@ class SupportPlan(TimeStampedModel):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    @property
+    def follow_up(self) -> "FollowUp | None":
+        """The plan's six-month follow-up (not one recorded in error), or None."""
+        return self.follow_ups.filter(in_error_at__isnull=True).first()
+
 
 class Goal(models.Model):
     history = HistoricalRecords()
@@ -505,6 +525,8 @@ class Review(models.Model):
 
 
 class GoalProgress(models.Model):
+    history = HistoricalRecords()  # a corrected review shows the progress it recorded before
+
     class Progress(models.TextChoices):
         POSITIVE = "positive", "Positive change"
         NO_CHANGE = "no_change", "No change"
@@ -521,8 +543,10 @@ class GoalProgress(models.Model):
         return f"{self.goal}: {self.get_progress_display()}"
 
 
-class OutcomeAssessment(models.Model):
+class OutcomeAssessment(RecordedInError, models.Model):
     """A 1–10 score for each of the plan's determinants, at the start, a review or the close."""
+
+    history = HistoricalRecords()
 
     class Stage(models.TextChoices):
         START = "start", "Start"
@@ -543,7 +567,7 @@ class OutcomeAssessment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "stage"],
-                condition=models.Q(stage__in=["start", "close"]),
+                condition=models.Q(stage__in=["start", "close"], in_error_at__isnull=True),
                 name="outcome_one_start_one_close",
             ),
         ]
@@ -661,14 +685,17 @@ class SafeguardingAction(models.Model):
         return f"{self.get_action_display()} ({self.contact})"
 
 
-class FollowUp(models.Model):
-    """Six months after a plan closes with needs met: was the progress sustained?"""
+class FollowUp(RecordedInError, models.Model):
+    """Six months after a plan closes with needs met: was the progress sustained?
+
+    One per plan, not counting those recorded in error (a follow-up recorded on the wrong family is kept, and the
+    plan gets a new one to record): ``plan.follow_up`` is the current one."""
 
     history = HistoricalRecords()
 
     MONTHS_AFTER_CLOSURE = 6
 
-    plan = models.OneToOneField(SupportPlan, on_delete=models.PROTECT, related_name="follow_up")
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="follow_ups")
     due_on = models.DateField()
     sustained = models.BooleanField(null=True, blank=True)
     notes = models.TextField(blank=True)
@@ -680,6 +707,11 @@ class FollowUp(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["due_on"], condition=models.Q(recorded_at__isnull=True), name="followup_open_due_idx")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan"], condition=models.Q(in_error_at__isnull=True), name="followup_one_current_per_plan"
+            )
         ]
 
     def __str__(self):

@@ -58,12 +58,12 @@ def family_detail(*, user, reference: str) -> Family:
         .select_related("created_by", "venue", "safeguarding_action")
         .order_by("-occurred_at")[:20]
     )
-    family.open_assessment = family.assessments.filter(completed_at__isnull=True).first()
+    family.open_assessment = family.assessments.filter(completed_at__isnull=True, in_error_at__isnull=True).first()
     family.upcoming_visits = list(
         family.planned_visits.filter(cancelled_at__isnull=True, starts_at__gte=timezone.now()).select_related("worker")
     )
     family.completed_assessment = (
-        family.assessments.filter(completed_at__isnull=False)
+        family.assessments.filter(completed_at__isnull=False, in_error_at__isnull=True)
         .prefetch_related("needs")
         .order_by("-completed_at")
         .first()

@@ -24,6 +24,7 @@ from families.models import (
     Ethnicity,
     Family,
     FollowUp,
+    OutcomeAssessment,
     OutcomeScore,
     ParentProgress,
     Person,
@@ -519,7 +520,10 @@ def _impact_score_sum(stage: str, impact: int):
     return Coalesce(
         Subquery(
             OutcomeScore.objects.filter(
-                assessment__plan=OuterRef("pk"), assessment__stage=stage, determinant__impact=impact
+                assessment__plan=OuterRef("pk"),
+                assessment__stage=stage,
+                assessment__in_error_at__isnull=True,
+                determinant__impact=impact,
             )
             .values("assessment__plan")
             .annotate(total=Sum("score"))
@@ -542,9 +546,20 @@ def _impact_goal_count(impact: int):
     )
 
 
+def _valid_scores(stage: str) -> Exists:
+    """The plan has scores at ``stage`` that are not marked recorded in error: a plan whose start or closing
+    scores were taken out cannot show a change, so it leaves the outcome figures."""
+    return Exists(OutcomeAssessment.objects.filter(plan=OuterRef("pk"), stage=stage, in_error_at__isnull=True))
+
+
 def _improvement_kpi(impact: int):
     def compute(period, districts):
-        closed = SupportPlan.objects.filter(_in(period, "closed_at"), goals__determinant__impact=impact)
+        closed = SupportPlan.objects.filter(
+            _in(period, "closed_at"),
+            _valid_scores(OutcomeAssessment.Stage.START),
+            _valid_scores(OutcomeAssessment.Stage.CLOSE),
+            goals__determinant__impact=impact,
+        )
         grouped = {
             row["family__district__name"]: row
             for row in SupportPlan.objects.filter(pk__in=closed.values("pk"))
@@ -589,8 +604,9 @@ for _impact in Impact:
         returns=(QUARTERLY,),
         definition=f"""Of the plans closed in the quarter with goals for this impact's determinants, the share
         whose closing scores for those determinants add up to more than their start scores (1 to 10 each);
-        and the mean change in score per determinant (closing minus start). Impact {_impact.value}:
-        {_impact.label}.""",
+        and the mean change in score per determinant (closing minus start). Scores as corrected; scores
+        marked recorded in error are left out, and with them a plan left without start or closing scores.
+        Impact {_impact.value}: {_impact.label}.""",
     )(_improvement_kpi(_impact.value))
 
 
@@ -711,11 +727,11 @@ def step_ups_and_downs(period, districts):
     unit="percent",
     returns=(QUARTERLY,),
     definition="""Of the six-month follow-ups of plans closed with needs met that were recorded in the quarter,
-    the share where the family's progress was sustained.""",
+    the share where the family's progress was sustained (follow-ups marked recorded in error left out).""",
 )
 def sustained_progress(period, districts):
     grouped = _by_district(
-        FollowUp.objects.filter(_in(period, "recorded_at")),
+        FollowUp.objects.filter(_in(period, "recorded_at"), in_error_at__isnull=True),
         "plan__family__district__name",
         total=Count("pk"),
         sustained=Count("pk", filter=Q(sustained=True)),

@@ -42,8 +42,10 @@ PINNED_QUERIES = {
     # 3 + the staff profile, the caseload, the team's colleagues, the community connections to ask about
     ("worker", "home"): 7,
     # 3 + the plan (scoped), goals, actions, reviews, their progress, outcome assessments, their scores;
-    # the audit row for the view; the follow-up
-    ("worker", "plan-detail"): 12,
+    # the audit row for the view; the follow-up; the corrections shown beside them, one history read each for
+    # the goals, the reviews, their progress, the sets of scores and the scores (actions and the follow-up: none
+    # in this world)
+    ("worker", "plan-detail"): 17,
     # 3 + the contact (scoped), the people seen, the children seen, the family's children; the audit row; its
     # history (corrections, with who made them)
     ("worker", "contact-detail"): 9,

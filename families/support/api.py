@@ -322,9 +322,11 @@ class PlanViewSet(mixins.ListModelMixin, AuditedRetrieveMixin, StaffViewSet):
     )
     def outcomes(self, request, uuid=None):
         plan = self.get_object()
-        assessments = plan.outcome_assessments.prefetch_related(
-            Prefetch("scores", queryset=OutcomeScore.objects.select_related("determinant"))
-        ).order_by("assessed_on", "pk")
+        assessments = (
+            plan.outcome_assessments.filter(in_error_at__isnull=True)
+            .prefetch_related(Prefetch("scores", queryset=OutcomeScore.objects.select_related("determinant")))
+            .order_by("assessed_on", "pk")
+        )
         return Response(self.output(OutcomeAssessmentSerializer, assessments, many=True))
 
     @extend_schema(

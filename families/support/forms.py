@@ -442,3 +442,94 @@ class ActionReassignForm(forms.Form):
         self.fields["owner_worker"].label_from_instance = lambda user: user.get_full_name()
         self.fields["owner_person"].queryset = plan.family.members.exclude(kind="unborn")
         self.fields["owner_professional"].queryset = plan.family.professionals.all()
+
+
+class RecordInErrorForm(InErrorForm):
+    """Mark an assessment, a set of scores or a follow-up recorded in error: ``what`` names it in the hint."""
+
+    def __init__(self, *args, what: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "reason"
+        ].help_text = f"For example: recorded on the wrong family. The {what} is kept but leaves every list and return."
+
+
+class AssessmentAmendForm(CorrectionReasonMixin):
+    """Correct an agreed assessment's answers."""
+
+    field_order = ["needs", "strengths", "family_view", "child_voice", "agreed_on", "reason"]
+    needs = AssessmentForm.base_fields["needs"]
+    strengths = AssessmentForm.base_fields["strengths"]
+    family_view = AssessmentForm.base_fields["family_view"]
+    child_voice = AssessmentForm.base_fields["child_voice"]
+    agreed_on = AssessmentForm.base_fields["agreed_on"]
+
+
+class GoalAmendForm(CorrectionReasonMixin):
+    field_order = ["description", "reason"]
+    description = forms.CharField(
+        label="What will be different, in the family's words",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Describe the goal in the family's words"},
+    )
+
+
+class ActionAmendForm(CorrectionReasonMixin):
+    field_order = ["description", "reason"]
+    description = forms.CharField(
+        label="Action", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Describe the action"}
+    )
+
+
+class ReviewAmendForm(CorrectionReasonMixin):
+    """Correct a review's date, notes and the progress recorded on each goal (its scores are corrected on their
+    own page)."""
+
+    reviewed_on = ReviewForm.base_fields["reviewed_on"]
+    notes = ReviewForm.base_fields["notes"]
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = list(review.progress.all())
+        for row in self.rows:
+            self.fields[f"progress_{row.goal_id}"] = forms.ChoiceField(
+                label=f"Progress on {row.goal.determinant.name.lower()}: {row.goal.description}",
+                choices=GoalProgress.Progress.choices,
+                widget=forms.RadioSelect,
+                initial=row.progress,
+                error_messages={"required": "Select the progress made on this goal"},
+            )
+        self.order_fields(["reviewed_on", "notes", *(f"progress_{row.goal_id}" for row in self.rows), "reason"])
+
+    def amended(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "reviewed_on": data["reviewed_on"],
+            "notes": data["notes"],
+            "progress": {row.goal_id: data.get(f"progress_{row.goal_id}") for row in self.rows},
+            "reason": data["reason"],
+        }
+
+
+class ScoresAmendForm(CorrectionReasonMixin):
+    """Correct a set of 1–10 scores: one field per need that was scored."""
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = sorted(assessment.scores.all(), key=lambda row: row.determinant.position)
+        for row in self.rows:
+            self.fields[f"score_{row.determinant_id}"] = _score_field(f"{row.determinant.name} (1 to 10)")
+            self.fields[f"score_{row.determinant_id}"].initial = row.score
+        self.order_fields([*(f"score_{row.determinant_id}" for row in self.rows), "reason"])
+
+    def amended(self) -> dict:
+        return {
+            "scores": {row.determinant_id: self.cleaned_data.get(f"score_{row.determinant_id}") for row in self.rows},
+            "reason": self.cleaned_data["reason"],
+        }
+
+
+class FollowUpAmendForm(CorrectionReasonMixin):
+    field_order = ["sustained", "notes", "reason"]
+    sustained = FollowUpForm.base_fields["sustained"]
+    notes = FollowUpForm.base_fields["notes"]

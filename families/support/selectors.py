@@ -9,11 +9,13 @@ from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subque
 from django.http import Http404
 from django.utils import timezone
 
+from ecfs.history import amendment_history, amendments_of, merged
 from families.access import family_scope
 from families.models import (
     Allocation,
     Assessment,
     Contact,
+    Determinant,
     Family,
     FollowUp,
     Goal,
@@ -55,7 +57,7 @@ def plan_detail(*, user, uuid) -> SupportPlan:
             ),
             Prefetch(
                 "outcome_assessments",
-                queryset=OutcomeAssessment.objects.prefetch_related(
+                queryset=OutcomeAssessment.objects.filter(in_error_at__isnull=True).prefetch_related(
                     Prefetch("scores", queryset=OutcomeScore.objects.select_related("determinant"))
                 ),
             ),
@@ -113,7 +115,7 @@ def family_plans(*, family) -> list[SupportPlan]:
             Prefetch("goals", queryset=Goal.objects.select_related("determinant")),
             Prefetch(
                 "outcome_assessments",
-                queryset=OutcomeAssessment.objects.prefetch_related(
+                queryset=OutcomeAssessment.objects.filter(in_error_at__isnull=True).prefetch_related(
                     Prefetch("scores", queryset=OutcomeScore.objects.select_related("determinant"))
                 ),
             ),
@@ -140,12 +142,18 @@ def referral_needs(*, family) -> list[int]:
 
 def assessed_needs(*, family) -> list[int]:
     """The needs the latest completed assessment agreed: a new plan's goals are offered from them."""
-    latest = family.assessments.filter(completed_at__isnull=False).order_by("-completed_at").first()
+    latest = (
+        family.assessments.filter(completed_at__isnull=False, in_error_at__isnull=True)
+        .order_by("-completed_at")
+        .first()
+    )
     return list(latest.needs.order_by("pk").values_list("pk", flat=True)) if latest else []
 
 
 def open_assessment(*, family) -> Assessment | None:
-    return family.assessments.filter(completed_at__isnull=True).order_by("-created_at").first()
+    return (
+        family.assessments.filter(completed_at__isnull=True, in_error_at__isnull=True).order_by("-created_at").first()
+    )
 
 
 # What needs attention ---------------------------------------------------------------------------
@@ -222,6 +230,7 @@ def worker_week(*, user, today: date, days: int = 7) -> list[WeekItem]:
         family__allocations__ended_at__isnull=True,
         family__in=families,
         completed_at__isnull=True,
+        in_error_at__isnull=True,
         due_on__lte=horizon,
     ).select_related("family"):
         items.append(
@@ -235,7 +244,11 @@ def worker_week(*, user, today: date, days: int = 7) -> list[WeekItem]:
             )
         )
     for follow_up in FollowUp.objects.filter(
-        plan__worker=user, plan__family__in=families, recorded_at__isnull=True, due_on__lte=horizon
+        plan__worker=user,
+        plan__family__in=families,
+        recorded_at__isnull=True,
+        in_error_at__isnull=True,
+        due_on__lte=horizon,
     ).select_related("plan__family"):
         items.append(
             WeekItem(
@@ -435,7 +448,9 @@ class EndedRow:
 def support_ended(*, user) -> list[EndedRow]:
     """Families whose support ended while allocated to the worker and that they may still see: those with a
     six-month follow-up for them to record. Newest first."""
-    follow_up = FollowUp.objects.filter(plan__family=OuterRef("family_id"), recorded_at__isnull=True).order_by("due_on")
+    follow_up = FollowUp.objects.filter(
+        plan__family=OuterRef("family_id"), recorded_at__isnull=True, in_error_at__isnull=True
+    ).order_by("due_on")
     allocations = (
         Allocation.objects.filter(
             family_scope(user, via="family"),
@@ -456,3 +471,98 @@ def support_ended(*, user) -> list[EndedRow]:
         reason = allocation.end_reason.removeprefix(SUPPORT_ENDED).lstrip(": ")
         rows.append(EndedRow(allocation.family, allocation.ended_at, reason, allocation.follow_up_due))
     return rows
+
+
+# Corrections ----------------------------------------------------------------------------------------------
+
+
+def assessment_get(*, user, uuid) -> Assessment:
+    """A whole-family assessment of a family the user may see (recorded in error or not): 404 otherwise."""
+    assessment = (
+        Assessment.objects.filter(family_scope(user, via="family"), uuid=uuid)
+        .select_related("family", "created_by", "in_error_by")
+        .prefetch_related("needs")
+        .first()
+    )
+    if assessment is None:
+        raise Http404("No such assessment")
+    return assessment
+
+
+def _one_of(rows, pk, what: str):
+    """One of a (scoped) plan's prefetched rows by its pk: 404 otherwise."""
+    found = next((row for row in rows if str(row.pk) == str(pk)), None)
+    if found is None:
+        raise Http404(f"No such {what}")
+    return found
+
+
+def plan_goal_get(*, plan: SupportPlan, pk) -> Goal:
+    return _one_of(plan.goals.all(), pk, "goal")
+
+
+def plan_review_get(*, plan: SupportPlan, pk) -> Review:
+    return _one_of(plan.reviews.all(), pk, "review")
+
+
+def plan_scores_get(*, plan: SupportPlan, pk) -> OutcomeAssessment:
+    """A set of the plan's scores that is not marked recorded in error."""
+    return _one_of(plan.outcome_assessments.all(), pk, "set of scores")
+
+
+def with_amendments(plan: SupportPlan) -> SupportPlan:
+    """Each goal, action, review and set of scores of the (prefetched) plan, and its follow-up, gets
+    ``amendments``: its corrections, newest first. One query per kind of record that the plan has, however many
+    records there are (a review's progress and a set's scores join the review's and the set's corrections)."""
+    goals, actions, reviews = plan.goals.all(), plan.actions.all(), plan.reviews.all()
+    sets = plan.outcome_assessments.all()
+    for rows, model, fields in (
+        (goals, Goal, ("description",)),
+        (actions, PlanAction, ("description",)),
+    ):
+        found = amendment_history(model, rows, fields)
+        for row in rows:
+            row.amendments = merged(found.get(row.pk, []))
+    progress = [row for review in reviews for row in review.progress.all()]
+    own = amendment_history(Review, reviews, ("reviewed_on", "notes"))
+    parts = amendment_history(
+        GoalProgress,
+        progress,
+        ("progress",),
+        label=lambda row: f"Progress on {row.goal.determinant.name.lower()}",
+        show={"progress": lambda value: GoalProgress.Progress(value).label if value else value},
+    )
+    for review in reviews:
+        review.amendments = merged(own.get(review.pk, []), *(parts.get(row.pk, []) for row in review.progress.all()))
+    scores = [row for assessment in sets for row in assessment.scores.all()]
+    own = amendment_history(OutcomeAssessment, sets, ())
+    parts = amendment_history(OutcomeScore, scores, ("score",), label=lambda row: f"{row.determinant.name} score")
+    for assessment in sets:
+        assessment.amendments = merged(
+            own.get(assessment.pk, []), *(parts.get(row.pk, []) for row in assessment.scores.all())
+        )
+    return plan
+
+
+def follow_up_amendments(follow_up: FollowUp | None) -> list:
+    if follow_up is None:
+        return []
+    return amendments_of(follow_up, ("sustained", "notes"), show={"sustained": _yes_no})
+
+
+def _yes_no(value) -> str:
+    return {True: "sustained", False: "not sustained"}.get(value, "")
+
+
+def assessment_amendments(assessment: Assessment) -> list:
+    """The assessment's corrections, its needs named."""
+    names = dict(Determinant.objects.values_list("pk", "name"))
+
+    def needs(value) -> str:
+        return ", ".join(sorted(names.get(row["determinant"], "") for row in value or []))
+
+    return amendments_of(
+        assessment,
+        ("needs", "strengths", "family_view", "child_voice", "agreed_on"),
+        show={"needs": needs},
+    )

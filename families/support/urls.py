@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import correction_views, views
 
 urlpatterns = [
     path("families/<str:reference>/assessment/", views.assessment, name="family-assessment"),
@@ -27,6 +27,33 @@ urlpatterns = [
         name="plan-action-reassign",
     ),
     path("plans/<uuid:uuid>/follow-up/", views.follow_up, name="plan-follow-up"),
+    # Corrections and records marked recorded in error (#17 item 3)
+    path("assessments/<uuid:uuid>/", correction_views.assessment_detail, name="assessment-detail"),
+    path("assessments/<uuid:uuid>/correct/", correction_views.assessment_amend, name="assessment-amend"),
+    path(
+        "assessments/<uuid:uuid>/recorded-in-error/",
+        correction_views.assessment_in_error,
+        name="assessment-in-error",
+    ),
+    path("plans/<uuid:uuid>/goals/<int:pk>/correct/", correction_views.goal_amend, name="plan-goal-amend"),
+    path(
+        "plans/<uuid:uuid>/actions/<uuid:action_uuid>/wording/",
+        correction_views.action_amend,
+        name="plan-action-amend",
+    ),
+    path("plans/<uuid:uuid>/reviews/<int:pk>/correct/", correction_views.review_amend, name="plan-review-amend"),
+    path("plans/<uuid:uuid>/scores/<int:pk>/correct/", correction_views.scores_amend, name="plan-scores-amend"),
+    path(
+        "plans/<uuid:uuid>/scores/<int:pk>/recorded-in-error/",
+        correction_views.scores_in_error,
+        name="plan-scores-in-error",
+    ),
+    path("plans/<uuid:uuid>/follow-up/correct/", correction_views.follow_up_amend, name="plan-follow-up-amend"),
+    path(
+        "plans/<uuid:uuid>/follow-up/recorded-in-error/",
+        correction_views.follow_up_in_error,
+        name="plan-follow-up-in-error",
+    ),
     path("contacts/<uuid:uuid>/", views.contact_detail, name="contact-detail"),
     path("contacts/<uuid:uuid>/correct/", views.contact_amend, name="contact-amend"),
     path("contacts/<uuid:uuid>/recorded-in-error/", views.contact_in_error, name="contact-in-error"),

@@ -17,7 +17,6 @@ from ecfs.roles import Role, has_role
 from ecfs.view_helpers import form_post, require_role
 from families import selectors
 from families.access import manages_family
-from families.models import FollowUp
 
 from . import selectors as support_selectors
 from . import services
@@ -42,7 +41,7 @@ from .forms import (
     SafeguardingActionForm,
     StartScoresForm,
 )
-from .services import corrections
+from .services import assessment_corrections, corrections, plan_corrections
 from .services import plans as plan_rules
 
 
@@ -55,6 +54,7 @@ def assessment(request, reference):
         return redirect("family-assessment", reference=reference)
     if current is None:
         return render(request, "support/assessment_start.html", {"family": family})
+    can_mark_in_error = assessment_corrections.can_mark_assessment_in_error(request.user, current)
     return form_post(
         request,
         partial(AssessmentForm, initial={"needs": support_selectors.referral_needs(family=family)}),
@@ -62,7 +62,7 @@ def assessment(request, reference):
         success="Assessment completed.",
         redirect_to=redirect("family-detail", reference=reference),
         template="support/assessment.html",
-        context={"family": family, "assessment": current},
+        context={"family": family, "assessment": current, "can_mark_in_error": can_mark_in_error},
     )
 
 
@@ -95,10 +95,15 @@ def plan_new(request, reference):
 
 
 def plan_detail(request, uuid):
-    plan = support_selectors.plan_detail(user=request.user, uuid=uuid)
+    plan = support_selectors.with_amendments(support_selectors.plan_detail(user=request.user, uuid=uuid))
     audit_view(actor=request.user, obj=plan, family=plan.family, what="a support plan")
     is_manager = manages_family(request.user, plan.family)
-    follow_up = FollowUp.objects.filter(plan=plan).first()
+    follow_up = plan.follow_up
+    for review in plan.reviews.all():
+        review.can_correct = plan_corrections.can_correct_review(request.user, review)
+    for scores in plan.outcome_assessments.all():
+        scores.can_correct = plan_corrections.can_correct_scores(request.user, scores)
+        scores.can_mark_in_error = plan_corrections.can_mark_scores_in_error(request.user, scores)
     return render(
         request,
         "support/plan_detail.html",
@@ -115,6 +120,10 @@ def plan_detail(request, uuid):
             "can_add_action": plan_rules.can_add_plan_action(request.user, plan),
             "can_change_actions": plan_rules.can_change_plan_actions(request.user, plan),
             "follow_up": follow_up,
+            "follow_up_amendments": support_selectors.follow_up_amendments(follow_up),
+            "can_correct_follow_up": follow_up is not None
+            and plan_corrections.can_correct_follow_up(request.user, follow_up),
+            "can_reword": plan_corrections.can_reword_plan(request.user, plan),
             "return_form": ReturnForm(),
             "today": timezone.localdate(),
         },
@@ -345,7 +354,7 @@ def plan_action_reassign(request, uuid, action_uuid):
 @require_http_methods(["GET", "POST"])
 def follow_up(request, uuid):
     plan = support_selectors.plan_detail(user=request.user, uuid=uuid)
-    record = FollowUp.objects.filter(plan=plan).first()
+    record = plan.follow_up
     if record is None:
         raise PermissionDenied("This plan has no follow-up.")
     return form_post(

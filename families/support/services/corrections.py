@@ -32,7 +32,7 @@ def can_correct_contact(user, contact: Contact) -> bool:
     return contact.created_by_id == user.pk or manages_family(user, contact.family)
 
 
-def _require_reason(reason: str) -> str:
+def require_reason(reason: str) -> str:
     if not reason.strip():
         raise ValidationError({"reason": "Say why the record is being corrected"})
     return reason.strip()
@@ -54,7 +54,7 @@ def contact_amend(
     *, contact: Contact, actor, reason: str, occurred_at: datetime, duration_minutes: int, notes: str, next_steps: str
 ) -> Contact:
     """Correct a contact's date and time, duration or notes; the earlier version is kept with the reason."""
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     contact = _locked_contact(contact, actor)
     errors = {}
     try:
@@ -101,7 +101,7 @@ def contact_amend(
 @transaction.atomic
 def contact_mark_in_error(*, contact: Contact, actor, reason: str) -> Contact:
     """The contact was recorded on the wrong family: kept, but out of lists and returns from now on."""
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     contact = _locked_contact(contact, actor)
     contact.in_error_at = timezone.now()
     contact.in_error_by = actor

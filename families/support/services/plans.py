@@ -206,7 +206,10 @@ def plan_create(
         raise ValidationError({"__all__": "Each goal must be about a different need"})
     if not 6 <= review_interval_weeks <= 12:
         raise ValidationError({"review_interval_weeks": "Reviews must be every 6 to 12 weeks"})
-    if kind == SupportPlan.Kind.ONE_TO_ONE and not family.assessments.filter(completed_at__isnull=False).exists():
+    if (
+        kind == SupportPlan.Kind.ONE_TO_ONE
+        and not family.assessments.filter(completed_at__isnull=False, in_error_at__isnull=True).exists()
+    ):
         raise ApplicationError("Complete the whole-family assessment before starting a one-to-one plan.")
     if family.plans.filter(kind=kind, status__in=SupportPlan.OPEN_STATUSES).exists():
         raise ApplicationError(f"{family.reference} already has an open {SupportPlan.Kind(kind).label.lower()} plan.")
@@ -465,6 +468,7 @@ def _save_scores(*, plan, stage, scores: dict, assessed_on: date, actor, review=
         plan=plan,
         stage=stage,
         review=review,
+        in_error_at__isnull=True,  # scores marked recorded in error stay as they were; new ones are recorded
         defaults={"assessed_on": assessed_on, "created_by": actor},
     )
     assessment.scores.all().delete()
@@ -500,7 +504,7 @@ def outcome_record(*, plan: SupportPlan, stage: str, scores: dict, assessed_on: 
 def plan_submit_for_activation(*, plan: SupportPlan, actor) -> SupportPlan:
     plan = _locked(plan)
     _require_status(plan, SUBMIT, doing="sent for approval")
-    if not plan.outcome_assessments.filter(stage=Stage.START).exists():
+    if not plan.outcome_assessments.filter(stage=Stage.START, in_error_at__isnull=True).exists():
         raise ApplicationError("Record the start scores for every goal before sending the plan for approval.")
     plan.status = Status.PENDING_ACTIVATION
     plan.save(update_fields=["status", "modified_at"])
@@ -522,7 +526,7 @@ def plan_approve_activation(*, plan: SupportPlan, actor) -> SupportPlan:
     plan = _locked(plan)
     _check_approver(plan, actor)
     _require_status(plan, APPROVE, doing="approved to start")
-    if not plan.outcome_assessments.filter(stage=Stage.START).exists():
+    if not plan.outcome_assessments.filter(stage=Stage.START, in_error_at__isnull=True).exists():
         raise ApplicationError("The plan has no start scores.")
     now = timezone.now()
     plan.status = Status.ACTIVE
@@ -545,7 +549,7 @@ def plan_return_to_worker(*, plan: SupportPlan, reason: str, actor) -> SupportPl
         raise ValidationError({"reason": "Say what needs to change"})
     _require_status(plan, RETURN, doing="returned")
     if plan.status == Status.PENDING_CLOSURE:
-        plan.outcome_assessments.filter(stage=Stage.CLOSE).delete()
+        plan.outcome_assessments.filter(stage=Stage.CLOSE, in_error_at__isnull=True).delete()
         plan.closure_reason = ""
         plan.closure_summary = ""
         plan.closure_requested_at = None
@@ -620,7 +624,7 @@ def plan_approve_closure(*, plan: SupportPlan, actor) -> SupportPlan:
     plan = _locked(plan)
     _check_approver(plan, actor)
     _require_status(plan, APPROVE_CLOSURE, doing="approved to close")
-    if not plan.outcome_assessments.filter(stage=Stage.CLOSE).exists():
+    if not plan.outcome_assessments.filter(stage=Stage.CLOSE, in_error_at__isnull=True).exists():
         raise ApplicationError("Record the closing scores before the plan closes.")
     now = timezone.now()
     plan.status = Status.CLOSED

@@ -162,6 +162,8 @@ HISTORY_KEPT = [
     ("families", "Goal"),
     ("families", "PlanAction"),
     ("families", "Review"),
+    ("families", "GoalProgress"),
+    ("families", "OutcomeAssessment"),
     ("families", "OutcomeScore"),
     ("families", "Contact"),
     ("families", "FollowUp"),

@@ -119,6 +119,18 @@ TABLE = {
     "plan-action-redate": ("get", "plan_action", FAMILY_OBJECT),
     "plan-action-reassign": ("get", "plan_action", FAMILY_OBJECT),
     "plan-follow-up": ("get", "plan", expect(404, worker=403, manager=403, **ANON)),
+    # Corrections and records marked recorded in error: the record's author (the worker) or a manager of the
+    # family's base.
+    "assessment-detail": ("get", "assessment", FAMILY_OBJECT),
+    "assessment-amend": ("get", "assessment", FAMILY_OBJECT),
+    "assessment-in-error": ("get", "assessment", FAMILY_OBJECT),
+    "plan-goal-amend": ("get", "plan_goal", FAMILY_OBJECT),
+    "plan-action-amend": ("get", "plan_action", FAMILY_OBJECT),
+    "plan-review-amend": ("get", "plan_review", FAMILY_OBJECT),
+    "plan-scores-amend": ("get", "plan_scores", FAMILY_OBJECT),
+    "plan-scores-in-error": ("get", "plan_scores", FAMILY_OBJECT),
+    "plan-follow-up-amend": ("get", "followed_up_plan", FAMILY_OBJECT),
+    "plan-follow-up-in-error": ("get", "followed_up_plan", FAMILY_OBJECT),
     "contact-detail": ("get", "contact", FAMILY_OBJECT),
     # The contact's author (the worker) or a manager of the family's base.
     "contact-amend": ("get", "contact", FAMILY_OBJECT),
@@ -297,6 +309,27 @@ def test_every_named_url_is_in_the_table():
     assert not missing, f"add these URLs to the permission table: {sorted(missing)}"
 
 
+def _reviewed_and_followed_up(cast, plan):
+    """A review of the (active) plan, and a recorded follow-up on it: the pages that correct them need one."""
+    from django.utils import timezone
+
+    from families.models import FollowUp
+    from families.support.services import plan_review
+
+    review = plan_review(
+        plan=plan,
+        reviewed_on=timezone.localdate(),
+        progress={goal.pk: "positive" for goal in plan.goals.all()},
+        scores={goal.determinant_id: 5 for goal in plan.goals.all()},
+        notes="",
+        actor=cast.worker,
+    )
+    followed_up = FollowUp.objects.create(
+        plan=plan, due_on=timezone.localdate(), sustained=True, recorded_at=timezone.now(), recorded_by=cast.worker
+    )
+    return review, followed_up
+
+
 @pytest.fixture
 def scenario(cast):
     referral = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker)
@@ -304,6 +337,7 @@ def scenario(cast):
     # Actions change on an active (or pending) plan: the family's group plan, approved by the manager.
     group_plan = active_plan(family=referral.family, worker=cast.worker, manager=cast.manager, kind="group")
     action = plan_action(plan=group_plan, worker=cast.worker)
+    review, followed_up = _reviewed_and_followed_up(cast, group_plan)
     contact = home_visit(family=referral.family, worker=cast.worker, concern=True)
     from datetime import timedelta
 
@@ -358,6 +392,11 @@ def scenario(cast):
         "family": (referral.family.reference,),
         "plan": (plan.uuid,),
         "plan_action": (group_plan.uuid, action.uuid),
+        "assessment": (referral.family.assessments.get().uuid,),
+        "plan_goal": (plan.uuid, plan.goals.first().pk),
+        "plan_review": (group_plan.uuid, review.pk),
+        "plan_scores": (group_plan.uuid, group_plan.outcome_assessments.get(stage="start").pk),
+        "followed_up_plan": (followed_up.plan.uuid,),
         "contact": (contact.uuid,),
         "visit": (visit.uuid,),
         "advice": (advice_entry(actor=cast.worker).uuid,),

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -217,3 +219,26 @@ def test_preferences_are_saved_audited_and_a_missing_answer_is_named(cast, clien
     assert event.changes["allocation"] == {"old": "immediate", "new": "digest"}
     client.force_login(cast.commissioner)
     assert client.get(url).status_code == 403
+
+
+def test_the_familys_messages_page_reads_the_same_queries_however_many_messages(cast, client):
+    family = family_wanting(cast)
+    url = reverse("family-messages", args=[family.reference])
+    client.force_login(cast.manager)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(12):
+        services.message_queue(
+            key=f"more:{n}",
+            kind=Kind.ALLOCATION,
+            channel="email",
+            text=services.content.allocation(family_reference=family.reference),
+            recipient_user=cast.worker,
+            family=family,
+            reference=family.reference,
+            status="held",
+        )
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)

@@ -241,7 +241,8 @@ def root(request):
 
 @_feed
 def service_list(request):
-    """ORUK services: ECFS's open-access and universal courses, then the community groups (query: page, per_page)."""
+    """ORUK services: ECFS's own service, its open-access and universal courses, then the community groups (query:
+    page, per_page)."""
     course_list = courses._services_queryset()
     groups = published_groups().order_by("name", "uuid")
     course_count, group_count = course_list.count(), groups.count()
@@ -253,7 +254,20 @@ def service_list(request):
         lambda course: course_service_json(request, course),
         lambda group: group_service_json(request, group),
     )
-    return _page(request, chain, course_count + group_count, lambda shaped: shaped)
+    # ECFS's own service (its contact route is the online request for support) comes first.
+    with_own = _Chain([ecfs_service_json(request)], 1, chain, course_count + group_count, _same, _same)
+    return _page(request, with_own, 1 + course_count + group_count, _same)
+
+
+def _same(shaped: dict) -> dict:
+    return shaped
+
+
+def ecfs_service_json(request) -> dict:
+    service = courses.ecfs_service_json(request)
+    service["schedules"] = []
+    service["attributes"] = []
+    return service
 
 
 @_feed
@@ -262,6 +276,8 @@ def service_detail(request, id):
         wanted = uuid.UUID(id)
     except ValueError:
         return _error(404, "No such service.")
+    if wanted == courses.ECFS_SERVICE_ID:
+        return _public(JsonResponse(ecfs_service_json(request)))
     course = courses._services_queryset().filter(uuid=wanted).first()
     if course is not None:
         return _public(JsonResponse(course_service_json(request, course)))

@@ -185,7 +185,8 @@ TABLE = {
     "request-support-consent-needed": ("get", None, expect(200)),
     "request-support-check": ("get", "request_route", expect(302)),
     "request-support-sent": ("get", "request_route", expect(302)),
-    "request-support-exit": ("get", None, expect(302)),    # Open Referral UK 3.0's root and taxonomies (community.directory): public like the rest of the feed.
+    "request-support-exit": ("get", None, expect(302)),
+    # Open Referral UK 3.0's root and taxonomies (community.directory): public like the rest of the feed.
     "directory-root": ("get", None, expect(200)),
     "directory-taxonomies": ("get", None, expect(200)),
     "directory-taxonomy": ("get", "taxonomy", expect(200)),

@@ -17,6 +17,7 @@ from datetime import timedelta
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import JsonResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
@@ -33,6 +34,9 @@ ORGANIZATION = {
     "name": ORGANIZATION_NAME,
     "description": "Early help for families with children from pre-birth to age 5 across Norfolk.",
 }
+# ECFS's own targeted family support: not a course, so it has no row; its contact route is the public request for
+# support (frontdoor), published so that partners' directories send people to it.
+ECFS_SERVICE_ID = uuid.uuid5(uuid.NAMESPACE_URL, "urn:ecfs-case:service:targeted-family-support")
 CACHE_SECONDS = 300
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -208,6 +212,48 @@ def service_json(course: GroupCourse) -> dict:
             for venue in _course_venues(course)
         ],
         "regular_schedules": _regular_schedules(course),
+    }
+
+
+def ecfs_service_json(request) -> dict:
+    """ECFS's own service, one-to-one and group support for families, with the online request as its contact
+    route (``/request-support/``: professionals and parents)."""
+    ask = request.build_absolute_uri(reverse("request-support"))
+    service_id = str(ECFS_SERVICE_ID)
+    return {
+        "id": service_id,
+        "name": "Early Childhood and Family Service: targeted family support",
+        "description": "One-to-one and group support for families with children from pre-birth to age 5 who need "
+        "extra help: parenting, play and learning, feeling low or alone, money, housing and staying safe at home. "
+        "Professionals refer with the family's agreement; parents and carers can ask for themselves.",
+        "status": "active",
+        "url": ask,
+        "application_process": f"Ask online at {ask}: a professional referring a family (with their agreement), "
+        "or a parent or carer asking for help. A team manager looks at each request within 3 working days.",
+        "organization": ORGANIZATION,
+        "attending_type": "In person",
+        "fees": "free",
+        "cost_options": [
+            {"id": _child_id(service_id, "cost"), "service_id": service_id, "amount": 0, "amount_description": "free"}
+        ],
+        "eligibilitys": [
+            {
+                "id": _child_id(service_id, "eligibility"),
+                "service_id": service_id,
+                "eligibility": "Families in Norfolk with a child under 5 or expecting a baby",
+            }
+        ],
+        "contacts": [
+            {
+                "id": _child_id(service_id, "contact", "online"),
+                "service_id": service_id,
+                "name": "Ask for support online",
+                "title": "Request for support",
+                "url": ask,
+            }
+        ],
+        "service_at_locations": [],
+        "regular_schedules": [],
     }
 
 

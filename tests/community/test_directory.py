@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 
 from community.models import CommunityGroup
 from tests.venues.factories import course, outreach_venue
-from venues.directory import ORGANIZATION_NAME
+from venues.directory import ECFS_SERVICE_ID, ORGANIZATION_NAME
 from venues.models import GroupCourse
 
 from .factories import community_group
@@ -71,7 +71,7 @@ def test_community_groups_are_services_of_their_own_organisations(client, feed):
     by_id = {service["id"]: service for service in page["contents"]}
     for service in page["contents"]:
         check(service, "service")
-    assert set(by_id) == {str(a_course.uuid), str(running.uuid), str(paused.uuid)}
+    assert set(by_id) == {str(ECFS_SERVICE_ID), str(a_course.uuid), str(running.uuid), str(paused.uuid)}
     group = by_id[str(running.uuid)]
     assert group["organization"]["name"] == "St Edmund's Church" != ORGANIZATION_NAME
     assert group["status"] == "active" and by_id[str(paused.uuid)]["status"] == "temporarily closed"
@@ -125,9 +125,9 @@ def test_paging_runs_across_courses_and_groups(client, feed):
     _, first = get_json(client, "directory-services", per_page=2)
     _, second = get_json(client, "directory-services", per_page=2, page=2)
 
-    assert first["total_items"] == second["total_items"] == 3
+    assert first["total_items"] == second["total_items"] == 4  # ECFS's own service, the course, two groups
     ids = [s["id"] for s in first["contents"]] + [s["id"] for s in second["contents"]]
-    assert len(set(ids)) == 3
+    assert len(set(ids)) == 4
 
 
 def test_the_schema_catches_a_service_without_its_required_fields():

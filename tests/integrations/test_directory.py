@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tests.venues.factories import course, family_of, group_plan, outreach_venue, parent_of
 from venues import services
-from venues.directory import location_id
+from venues.directory import ECFS_SERVICE_ID, location_id
 from venues.models import GroupCourse
 
 pytestmark = pytest.mark.django_db
@@ -63,8 +63,9 @@ def test_a_universal_course_appears_with_its_schedule_and_location(client, unive
     response, page = get_json(client, "directory-services")
 
     assert response.status_code == 200
-    assert page["total_items"] == 1 and page["first_page"] and page["last_page"] and not page["empty"]
-    service = page["contents"][0]
+    # ECFS's own service first (tests/frontdoor/test_directory.py), then the course.
+    assert page["total_items"] == 2 and page["first_page"] and page["last_page"] and not page["empty"]
+    service = page["contents"][1]
     assert service["id"] == str(universal.uuid)
     assert service["name"] == universal.programme.name
     assert service["organization"]["name"] == "Norfolk Early Childhood and Family Service"
@@ -122,7 +123,7 @@ def test_a_closed_course_and_cancelled_or_past_sessions_are_left_out(client, cas
     assert all(session["service_id"] == str(universal.uuid) for session in page["contents"])
     assert page["contents"][0]["start"] < page["contents"][0]["end"]
     _, services_page = get_json(client, "directory-services")
-    assert [s["id"] for s in services_page["contents"]] == [str(universal.uuid)]
+    assert [s["id"] for s in services_page["contents"]] == [str(ECFS_SERVICE_ID), str(universal.uuid)]
 
 
 def test_no_user_names_anywhere_in_the_feed(client, cast, universal, targeted):
@@ -164,7 +165,7 @@ def test_pages_follow_the_open_referral_shape(client, cast, hall):
     _, page = get_json(client, "directory-services", page=2, per_page=2)
 
     assert {k: v for k, v in page.items() if k != "contents"} == {
-        "total_items": 3,
+        "total_items": 4,  # ECFS's own service and the three courses
         "total_pages": 2,
         "page_number": 2,
         "size": 2,
@@ -172,7 +173,7 @@ def test_pages_follow_the_open_referral_shape(client, cast, hall):
         "last_page": True,
         "empty": False,
     }
-    assert len(page["contents"]) == 1
+    assert len(page["contents"]) == 2
     _, beyond = get_json(client, "directory-services", page=9, per_page=2)
     assert beyond["empty"] and beyond["contents"] == []
     response, body = get_json(client, "directory-services", per_page=1000)

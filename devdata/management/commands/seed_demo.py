@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from devdata.demo import DEMO_PASSWORD, demo_seed
 from devdata.demo_advice import demo_advice_seed, demo_advice_summary
+from devdata.demo_community import demo_community_seed, demo_community_summary
 from devdata.demo_families import demo_families_summary
 from devdata.demo_frontdoor import demo_frontdoor_seed, demo_frontdoor_summary
 from devdata.demo_notifications import demo_notifications_seed, demo_notifications_summary
@@ -32,8 +33,9 @@ class Command(BaseCommand):
             logins, families, support = demo_seed()
             privacy = demo_privacy_seed()
             requests = demo_frontdoor_seed()
-            notifications = demo_notifications_seed()
             advice = demo_advice_seed()
+            community = demo_community_seed()
+            notifications = demo_notifications_seed()
         except ApplicationError as error:
             raise CommandError(error.message) from error
         width = max(len(login.email) for login in logins)
@@ -52,8 +54,9 @@ class Command(BaseCommand):
         self.stdout.write(demo_support_summary(support))
         self.stdout.write(demo_privacy_summary(privacy))
         self.stdout.write(demo_frontdoor_summary(requests))
-        self.stdout.write(demo_notifications_summary(notifications))
         self.stdout.write(demo_advice_summary(advice))
+        self.stdout.write(demo_community_summary(community))
+        self.stdout.write(demo_notifications_summary(notifications))
         self.stdout.write("")
 
     def _scale(self, value: str) -> None:

@@ -161,6 +161,8 @@ TABLE = {
     "api-plan-action-done": ("post", "plan_action", expect(404, worker=400, manager=400, anonymous=403)),
     "api-contact-detail": ("get", "contact", API_FAMILY_OBJECT),
     "api-fund-application-detail": ("get", "application", API_FAMILY_OBJECT),
+    "api-advice-list": ("get", None, API_LIST),
+    "api-advice-detail": ("get", "advice", expect(404, worker=200, colleague=200, manager=200, anonymous=403)),
     "api-course-detail": ("get", "group_course", API_COURSE_OBJECT),
     "api-session-detail": ("get", "group_session", API_COURSE_OBJECT),
     "api-session-register": ("get", "group_session", API_COURSE_REGISTER),

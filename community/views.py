@@ -63,6 +63,8 @@ def group_list(request):
             "groups": page.object_list,
             "query": query.urlencode(),
             "can_add": permissions.can_add_group(request.user),
+            "can_grants": permissions.can_manage_grants(request.user),
+            "can_follow_up": services.can_connect(request.user),
         },
     )
 

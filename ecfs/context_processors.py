@@ -22,6 +22,8 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("Returns", reverse("return-list")))
         items.append(("Dashboard", reverse("county-dashboard")))
     items += [("County", reverse("county")), ("Venues", reverse("venue-list"))]
+    # The community groups register is for every member of staff (no family in it); grants are inside it.
+    items.append(("Community groups", reverse("community-group-list")))
     if has_role(user, Role.ADMIN):
         items.append(("Fund budgets", reverse("fund-budgets")))
         items.append(("Imports", reverse("import-home")))

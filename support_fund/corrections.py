@@ -31,7 +31,7 @@ from families.access import manages_family
 from families.rules import long_date, validate_event_date
 from families.selectors import first_referred_on
 
-from .models import Application, ApplicationEvent, Budget
+from .models import Application, Budget
 from .services import _event, _pence, clean_amount, over_limit_reasons
 
 Status = Application.Status
@@ -209,15 +209,6 @@ def application_amend(
             old=old_status,
             actor=actor,
             note=f"Amount corrected from £{old_amount:,} to £{application.amount:,}: back for a decision ({reason})",
-        )
-    elif old_status == Status.PAID and ("amount" in changed or "paid_on" in changed or "payment_reference" in changed):
-        ApplicationEvent.objects.create(
-            application=application,
-            from_status=old_status,
-            to_status=old_status,
-            actor=actor,
-            note=f"Payment corrected: £{application.amount:,}, paid {application.paid_on:%-d %B %Y}, reference "
-            f"{application.payment_reference} ({reason})",
         )
     audit_record(
         actor=actor,

@@ -12,7 +12,18 @@ from support_fund.models import Application
 from support_fund.services import AUDIT_ACTION_OF_STATUS
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = ("bases", "ecfs", "families", "imports", "privacy", "referrals", "reporting", "support_fund", "venues")
+SHIPPED = (
+    "bases",
+    "ecfs",
+    "families",
+    "imports",
+    "notifications",
+    "privacy",
+    "referrals",
+    "reporting",
+    "support_fund",
+    "venues",
+)
 
 
 def test_every_action_and_label_is_unique():

@@ -45,6 +45,8 @@ from venues.models import GroupCourse, GroupSession
 
 # The targets (DESIGN and the scale issue): PostgreSQL, 2 cores, county scale.
 TARGET_P95_MS = 150
+# Finding a family from the header search box (#17): p95 ≤ 50 ms, tighter than a whole page's.
+TARGET_SEARCH_P95_MS = 50
 TARGET_GROWTH = 1.5
 # The return's figures now include disclosure control (reporting.disclosure.protect); #16 tightened both.
 TARGET_RETURN_S = 3
@@ -64,6 +66,11 @@ class PageResult:
     status: int | None = None
     skipped: str = ""
     slow_queries: list = field(default_factory=list)
+    target_ms: float = TARGET_P95_MS  # the p95 this page must meet
+
+    @property
+    def met(self) -> bool:
+        return self.p95_ms is not None and self.p95_ms <= self.target_ms and self.status == 200
 
 
 @dataclass
@@ -75,6 +82,13 @@ class BenchResult:
     figures_s: float | None = None
     audit_s: float | None = None  # reporting.disclosure.audit of the published figures (return_generate runs it)
     pdf_s: float | None = None
+    # The same, as this process's CPU seconds (time.process_time): on a shared machine the wall time includes
+    # waiting for a core, the CPU time does not (the figures' CPU leaves out PostgreSQL's own work).
+    figures_cpu_s: float | None = None
+    pdf_cpu_s: float | None = None
+    # Every run when the return and the PDF are timed more than once (--return-repeats); the *_s are the medians.
+    figures_runs: list = field(default_factory=list)
+    pdf_runs: list = field(default_factory=list)
     pdf_bytes: int = 0
     peak_mb: float = 0.0
     repeats: int = 0
@@ -82,6 +96,15 @@ class BenchResult:
     @property
     def worst_p95(self) -> float:
         return max((p.p95_ms for p in self.pages if p.p95_ms is not None), default=0.0)
+
+    @property
+    def over_target(self) -> list[str]:
+        """Every measured page whose p95 is over its own target: ``name p95 > target``."""
+        return [
+            f"{p.name} {p.p95_ms:.1f} ms > {p.target_ms:g} ms"
+            for p in self.pages
+            if p.p95_ms is not None and p.p95_ms > p.target_ms
+        ]
 
     @property
     def failures(self) -> list[str]:
@@ -230,10 +253,18 @@ def _explain(sql: str) -> str:
 
 
 def bench_page(
-    name: str, url: str | None, user, *, repeats: int, warmups: int, label: str, explain: bool = False
+    name: str,
+    url: str | None,
+    user,
+    *,
+    repeats: int,
+    warmups: int,
+    label: str,
+    explain: bool = False,
+    target_ms: float = TARGET_P95_MS,
 ) -> PageResult:
     """Time ``url`` as ``user``; ``status`` is the first answer that was not 200, else 200."""
-    result = PageResult(name=name, url=url or "-", user=label)
+    result = PageResult(name=name, url=url or "-", user=label, target_ms=target_ms)
     if url is None:
         result.skipped = "not measured: nothing to show it for in the data"
         return result
@@ -273,8 +304,28 @@ def _typo(name: str | None) -> str | None:
     return None if not name or len(name) < 4 else name[:-2] + name[-1] + name[-2]
 
 
-def run_bench(*, repeats: int = 30, warmups: int = 3, explain: bool = False, with_return: bool = True) -> BenchResult:
-    """Benchmark the key pages and the quarterly return; leaves the database unchanged."""
+def _timed(work, runs: int) -> tuple[object, float, float, list[dict]]:
+    """``work()`` run ``runs`` times: its last result, the median wall and CPU seconds, and every run's."""
+    timings = []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        value = work()
+        timings.append({"wall_s": round(time.perf_counter() - wall, 2), "cpu_s": round(time.process_time() - cpu, 2)})
+    wall_median = round(statistics.median(t["wall_s"] for t in timings), 2)
+    cpu_median = round(statistics.median(t["cpu_s"] for t in timings), 2)
+    return value, wall_median, cpu_median, timings
+
+
+def run_bench(
+    *,
+    repeats: int = 30,
+    warmups: int = 3,
+    explain: bool = False,
+    with_return: bool = True,
+    return_repeats: int = 1,
+) -> BenchResult:
+    """Benchmark the key pages and the quarterly return (``return_repeats`` times each, the median reported);
+    leaves the database unchanged."""
     from reporting.disclosure import audit
     from reporting.documents import render_pdf
     from reporting.figures import compute_figures
@@ -290,15 +341,16 @@ def run_bench(*, repeats: int = 30, warmups: int = 3, explain: bool = False, wit
         result.period = period.label
         figures = None
         if with_return:
-            started = time.perf_counter()
-            figures = compute_figures(period)
-            result.figures_s = round(time.perf_counter() - started, 2)
+            figures, result.figures_s, result.figures_cpu_s, result.figures_runs = _timed(
+                lambda: compute_figures(period), return_repeats
+            )
             started = time.perf_counter()
             audit(figures)
             result.audit_s = round(time.perf_counter() - started, 2)
-            started = time.perf_counter()
-            pdf = render_pdf(figures, version=1, status="draft", generated_on=today.isoformat())
-            result.pdf_s = round(time.perf_counter() - started, 2)
+            pdf, result.pdf_s, result.pdf_cpu_s, result.pdf_runs = _timed(
+                lambda: render_pdf(figures, version=1, status="draft", generated_on=today.isoformat()),
+                return_repeats,
+            )
             result.pdf_bytes = len(pdf)
             # The commissioner's dashboard shows the latest submitted return: make one (rolled back below).
             now = timezone.now()
@@ -330,8 +382,20 @@ def run_bench(*, repeats: int = 30, warmups: int = 3, explain: bool = False, wit
             ("family record", url("/families/{}/", cast["family"]), worker, who["worker"]),
             ("family search", url("/families/?q={}", cast["surname"]), manager, who["manager"]),
             # Find a family from the header (families/search.py): the surname with its last two letters swapped.
-            ("find a family, a typo", url("/families/search/?q={}", _typo(cast["surname"])), manager, who["manager"]),
-            ("find a family (worker)", url("/families/search/?q={}", _typo(cast["surname"])), worker, who["worker"]),
+            (
+                "find a family, a typo",
+                url("/families/search/?q={}", _typo(cast["surname"])),
+                manager,
+                who["manager"],
+                TARGET_SEARCH_P95_MS,
+            ),
+            (
+                "find a family (worker)",
+                url("/families/search/?q={}", _typo(cast["surname"])),
+                worker,
+                who["worker"],
+                TARGET_SEARCH_P95_MS,
+            ),
             ("support plan", url("/plans/{}/", cast["plan"]), worker, who["worker"]),
             ("My week", "/my-week/", worker, who["worker"]),
             (
@@ -349,9 +413,18 @@ def run_bench(*, repeats: int = 30, warmups: int = 3, explain: bool = False, wit
             ("API family list", "/api/families/", worker, who["worker"]),
             ("API referral list", "/api/referrals/", manager, who["manager"]),
         ]
-        for name, page_url, user, label in pages:
+        for name, page_url, user, label, *target in pages:
             result.pages.append(
-                bench_page(name, page_url, user, repeats=repeats, warmups=warmups, label=label, explain=explain)
+                bench_page(
+                    name,
+                    page_url,
+                    user,
+                    repeats=repeats,
+                    warmups=warmups,
+                    label=label,
+                    explain=explain,
+                    target_ms=target[0] if target else TARGET_P95_MS,
+                )
             )
         transaction.set_rollback(True)
     result.peak_mb = round(_peak_mb(), 1)
@@ -369,28 +442,39 @@ def _flag(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
 
+def _cpu(seconds: float | None) -> str:
+    return "" if seconds is None else f"; CPU {seconds:.2f} s"
+
+
+def _runs(runs: list[dict]) -> str:
+    """Every run's wall (CPU) seconds, when there was more than one (the figure shown is their median)."""
+    if len(runs) < 2:
+        return ""
+    return "; median of " + ", ".join(f"{run['wall_s']:.2f} ({run['cpu_s']:.2f})" for run in runs)
+
+
 def format_result(result: BenchResult) -> list[str]:
     data = ", ".join(f"{n:,} {name}" for name, n in result.data.items())
     lines = [
         f"Database: {result.vendor}; data: {data}; {result.repeats} timed requests a page",
         "",
-        f"{'page':<24} {'url':<28} {'as':<22} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}  target",
+        f"{'page':<24} {'url':<28} {'as':<22} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}  target (p95)",
     ]
     for page in result.pages:
         if page.skipped:
             lines.append(f"{page.name:<24} {page.url:<28} {page.user:<22} FAILED: {page.skipped}")
             continue
         status = "" if page.status == 200 else f"  FAILED: HTTP {page.status}, not 200"
-        verdict = _flag(page.p95_ms <= TARGET_P95_MS and page.status == 200)
         lines.append(
             f"{page.name:<24} {page.url[:28]:<28} {page.user:<22} {_ms(page.p50_ms):>8} {_ms(page.p95_ms):>8} "
-            f"{page.queries:>8}  {verdict}{status}"
+            f"{page.queries:>8}  {_flag(page.met)} (≤ {page.target_ms:g} ms){status}"
         )
     lines.append("")
     if result.figures_s is not None:
         lines.append(
             f"quarterly return figures ({result.period}, compute_figures)   {result.figures_s:8.2f} s  "
-            f"{_flag(result.figures_s <= TARGET_RETURN_S)}"
+            f"{_flag(result.figures_s <= TARGET_RETURN_S)} (≤ {TARGET_RETURN_S} s){_cpu(result.figures_cpu_s)}"
+            f"{_runs(result.figures_runs)}"
         )
         if result.audit_s is not None:
             lines.append(
@@ -399,7 +483,8 @@ def format_result(result: BenchResult) -> list[str]:
             )
         lines.append(
             f"quarterly return PDF (render_pdf, {result.pdf_bytes // 1024} KiB)        {result.pdf_s:8.2f} s  "
-            f"{_flag(result.pdf_s <= TARGET_PDF_S)}"
+            f"{_flag(result.pdf_s <= TARGET_PDF_S)} (≤ {TARGET_PDF_S} s){_cpu(result.pdf_cpu_s)}"
+            f"{_runs(result.pdf_runs)}"
         )
     lines.append(
         f"peak memory (max RSS of this process)              {result.peak_mb:8.1f} MB "
@@ -435,7 +520,7 @@ def format_comparison(small: BenchResult, large: BenchResult) -> tuple[list[str]
         ratio = b.p95_ms / a.p95_ms if a.p95_ms else float("inf")
         worst = max(worst, ratio)
         queries = f"{a.queries}→{b.queries}"
-        ok = ratio <= TARGET_GROWTH and b.queries <= a.queries and b.p95_ms <= TARGET_P95_MS
+        ok = ratio <= TARGET_GROWTH and b.queries <= a.queries and b.met
         lines.append(f"{a.name:<24} {_ms(a.p95_ms):>10} {_ms(b.p95_ms):>10} {ratio:>7.2f} {queries:>9}  {_flag(ok)}")
     for label, x, y in (
         ("return figures s", small.figures_s, large.figures_s),

@@ -15,6 +15,12 @@ class Command(BaseCommand):
         parser.add_argument("--warmups", type=int, default=3, help="Untimed requests per page first (default 3).")
         parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each page's slowest queries.")
         parser.add_argument("--skip-return", action="store_true", help="Do not time the quarterly return and PDF.")
+        parser.add_argument(
+            "--return-repeats",
+            type=int,
+            default=1,
+            help="Time the quarterly return and its PDF this many times and report the median (default 1).",
+        )
         parser.add_argument("--json", action="store_true", help="Print the result as one line of JSON.")
         parser.add_argument(
             "--compare-scale",
@@ -31,8 +37,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if options["repeats"] < 1 or options["warmups"] < 0:
-            raise CommandError("--repeats must be at least 1 and --warmups at least 0.")
+        if options["repeats"] < 1 or options["warmups"] < 0 or options["return_repeats"] < 1:
+            raise CommandError("--repeats and --return-repeats must be at least 1 and --warmups at least 0.")
         if options["compare_scale"]:
             return self.compare(options)
         try:
@@ -41,6 +47,7 @@ class Command(BaseCommand):
                 warmups=options["warmups"],
                 explain=options["explain"],
                 with_return=not options["skip_return"],
+                return_repeats=options["return_repeats"],
             )
         except LookupError as error:
             raise CommandError(str(error)) from error
@@ -54,6 +61,10 @@ class Command(BaseCommand):
             for line in bench.format_slow(result):
                 self.stdout.write(line)
         self.stdout.write("")
+        over = result.over_target
+        self.stdout.write(
+            f"bench: {len(over)} page(s) over their p95 target" + (": " + "; ".join(over) if over else "")
+        )
         self.stdout.write(
             f"bench: worst p95 {result.worst_p95:.1f} ms over {len(result.pages)} pages, "
             "worst growth ratio n/a (run --compare-scale for it)"

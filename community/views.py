@@ -1,5 +1,6 @@
 """Pages: the community groups register, connecting a family (and did they go?), community grants, the gaps."""
 
+from datetime import timedelta
 from functools import partial
 
 from django.contrib import messages
@@ -31,6 +32,7 @@ from .forms import (
 from .models import GrantApplication
 
 GROUP_PAGE_SIZE = 25
+CHECK_EVERY = timedelta(days=365)
 
 
 # The register -----------------------------------------------------------------------------------------
@@ -64,6 +66,8 @@ def group_list(request):
             "query": query.urlencode(),
             "can_add": permissions.can_add_group(request.user),
             "can_grants": permissions.can_manage_grants(request.user),
+            # Details not checked with the group for a year are flagged for checking.
+            "check_due_before": timezone.localdate() - CHECK_EVERY,
             "can_follow_up": services.can_connect(request.user),
         },
     )

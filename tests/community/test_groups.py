@@ -1,6 +1,6 @@
 """The community groups register: kept by the district's managers and the service admin, read by all staff."""
 
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -122,3 +122,17 @@ def test_the_list_takes_a_fixed_number_of_queries(client, cast, django_assert_ma
     client.get(reverse("community-group-list"))  # warm the session and role caches
     with django_assert_max_num_queries(12):
         client.get(reverse("community-group-list"))
+
+
+def test_a_group_not_checked_for_a_year_is_flagged(client, cast):
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now() - timedelta(days=400), tick=False):
+        community_group(cast, name="Old Details Club")
+    community_group(cast, name="Fresh Details Club")
+    client.force_login(cast.worker)
+    html = client.get(reverse("community-group-list")).content.decode()
+
+    assert html.count("Check due") == 1
+    assert html.index("Check due") > html.index("Old Details Club")

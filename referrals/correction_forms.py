@@ -29,6 +29,7 @@ REFERRAL_FIELDS = (
     "safe_contact_notes",
 )
 ADDRESS_FIELDS = ("address_line_1", "address_line_2", "town", "postcode", "district", "locality")
+AS_REFERRED_CONTACT_FIELDS = ("contact_phone", "contact_email", "safe_contact_channel")
 SERVICE_FIELDS = (
     "received_via",
     "source",
@@ -44,7 +45,6 @@ SERVICE_FIELDS = (
     "interpreter_needed",
     "safe_contact_only",
     "safe_contact_notes",
-    "safe_contact_channel",
 )
 
 
@@ -79,13 +79,11 @@ class ReferralCorrectionForm(forms.Form):
         self.fields = {}
         for name in REFERRAL_FIELDS:
             self.fields[name] = ReferralForm.base_fields[name]
-            if name == "safe_contact_notes":
-                self.fields["safe_contact_channel"] = own["safe_contact_channel"]
         if with_address:
             for name in ADDRESS_FIELDS:
                 self.fields[name] = ReferralForm.base_fields[name]
-            self.fields["contact_phone"] = own["contact_phone"]
-            self.fields["contact_email"] = own["contact_email"]
+            for name in AS_REFERRED_CONTACT_FIELDS:
+                self.fields[name] = own[name]
         self.fields["reason"] = own["reason"]
         self.fields = copy.deepcopy(self.fields)  # the intake form's fields are shared: this page gets its own
 
@@ -104,7 +102,7 @@ class ReferralCorrectionForm(forms.Form):
         data = self.cleaned_data
         as_referred = None
         if self.with_address:
-            as_referred = {name: data[name] for name in (*ADDRESS_FIELDS, "contact_phone", "contact_email")}
+            as_referred = {name: data[name] for name in (*ADDRESS_FIELDS, *AS_REFERRED_CONTACT_FIELDS)}
         return {
             **{name: data[name] for name in SERVICE_FIELDS},
             "received_on": data["received_on"],
@@ -125,6 +123,7 @@ def initial_for(referral) -> dict:
             "locality": referral.locality,
             "contact_phone": referral.contact_phone,
             "contact_email": referral.contact_email,
+            "safe_contact_channel": referral.safe_contact_channel,
         }
     )
     return initial

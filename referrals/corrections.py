@@ -4,13 +4,13 @@ django-simple-history, with the reason, and the correction is audited.
 Who: whoever recorded the referral while it is open, or a team manager of the base it was routed to (also once it
 is closed). What, by state:
 
-- always: the referrer, the reasons and what is happening, urgency, how best to engage the family, the safe-contact
-  answers, how it was received;
+- always: the referrer, the reasons and what is happening, urgency, how best to engage the family, whether contact
+  must be by agreed safe means only (and how), how it was received;
 - the received date: always, but the timescales' due dates move only while the referral awaits triage, and a due
   date that has passed never moves (it placed the referral in that period's cohort; see ``_due_dates``);
-- the family's address and contact details as referred: only while the referral awaits triage. A changed place is
-  routed again (a family the service holds goes to its team, otherwise the base serving the locality). After triage
-  they are the family's, corrected on the family record.
+- the family's address, phone, email and safe way to contact as referred: only while the referral awaits triage. A
+  changed district or locality is routed again (a family the service holds goes to its team, otherwise the base
+  serving the locality). After triage they are the family's, corrected on the family record.
 """
 
 from dataclasses import dataclass, field
@@ -29,7 +29,7 @@ from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from ecfs.history import Amendment, Change, amendments_of
 from ecfs.working_days import add_working_days
-from families.rules import SERVICE_START, long_date
+from families.rules import SERVICE_START, long_date, validate_safe_contact
 from families.validators import normalise_postcode, validate_uk_postcode
 
 from .models import Referral
@@ -53,10 +53,10 @@ DETAIL_FIELDS = (
     "interpreter_needed",
     "safe_contact_only",
     "safe_contact_notes",
-    "safe_contact_channel",
     "received_via",
 )
-# The family's details as referred: carried to the family at triage, so corrected here only before it.
+# The family's details as referred: carried to the family when accepted (its address, how and whether it is safe to
+# contact it), so corrected here only before triage.
 AS_REFERRED_FIELDS = (
     "address_line_1",
     "address_line_2",
@@ -66,6 +66,7 @@ AS_REFERRED_FIELDS = (
     "locality",
     "contact_phone",
     "contact_email",
+    "safe_contact_channel",
 )
 PLACE_FIELDS = ("district", "locality")  # a corrected postcode alone keeps its route: the locality is chosen
 # What the record's page lists as corrected: the fields above and what a correction moves with them.
@@ -178,6 +179,12 @@ def _check_place(fields: dict) -> None:
         errors["address_line_1"] = ["Enter the first line of the address"]
     if not fields["town"].strip():
         errors["town"] = ["Enter the town"]
+    try:
+        validate_safe_contact(
+            channel=fields["safe_contact_channel"], phone=fields["contact_phone"], email=fields["contact_email"]
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
 

@@ -136,12 +136,18 @@ def test_safe_contact_answers_are_checked_like_at_intake(cast, referral):
     with pytest.raises(ValidationError) as refused:
         amend(referral, cast.worker, safe_contact_only=True, safe_contact_notes="")
     assert refused.value.message_dict == {"safe_contact_notes": ["Say how to make contact safely"]}
+    with pytest.raises(ValidationError) as refused:
+        amend(referral, cast.worker, safe_contact_channel="text")
+    assert refused.value.message_dict == {
+        "contact_phone": ["Enter the phone number, or choose another safe way to contact"]
+    }
     amend(
         referral,
         cast.worker,
         safe_contact_only=True,
         safe_contact_notes="Text only, after 2pm",
         safe_contact_channel="text",
+        contact_phone="07700 900123",
     )
     referral.refresh_from_db()
     assert (referral.safe_contact_only, referral.safe_contact_channel) == (True, "text")

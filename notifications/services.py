@@ -367,11 +367,11 @@ def reminders_queue(*, today: date) -> list[Message]:
 
 
 def digest_recipients():
+    """Everyone on the front line with an email address (``digest_queue`` skips those who turned it off)."""
     User = get_user_model()
     return (
         User.objects.filter(is_active=True, groups__name__in=[group_name(Role.MANAGER), group_name(Role.WORKER)])
         .exclude(email="")
-        .exclude(message_preferences__kind=Kind.DIGEST, message_preferences__delivery=Delivery.OFF)
         .distinct()
         .order_by("pk")
     )

@@ -15,7 +15,14 @@ from families.selectors import family_list
 
 from . import services
 from .models import GroupCourse, GroupSession
-from .selectors import RESTRICTED_FAMILY_LABEL, course_list, register_lines, takes_register, walk_in_families
+from .selectors import (
+    RESTRICTED_FAMILY_LABEL,
+    course_list,
+    register_amendments,
+    register_lines,
+    takes_register,
+    walk_in_families,
+)
 
 
 @extend_schema_field(
@@ -91,6 +98,19 @@ class RegisterLineSerializer(serializers.Serializer):
     attended = serializers.BooleanField(allow_null=True, help_text="Null until a register marks them.")
 
 
+class RegisterChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="The person (as the register names them) or the walk-in count.")
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class RegisterAmendmentSerializer(serializers.Serializer):
+    when = serializers.DateTimeField()
+    who = serializers.CharField()
+    reason = serializers.CharField()
+    changes = RegisterChangeSerializer(many=True)
+
+
 class RegisterSerializer(serializers.Serializer):
     session = serializers.UUIDField(source="session.uuid")
     register_taken_at = serializers.DateTimeField(source="session.register_taken_at", allow_null=True)
@@ -98,6 +118,7 @@ class RegisterSerializer(serializers.Serializer):
     walk_in_adults = serializers.IntegerField(source="session.walk_in_adults")
     walk_in_children = serializers.IntegerField(source="session.walk_in_children")
     walk_in_families = serializers.ListField(child=serializers.CharField(), help_text="Family references.")
+    amendments = RegisterAmendmentSerializer(many=True, help_text="The register's corrections, newest first.")
 
 
 class RegisterInputSerializer(serializers.Serializer):
@@ -212,6 +233,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffView
             "session": session,
             "lines": register_lines(session=session, user=user),
             "walk_in_families": [family.reference for family in walk_in_families(session=session, user=user)],
+            "amendments": register_amendments(session=session, user=user),
         }
 
     @extend_schema(summary="The session's register", responses={200: RegisterSerializer})

@@ -27,6 +27,7 @@ BENCH_PAGES = [
     "find a family (worker)",
     "support plan",
     "My week",
+    "advice log entry",
     "session register",
     "triage queue",
     "manager landing page",
@@ -120,7 +121,9 @@ def test_bench_measures_every_page_as_its_user_and_each_answers_200(seeded, db):
     # Each page is checked against its own target: the header search's p95 ≤ 50 ms (#17), every other page 150 ms.
     targets = {page.name: page.target_ms for page in result.pages}
     assert targets["find a family, a typo"] == targets["find a family (worker)"] == 50
-    assert {targets[name] for name in BENCH_PAGES if not name.startswith("find a family")} == {150}
+    assert targets["advice log entry"] == 50  # recording advice at a drop-in (#19)
+    fifty = ("find a family, a typo", "find a family (worker)", "advice log entry")
+    assert {targets[name] for name in BENCH_PAGES if name not in fifty} == {150}
     assert result.over_target == [
         f"{page.name} {page.p95_ms:.1f} ms > {page.target_ms:g} ms" for page in result.pages if not page.met
     ]

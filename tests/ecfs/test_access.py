@@ -9,8 +9,9 @@ pytestmark = pytest.mark.django_db
 
 PUBLIC_PATHS = {"/sign-in/", "/healthz"}
 # The community directory feed: public, no personal data (tested there). The one-time set-password link a new
-# member of staff opens before they have a password (tests/home/test_admin_configuration.py).
-PUBLIC_PREFIXES = ("/directory/", "/account/set-password/")
+# member of staff opens before they have a password (tests/home/test_admin_configuration.py). The request for
+# support, for professionals and families outside the service (tests/frontdoor/).
+PUBLIC_PREFIXES = ("/directory/", "/account/set-password/", "/request-support/")
 API_PREFIX = "/api/"  # systems get a JSON 403, not a redirect to a sign-in page (the docs page redirects)
 
 

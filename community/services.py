@@ -189,6 +189,14 @@ def connection_create(
     connected_on = connected_on or today
     if connected_on > today:
         raise ValidationError({"connected_on": "The date cannot be in the future"})
+    waiting = Connection.objects.filter(family=family, outcome=Connection.Outcome.PENDING)
+    waiting = waiting.filter(group=group) if group is not None else waiting.filter(service_name__iexact=service_name)
+    earlier = waiting.order_by("connected_on").first()
+    if earlier is not None:
+        raise ApplicationError(
+            f"{family.reference} was connected to {earlier.to_name} on {earlier.connected_on:%-d %B %Y}: record "
+            "whether they went before connecting them again."
+        )
     connection = Connection.objects.create(
         family=family,
         group=group,

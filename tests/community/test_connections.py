@@ -119,3 +119,12 @@ def test_a_commissioner_cannot_connect_or_see_connections(client, cast, family):
     client.force_login(cast.commissioner)
     assert client.get(reverse("community-connect", args=[family.reference])).status_code == 403
     assert client.get(reverse("community-follow-ups")).status_code == 403
+
+
+def test_a_family_is_not_connected_twice_to_a_group_before_anyone_asks_how_it_went(cast, family):
+    group = community_group(cast)
+    connection = services.connection_create(family=family, actor=cast.worker, group=group)
+    with pytest.raises(ApplicationError, match="record whether they went before connecting them again"):
+        services.connection_create(family=family, actor=cast.worker, group=group)
+    services.connection_record_outcome(connection=connection, actor=cast.worker, outcome="did_not_go")
+    assert services.connection_create(family=family, actor=cast.worker, group=group).outcome == "pending"

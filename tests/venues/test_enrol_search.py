@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from families.models import Family
+from tests.helpers import count_queries
 from tests.referrals.factories import allocated_referral, default_people
 
 from .factories import course, family_of, parent_of
@@ -83,3 +84,14 @@ def test_nothing_found_says_so_on_the_field(client, cast):
     client.force_login(cast.worker)
     page = client.get(reverse("group-course-enrol", args=[the_course.uuid]), {"family": "Zebedee"}).content.decode()
     assert "govuk-error-summary" in page and "No open family you work with matches “Zebedee”" in page
+
+
+def test_search_as_you_type_queries_do_not_grow_with_the_families_found(client, cast):
+    the_course = course(cast=cast)
+    url = reverse("group-course-enrol-families", args=[the_course.uuid]) + "?q=Howes"
+    client.force_login(cast.worker)
+    family_of(cast)
+    few = count_queries(client, url)
+    for _ in range(4):
+        family_of(cast)
+    assert count_queries(client, url) == few

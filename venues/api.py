@@ -17,6 +17,7 @@ from . import services
 from .models import GroupCourse, GroupSession
 from .selectors import (
     RESTRICTED_FAMILY_LABEL,
+    can_amend_register,
     course_list,
     register_amendments,
     register_lines,
@@ -252,6 +253,8 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffView
     def take_register(self, request, uuid=None):
         session = self.get_object()
         self._check_takes_register(session)
+        if session.register_taken_at and not can_amend_register(user=request.user, session=session):
+            raise PermissionDenied(services.REGISTER_AMENDERS_ONLY)
         data = self.validated(RegisterInputSerializer)
         session = services.register_take(session=session, actor=request.user, **data)
         return Response(self.output(RegisterSerializer, self._register(self.get_queryset().get(pk=session.pk))))

@@ -222,6 +222,10 @@ def test_register_is_taken_through_the_service(cast, scenario):
     corrected = client_for(cast.manager).post(url, {"attended": [], "reason": "Marked the wrong box"}, format="json")
     assert corrected.status_code == 200, corrected.content
     assert Attendance.objects.get(session=session, enrolment=enrolment).attended is False
+    # The course's facilitator did not take it, so may read it but not correct it.
+    refused = client_for(cast.worker).post(url, {"attended": [str(enrolment.uuid)], "reason": "No"}, format="json")
+    assert refused.status_code == 403
+    assert Attendance.objects.get(session=session, enrolment=enrolment).attended is False
     (amendment,) = corrected.json()["amendments"]
     assert amendment["reason"] == "Marked the wrong box" and amendment["who"] == cast.manager.get_full_name()
     assert [(c["old"], c["new"]) for c in amendment["changes"]] == [("attended", "absent")]

@@ -13,7 +13,7 @@ from bases.models import District
 
 from . import disclosure
 from .formatting import format_target
-from .kpis import COUNTY, SECTIONS, Row, kpis_for
+from .kpis import COUNTY, SECTIONS, Row, kpis_for, shared_queries
 from .models import KpiTarget
 from .periods import Period
 
@@ -62,12 +62,14 @@ def computed_figures(period: Period) -> dict:
     districts = list(District.objects.order_by("name").values_list("name", flat=True))
     targets = {t.code: t for t in KpiTarget.objects.all()}
     sections = []
+    with shared_queries():
+        computed = {kpi.code: kpi.compute(period, districts) for kpi in kpis_for(period.kind)}
     for code, title in SECTIONS.items():
         items = []
         for kpi in kpis_for(period.kind):
             if kpi.section != code:
                 continue
-            rows = [_cells(row, _row_unit(kpi.unit, row), districts) for row in kpi.compute(period, districts)]
+            rows = [_cells(row, _row_unit(kpi.unit, row), districts) for row in computed[kpi.code]]
             baseline = [_cells(row, "percent", districts) for row in kpi.baseline(districts)] if kpi.baseline else []
             target = targets.get(kpi.code)
             headline = _headline(kpi, rows)

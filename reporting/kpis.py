@@ -7,13 +7,14 @@ district and for the county, and for percentages and means the number they
 are built on (so small bases can be suppressed).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from bases.models import District, Locality, StaffProfile
 from ecfs.roles import Role, group_name
@@ -162,19 +163,118 @@ def _in_dates(period: Period, path: str) -> Q:
     return Q(**{f"{path}__gte": period.start, f"{path}__lte": period.end})
 
 
+# One query for what several KPIs count (the period's plans, contacts, referrals received, supported families):
+# within ``shared_queries()`` (``figures.computed_figures``) each is read once and the KPIs take their rows from it.
+_SHARED: ContextVar[dict | None] = ContextVar("reporting_shared_queries", default=None)
+
+
+@contextmanager
+def shared_queries() -> Iterator[None]:
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _once(name: str, period: Period, compute: Callable[[], list[dict]]) -> list[dict]:
+    """``compute()``, run once per period inside ``shared_queries()`` (every time outside it)."""
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    key = (name, period.start, period.end)
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _tally(rows: list[dict], value_key: str, *, where=None, by: str | None = None) -> dict:
+    """Sums of ``value_key`` over grouped rows (each with a ``district``): by district, or with ``by``, by that
+    column then by district; ``where`` picks the rows."""
+    table: dict = {}
+    for row in rows:
+        if where is not None and not where(row):
+            continue
+        cell = table.setdefault(row[by], {}) if by else table
+        cell[row["district"]] = cell.get(row["district"], 0) + row[value_key]
+    return table
+
+
 # What "supported in the quarter" means wherever a definition uses it (DESIGN §4).
 SUPPORTED = "a plan of theirs approved to start before the quarter ended and not closed before it began: the same plan"
 
 
-def _supported_families(period: Period) -> QuerySet[Family]:
-    """Families with a plan active at some moment in the period: the *same* plan activated before the
-    period's end and not closed before its start (one subquery, so two plans cannot each meet one half)."""
-    active_in_period = SupportPlan.objects.filter(
-        Q(closed_at__isnull=True) | Q(closed_at__gte=period.start_at),
-        family=OuterRef("pk"),
-        activated_at__lt=period.end_at,
+def _plan_active_in(period: Period, family: OuterRef) -> Exists:
+    """The family (``family``, from the outer query) had a plan active at some moment in the period: the *same*
+    plan activated before the period's end and not closed before its start (one subquery, so two plans cannot
+    each meet one half)."""
+    return Exists(
+        SupportPlan.objects.filter(
+            Q(closed_at__isnull=True) | Q(closed_at__gte=period.start_at),
+            family=family,
+            activated_at__lt=period.end_at,
+        )
     )
-    return Family.objects.filter(Exists(active_in_period))
+
+
+def _supported_families(period: Period) -> QuerySet[Family]:
+    """Families with a plan active at some moment in the period (``_plan_active_in``)."""
+    return Family.objects.filter(_plan_active_in(period, OuterRef("pk")))
+
+
+def _period_plans(period: Period) -> list[dict]:
+    """One pass over the plans the period's plan figures count (open at its end, started in it, closed in it),
+    by district, kind and closure reason: for ``open_plans``, ``new_and_closed_plans``, ``closures_by_reason``
+    and the plans closed as stepped up."""
+    open_at_end = Q(activated_at__lt=period.end_at) & (Q(closed_at__isnull=True) | Q(closed_at__gte=period.end_at))
+    started, closed = _in(period, "activated_at"), _in(period, "closed_at")
+
+    def compute():
+        rows = (
+            SupportPlan.objects.filter(open_at_end | started | closed)
+            .values("family__district__name", "kind", "closure_reason")
+            .annotate(
+                open_at_end=Count("pk", filter=open_at_end),
+                started=Count("pk", filter=started),
+                closed=Count("pk", filter=closed),
+            )
+            .order_by()
+        )
+        return [{**row, "district": row["family__district__name"]} for row in rows]
+
+    return _once("plans", period, compute)
+
+
+def _period_contacts(period: Period) -> list[dict]:
+    """Contacts that took place in the period (not recorded in error), by district and mode: one pass for
+    ``contacts_by_mode`` and ``outreach_share``."""
+
+    def compute():
+        rows = (
+            Contact.objects.filter(_in(period, "occurred_at"), in_error_at__isnull=True)
+            .values("family__district__name", "mode")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return [{**row, "district": row["family__district__name"]} for row in rows]
+
+    return _once("contacts", period, compute)
+
+
+def _period_referrals(period: Period) -> list[dict]:
+    """Referrals received in the period by district and source, with how many are re-referrals
+    (``_rereferral``): one pass for ``referrals_by_source`` and ``step_ups_and_downs``."""
+
+    def compute():
+        rows = (
+            Referral.objects.filter(_in(period, "received_at"))
+            .values("district__name", "source")
+            .annotate(n=Count("pk"), rereferrals=Count("pk", filter=_rereferral(period)))
+            .order_by()
+        )
+        return [{**row, "district": row["district__name"]} for row in rows]
+
+    return _once("referrals", period, compute)
 
 
 # Outputs and timescales (monthly, and quarterly for the quarter) ---------------------------------
@@ -190,8 +290,8 @@ def _supported_families(period: Period) -> QuerySet[Family]:
     address. Each source maps to a Children in Need census referral-source code.""",
 )
 def referrals_by_source(period, districts):
-    referrals = Referral.objects.filter(_in(period, "received_at"))
-    return _count_rows(referrals, "district__name", districts, label_path="source", labels=Source.choices)
+    table = _tally(_period_referrals(period), "n", by="source")
+    return [_count_row(text, table.get(value, {}), districts) for value, text in Source.choices]
 
 
 @kpi(
@@ -307,10 +407,8 @@ def first_contact_within_timescale(period, districts):
     it, not closed by then), by kind, by the family's district.""",
 )
 def open_plans(period, districts):
-    plans = SupportPlan.objects.filter(activated_at__lt=period.end_at).filter(
-        Q(closed_at__isnull=True) | Q(closed_at__gte=period.end_at)
-    )
-    return _count_rows(plans, "family__district__name", districts, label_path="kind", labels=SupportPlan.Kind.choices)
+    table = _tally(_period_plans(period), "open_at_end", by="kind")
+    return [_count_row(text, table.get(value, {}), districts) for value, text in SupportPlan.Kind.choices]
 
 
 @kpi(
@@ -322,10 +420,11 @@ def open_plans(period, districts):
     by the family's district.""",
 )
 def new_and_closed_plans(period, districts):
-    started = _count_rows(SupportPlan.objects.filter(_in(period, "activated_at")), "family__district__name", districts)
-    closed = _count_rows(SupportPlan.objects.filter(_in(period, "closed_at")), "family__district__name", districts)
-    started[0].label, closed[0].label = "Started", "Closed"
-    return [started[0], closed[0]]
+    plans = _period_plans(period)
+    return [
+        _count_row("Started", _tally(plans, "started"), districts),
+        _count_row("Closed", _tally(plans, "closed"), districts),
+    ]
 
 
 @kpi(
@@ -338,8 +437,8 @@ def new_and_closed_plans(period, districts):
     family's district.""",
 )
 def contacts_by_mode(period, districts):
-    contacts = Contact.objects.filter(_in(period, "occurred_at"), in_error_at__isnull=True)
-    return _count_rows(contacts, "family__district__name", districts, label_path="mode", labels=Contact.Mode.choices)
+    table = _tally(_period_contacts(period), "n", by="mode")
+    return [_count_row(text, table.get(value, {}), districts) for value, text in Contact.Mode.choices]
 
 
 @kpi(
@@ -351,25 +450,20 @@ def contacts_by_mode(period, districts):
     share that took place in families' homes or community venues rather than at a base: the outreach share.""",
 )
 def outreach_share(period, districts):
-    grouped = _by_district(
-        Contact.objects.filter(_in(period, "occurred_at"), mode__in=Contact.FACE_TO_FACE, in_error_at__isnull=True),
-        "family__district__name",
-        total=Count("pk"),
-        outreach=Count("pk", filter=~Q(mode=Contact.Mode.BASE)),
+    contacts = _period_contacts(period)
+    face_to_face = _tally(contacts, "n", where=lambda row: row["mode"] in Contact.FACE_TO_FACE)
+    outreach = _tally(
+        contacts, "n", where=lambda row: row["mode"] in Contact.FACE_TO_FACE and row["mode"] != Contact.Mode.BASE
     )
-    return [
-        _percent_row(
-            "In homes and community venues",
-            {k: v["outreach"] for k, v in grouped.items()},
-            {k: v["total"] for k, v in grouped.items()},
-            districts,
-        )
-    ]
+    return [_percent_row("In homes and community venues", outreach, face_to_face, districts)]
 
 
 def _sessions_table(period, districts):
     table: dict = {}
-    for row in group_selectors.sessions_delivered_breakdown(start=period.start, end=period.end):
+    breakdown = _once(
+        "sessions", period, lambda: group_selectors.sessions_delivered_breakdown(start=period.start, end=period.end)
+    )
+    for row in breakdown:
         cell = table.setdefault(row["district"], {"targeted": 0, "universal": 0, "base": 0, "outreach": 0})
         cell[row["offer"]] += row["sessions"]
         cell[row["place"]] += row["sessions"]
@@ -516,67 +610,85 @@ def fund_payments_by_category(period, districts):
 # Outcomes by impact (quarterly) ------------------------------------------------------------------
 
 
-def _impact_score_sum(stage: str, impact: int):
-    return Coalesce(
-        Subquery(
-            OutcomeScore.objects.filter(
-                assessment__plan=OuterRef("pk"),
-                assessment__stage=stage,
-                assessment__in_error_at__isnull=True,
-                determinant__impact=impact,
-            )
-            .values("assessment__plan")
-            .annotate(total=Sum("score"))
-            .values("total")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
-def _impact_goal_count(impact: int):
-    from families.models import Goal
-
-    return Subquery(
-        Goal.objects.filter(plan=OuterRef("pk"), determinant__impact=impact)
-        .values("plan")
-        .annotate(n=Count("pk"))
-        .values("n")[:1],
-        output_field=IntegerField(),
-    )
-
-
 def _valid_scores(stage: str) -> Exists:
     """The plan has scores at ``stage`` that are not marked recorded in error: a plan whose start or closing
     scores were taken out cannot show a change, so it leaves the outcome figures."""
     return Exists(OutcomeAssessment.objects.filter(plan=OuterRef("pk"), stage=stage, in_error_at__isnull=True))
 
 
-def _improvement_kpi(impact: int):
-    def compute(period, districts):
+def _closed_plan_scores(period: Period) -> list[dict]:
+    """Each plan closed in the period with start and closing scores, and for each impact it has goals in: the
+    goals, and the start and closing scores added up (``start`` and ``close``, 0 where none were recorded). One
+    pass over the period's closed plans, their goals and their scores for the three impacts' KPIs, instead of
+    one query per impact that sums each plan's scores in five subqueries."""
+    from families.models import Goal
+
+    def compute():
         closed = SupportPlan.objects.filter(
             _in(period, "closed_at"),
             _valid_scores(OutcomeAssessment.Stage.START),
             _valid_scores(OutcomeAssessment.Stage.CLOSE),
-            goals__determinant__impact=impact,
         )
-        grouped = {
-            row["family__district__name"]: row
-            for row in SupportPlan.objects.filter(pk__in=closed.values("pk"))
-            .annotate(
-                start_total=_impact_score_sum("start", impact),
-                close_total=_impact_score_sum("close", impact),
-                goals_in_impact=_impact_goal_count(impact),
-            )
-            .values("family__district__name")
-            .annotate(
-                plans=Count("pk"),
-                improved=Count("pk", filter=Q(close_total__gt=F("start_total"))),
-                change=Sum(F("close_total") - F("start_total")),
-                scores=Sum("goals_in_impact"),
-            )
+        # The ids, not a subquery: a few thousand, each found by its index in the goals and scores below.
+        district = dict(closed.values_list("pk", "family__district__name"))
+        plans: dict = {}
+        goals = (
+            Goal.objects.filter(plan__in=list(district))
+            .values("plan", "determinant__impact")
+            .annotate(n=Count("pk"))
             .order_by()
+        )
+        for row in goals:
+            key = (row["plan"], row["determinant__impact"])
+            plans[key] = {
+                "district": district[row["plan"]],
+                "impact": key[1],
+                "goals": row["n"],
+                "start": 0,
+                "close": 0,
+            }
+        stages = (OutcomeAssessment.Stage.START, OutcomeAssessment.Stage.CLOSE)
+        assessments = {
+            pk: (plan, stage)
+            for pk, plan, stage in OutcomeAssessment.objects.filter(
+                plan__in=list(district), stage__in=stages, in_error_at__isnull=True
+            ).values_list("pk", "plan", "stage")
         }
+        scores = (
+            OutcomeScore.objects.filter(assessment__in=list(assessments))
+            .values("assessment", "determinant__impact")
+            .annotate(total=Sum("score"))
+            .order_by()
+        )
+        for row in scores:
+            plan_id, stage = assessments[row["assessment"]]
+            plan = plans.get((plan_id, row["determinant__impact"]))
+            if plan is not None:
+                plan[stage] += row["total"] or 0
+        return list(plans.values())
+
+    return _once("closed plan scores", period, compute)
+
+
+def _improvement_by_district(period: Period, impact: int) -> dict:
+    """The plans closed in the period with goals in ``impact``, by district: how many, how many improved (closing
+    scores for the impact's determinants adding up to more than the start scores), the change in those scores
+    and the number of goals (determinants) it is spread over."""
+    grouped: dict = {}
+    for plan in _closed_plan_scores(period):
+        if plan["impact"] != impact:
+            continue
+        row = grouped.setdefault(plan["district"], {"plans": 0, "improved": 0, "change": 0, "scores": 0})
+        row["plans"] += 1
+        row["improved"] += plan["close"] > plan["start"]
+        row["change"] += plan["close"] - plan["start"]
+        row["scores"] += plan["goals"]
+    return grouped
+
+
+def _improvement_kpi(impact: int):
+    def compute(period, districts):
+        grouped = _improvement_by_district(period, impact)
         improved = _percent_row(
             "Plans with improved scores",
             {k: v["improved"] for k, v in grouped.items()},
@@ -623,31 +735,34 @@ for _impact in Impact:
     date (the child's early education on the family record, the API or the import file's child columns).""",
 )
 def early_education_takeup(period, districts):
-    families = list(_supported_families(period).values_list("pk", flat=True))
-    rows = []
-    for age in (2, 3, 4):
-        born_after = period.end - relativedelta(years=age + 1)
-        born_by = period.end - relativedelta(years=age)
-        children = Person.objects.filter(
-            family__in=families, kind=Person.Kind.CHILD, date_of_birth__gt=born_after, date_of_birth__lte=born_by
+    ages = (2, 3, 4)
+
+    def aged(age: int) -> Q:
+        born_after, born_by = period.end - relativedelta(years=age + 1), period.end - relativedelta(years=age)
+        return Q(date_of_birth__gt=born_after, date_of_birth__lte=born_by)
+
+    eligible = {age: aged(age) & Q(funded_education_eligible=True) if age == 2 else aged(age) for age in ages}
+    taking_up = Q(funded_education_started_on__lte=period.end)
+    aggregates = {}
+    for age in ages:
+        aggregates[f"eligible_{age}"] = Count("pk", filter=eligible[age])
+        aggregates[f"taking_up_{age}"] = Count("pk", filter=eligible[age] & taking_up)
+    children = Person.objects.filter(
+        _plan_active_in(period, OuterRef("family")),
+        kind=Person.Kind.CHILD,
+        date_of_birth__gt=period.end - relativedelta(years=max(ages) + 1),
+        date_of_birth__lte=period.end - relativedelta(years=min(ages)),
+    )
+    grouped = _by_district(children, "family__district__name", **aggregates)
+    return [
+        _percent_row(
+            f"Aged {age}",
+            {k: v[f"taking_up_{age}"] for k, v in grouped.items()},
+            {k: v[f"eligible_{age}"] for k, v in grouped.items()},
+            districts,
         )
-        if age == 2:
-            children = children.filter(funded_education_eligible=True)
-        grouped = _by_district(
-            children,
-            "family__district__name",
-            eligible=Count("pk"),
-            taking_up=Count("pk", filter=Q(funded_education_started_on__lte=period.end)),
-        )
-        rows.append(
-            _percent_row(
-                f"Aged {age}",
-                {k: v["taking_up"] for k, v in grouped.items()},
-                {k: v["eligible"] for k, v in grouped.items()},
-                districts,
-            )
-        )
-    return rows
+        for age in ages
+    ]
 
 
 @kpi(
@@ -660,14 +775,8 @@ def early_education_takeup(period, districts):
     definition="""Plans whose closure was approved in the quarter, by reason, by the family's district.""",
 )
 def closures_by_reason(period, districts):
-    closed = SupportPlan.objects.filter(_in(period, "closed_at"))
-    return _count_rows(
-        closed,
-        "family__district__name",
-        districts,
-        label_path="closure_reason",
-        labels=SupportPlan.ClosureReason.choices,
-    )
+    table = _tally(_period_plans(period), "closed", by="closure_reason")
+    return [_count_row(text, table.get(value, {}), districts) for value, text in SupportPlan.ClosureReason.choices]
 
 
 def _stepped_up_at_triage(period: Period, reason: str) -> QuerySet[Referral]:
@@ -678,13 +787,11 @@ def _stepped_up_at_triage(period: Period, reason: str) -> QuerySet[Referral]:
     return Referral.objects.filter(Exists(step_up))
 
 
-def _rereferrals(period: Period) -> QuerySet[Referral]:
-    """Referrals received in the period for a family whose support ended in the 12 months before, whatever
+def _rereferral(period: Period) -> Q:
+    """A referral (received in the period) for a family whose support ended in the 12 months before, whatever
     the decision: the family is recorded at the referral's first decision (with the moment its support last
     ended), so only referrals decided by the period's end are known to be re-referrals in it."""
-    return Referral.objects.filter(
-        _in(period, "received_at"), previous_closure_at__isnull=False, triaged_at__lt=period.end_at
-    )
+    return Q(previous_closure_at__isnull=False, triaged_at__lt=period.end_at)
 
 
 @kpi(
@@ -705,19 +812,20 @@ def step_ups_and_downs(period, districts):
     Reason = TriageDecision.Reason
     to_social_care = _count_rows(_stepped_up_at_triage(period, Reason.SOCIAL_CARE), "district__name", districts)[0]
     to_family_focus = _count_rows(_stepped_up_at_triage(period, Reason.FAMILY_FOCUS), "district__name", districts)[0]
-    plans = _count_rows(
-        SupportPlan.objects.filter(_in(period, "closed_at"), closure_reason=SupportPlan.ClosureReason.STEPPED_UP),
-        "family__district__name",
-        districts,
-    )[0]
-    received = Referral.objects.filter(_in(period, "received_at"))
-    step_downs = _count_rows(received.filter(source=Source.SOCIAL_CARE), "district__name", districts)[0]
-    rereferrals = _count_rows(_rereferrals(period), "district__name", districts)[0]
+    stepped_up = _tally(
+        _period_plans(period), "closed", where=lambda row: row["closure_reason"] == SupportPlan.ClosureReason.STEPPED_UP
+    )
+    received = _period_referrals(period)
+    step_downs = _tally(received, "n", where=lambda row: row["source"] == Source.SOCIAL_CARE)
     to_social_care.label = "Stepped up at triage to children's social care"
     to_family_focus.label = "Stepped up at triage to Family Focus"
-    plans.label = "Plans closed as stepped up"
-    step_downs.label, rereferrals.label = "Step-downs received", "Re-referrals within 12 months"
-    return [to_social_care, to_family_focus, plans, step_downs, rereferrals]
+    return [
+        to_social_care,
+        to_family_focus,
+        _count_row("Plans closed as stepped up", stepped_up, districts),
+        _count_row("Step-downs received", step_downs, districts),
+        _count_row("Re-referrals within 12 months", _tally(received, "rereferrals"), districts),
+    ]
 
 
 @kpi(
@@ -812,20 +920,9 @@ def targeted_course_outcomes(period, districts):
     in the {HIGH_NEED_LOCALITIES} market towns with the highest Children's Need Index.""",
 )
 def reach_high_need(period, districts):
-    high_need = Locality.objects.filter(is_other=False).order_by("-need_index").values("pk")[:HIGH_NEED_LOCALITIES]
-    grouped = _by_district(
-        Family.objects.filter(pk__in=_supported_families(period).values("pk")),
-        "district__name",
-        total=Count("pk"),
-        high=Count("pk", filter=Q(locality__in=Subquery(high_need))),
-    )
+    supported = _period_supported(period)
     return [
-        _percent_row(
-            "In the highest-need localities",
-            {k: v["high"] for k, v in grouped.items()},
-            {k: v["total"] for k, v in grouped.items()},
-            districts,
-        )
+        _percent_row("In the highest-need localities", _tally(supported, "high"), _tally(supported, "total"), districts)
     ]
 
 
@@ -855,14 +952,25 @@ EQUALITY_GROUPS = (
     additional language, disability or special educational needs in the household, lone and teenage parents.""",
 )
 def equality_monitoring(period, districts):
-    supported = Family.objects.filter(pk__in=_supported_families(period).values("pk"))
-    aggregates = {"total": Count("pk")}
-    aggregates.update({f"g{i}": Count("pk", filter=q) for i, (_, q) in enumerate(EQUALITY_GROUPS)})
-    grouped = _by_district(supported, "district__name", **aggregates)
-    rows = [_count_row("Families supported", {k: v["total"] for k, v in grouped.items()}, districts)]
+    supported = _period_supported(period)
+    rows = [_count_row("Families supported", _tally(supported, "total"), districts)]
     for i, (label, _) in enumerate(EQUALITY_GROUPS):
-        rows.append(_count_row(label, {k: v[f"g{i}"] for k, v in grouped.items()}, districts))
+        rows.append(_count_row(label, _tally(supported, f"g{i}"), districts))
     return rows
+
+
+def _period_supported(period: Period) -> list[dict]:
+    """The families supported in the period by district: in all, in the highest-need localities, and in each
+    equality group (``g0``…): one pass for ``reach_high_need`` and ``equality_monitoring``."""
+    high_need = Locality.objects.filter(is_other=False).order_by("-need_index").values("pk")[:HIGH_NEED_LOCALITIES]
+    aggregates = {"total": Count("pk"), "high": Count("pk", filter=Q(locality__in=Subquery(high_need)))}
+    aggregates.update({f"g{i}": Count("pk", filter=q) for i, (_, q) in enumerate(EQUALITY_GROUPS)})
+
+    def compute():
+        rows = _supported_families(period).values("district__name").annotate(**aggregates).order_by()
+        return [{**row, "district": row["district__name"]} for row in rows]
+
+    return _once("supported", period, compute)
 
 
 @kpi(

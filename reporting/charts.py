@@ -7,6 +7,8 @@ into the tagged PDF's ``/Alt`` for the figure (PDF/UA). Both say only what the c
 from django.utils.html import escape
 
 WIDTH, HEIGHT, PAD = 300, 90, 22
+# The document's own font: without it a chart's text is set in the renderer's default (another font to embed).
+FONT = "Liberation Sans, Arial, sans-serif"
 
 
 def trend_svg(title: str, points: list[tuple[str, float | None]], unit: str = "") -> str:
@@ -24,7 +26,7 @@ def trend_svg(title: str, points: list[tuple[str, float | None]], unit: str = ""
     coords = []
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'role="img" aria-label="{escape(alternative)}"><title>{escape(alternative)}</title>',
+        f'font-family="{FONT}" role="img" aria-label="{escape(alternative)}"><title>{escape(alternative)}</title>',
         f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" '
         'stroke="#505a5f" stroke-width="1"/>',
     ]
@@ -62,8 +64,8 @@ def split_bar_svg(title: str, left_label: str, left: int, right_label: str, righ
         + ("" if baseline_left is None else f"; 2018 baseline {left_label.lower()} {baseline_left}%")
     )
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="60" viewBox="0 0 {WIDTH} 60" role="img" '
-        f'aria-label="{escape(alternative)}"><title>{escape(alternative)}</title>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="60" viewBox="0 0 {WIDTH} 60" '
+        f'font-family="{FONT}" role="img" aria-label="{escape(alternative)}"><title>{escape(alternative)}</title>',
         f'<defs><pattern id="{hatch}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#0b0c0c" stroke-width="2"/></pattern></defs>',
         f'<rect x="{PAD}" y="10" width="{split - PAD:.1f}" height="20" fill="#505a5f"/>',

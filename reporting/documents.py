@@ -154,6 +154,21 @@ def _find(figures: dict, code: str) -> dict | None:
     return None
 
 
+# The tables' columns, as shares of the page width: the row labels, then each district, then the county (bold,
+# and the largest numbers, so a little wider).
+LABEL_COLUMN_PCT = 22
+COUNTY_COLUMN_SCALE = 1.2
+
+
+def _column_widths(districts: list[str]) -> dict:
+    district = (100 - LABEL_COLUMN_PCT) / (len(districts) + COUNTY_COLUMN_SCALE)
+    return {
+        "label": LABEL_COLUMN_PCT,
+        "district": f"{district:.2f}",
+        "county": f"{district * COUNTY_COLUMN_SCALE:.2f}",
+    }
+
+
 def render_pdf(figures: dict, *, version: int, status: str, generated_on: str) -> bytes:
     from weasyprint import HTML
 
@@ -162,6 +177,7 @@ def render_pdf(figures: dict, *, version: int, status: str, generated_on: str) -
         {
             "figures": figures,
             "areas": [*figures["districts"], COUNTY],
+            "widths": _column_widths(figures["districts"]),
             "charts": _charts(figures),
             "version": version,
             "status": status,

@@ -37,6 +37,13 @@ function enhance (container, accessibleAutocomplete) {
   wrapper.className = 'ecfs-autocomplete'
   input.insertAdjacentElement('afterend', wrapper)
   const error = input.classList.contains('govuk-input--error')
+  // The field's hint and error message, which its aria-describedby named: the component's own input describes
+  // itself with its instructions only, so they lead those instructions.
+  const described = (input.getAttribute('aria-describedby') || '').split(/\s+/)
+    .map((id) => id && document.getElementById(id))
+    .filter(Boolean)
+    .map((element) => element.textContent.trim())
+    .join('. ')
   input.remove()
   accessibleAutocomplete({
     element: wrapper,
@@ -48,6 +55,10 @@ function enhance (container, accessibleAutocomplete) {
     confirmOnBlur: false,
     displayMenu: 'overlay',
     inputClasses: error ? 'govuk-input--error' : null,
+    tAssistiveHint: () => [
+      described,
+      'When suggestions are available, use the up and down arrows to review them and Enter to choose one.'
+    ].filter(Boolean).join('. '),
     tNoResults: () => 'No open family you work with matches',
     tStatusQueryTooShort: (minimum) => `Type ${minimum} or more characters to find a family`,
     source (query, populate) {

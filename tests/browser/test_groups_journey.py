@@ -33,6 +33,9 @@ def test_worker_enrols_a_family_found_by_typing_its_name_by_keyboard_alone(tab, 
     assert_accessible(tab)
 
     press_tab_until(tab, lambda stop: stop["id"] == "id_family")
+    # A screen reader hears the field's hint with the component's instructions.
+    hint = tab.evaluate("document.getElementById(document.activeElement.getAttribute('aria-describedby')).textContent")
+    assert hint.startswith("A parent's or child's name") and "up and down arrows" in hint
     tab.keyboard.type("Howe", delay=30)
     options = tab.get_by_role("listbox").get_by_role("option")
     expect(options).to_have_count(1)

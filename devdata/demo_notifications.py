@@ -49,6 +49,8 @@ def _self_referral_outcomes() -> None:
 
 
 def _wants_reminders(family: Family, channel: str) -> None:
+    if family.reminders_wanted and family.safe_contact_channel == channel:
+        return
     family.safe_contact_channel = channel
     family.contact_phone = "07700 900733" if channel == ContactChannel.TEXT else family.contact_phone
     family.contact_email = "reminders.demo@example.org" if channel == ContactChannel.EMAIL else family.contact_email

@@ -212,7 +212,7 @@ class RegisterForm(forms.Form):
 
     reason = forms.CharField(
         label="Why are you correcting the register?",
-        help_text="For example, Sam came late and was missed. The register as it was is kept.",
+        help_text="For example, came late and was missed. The register as it was is kept.",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=500,
         error_messages={"required": "Say why the register is being corrected"},

@@ -433,17 +433,18 @@ def register_take(
         actor=actor,
         action=AuditAction.GROUP_SESSION_REGISTER_AMENDED if amending else AuditAction.GROUP_SESSION_REGISTER_TAKEN,
         obj=session,
-        summary=(f"Register corrected for {label}: {reason}" if amending else f"Register taken for {label}")[:300],
+        # The reason may name people: it goes on each family's own event (redacted with the family), not here.
+        summary=(
+            f"Register corrected for {label} ({len(changed)} mark{'' if len(changed) == 1 else 's'} changed)"
+            if amending
+            else f"Register taken for {label}"
+        ),
         changes={
             "attended": sum(1 for e in enrolments if str(e.uuid) in attended),
             "enrolled": len(enrolments),
             "walk_in_adults": session.walk_in_adults,
             "walk_in_children": session.walk_in_children,
-            **(
-                {"reason": reason, "marks_changed": len(changed), "walk_ins_before": list(walk_ins_before)}
-                if amending
-                else {}
-            ),
+            **({"marks_changed": len(changed), "walk_ins_before": list(walk_ins_before)} if amending else {}),
         },
     )
     return session

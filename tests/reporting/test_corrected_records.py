@@ -84,7 +84,9 @@ def test_a_follow_up_marked_in_error_leaves_the_sustained_progress_figure(cast, 
     sustained = _row("sustained_progress", "Progress sustained")
     assert sustained["values"][COUNTY] == 100.0
     follow_up.refresh_from_db()
-    plan_corrections.follow_up_amend(follow_up=follow_up, actor=cast.worker, reason="Misheard", sustained=False, notes="")
+    plan_corrections.follow_up_amend(
+        follow_up=follow_up, actor=cast.worker, reason="Misheard", sustained=False, notes=""
+    )
     assert _row("sustained_progress", "Progress sustained")["values"][COUNTY] == 0.0  # as corrected
     follow_up.refresh_from_db()
     plan_corrections.follow_up_mark_in_error(follow_up=follow_up, actor=cast.manager, reason="Wrong family")

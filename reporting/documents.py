@@ -118,9 +118,9 @@ def _charts(figures: dict) -> dict:
     charts = {}
     for section in figures["sections"]:
         for kpi in section["kpis"]:
-            first_row_unit = kpi["rows"][0]["unit"] if kpi["rows"] else kpi["unit"]
+            unit = (kpi.get("headline") or {}).get("unit") or kpi["unit"]
             points = [(label, point["values"].get(kpi["code"])) for label, point in zip(labels, trend, strict=True)]
-            charts[kpi["code"]] = trend_svg(kpi["title"], _numeric(points), first_row_unit)
+            charts[kpi["code"]] = trend_svg(kpi["title"], _numeric(points), unit)
     for code, left_label, right_label in (
         ("sessions_by_place", "At bases", "Outreach"),
         ("sessions_by_offer", "Targeted", "Universal"),

@@ -18,7 +18,6 @@ from .models import KpiTarget
 from .periods import Period
 
 # What older returns (before one symbol) showed for a hidden cell, and what they show now.
-HIDDEN_MARKS = ("<5", "[c]")
 
 TREND_PERIODS = 4
 
@@ -142,15 +141,15 @@ def _name_repeated_titles(sections: list[dict]) -> None:
                 item["headline_title"] = f"{item['title']} ({section['title']})"
 
 
-def _first_row_values(figures: dict) -> dict:
-    """The county value of each KPI's first row as published, for the trend charts: none where it is hidden."""
-    return {
-        kpi["code"]: kpi["rows"][0]["values"][COUNTY]
-        if kpi["rows"] and kpi["rows"][0]["display"].get(COUNTY) not in HIDDEN_MARKS
-        else None
-        for section in figures["sections"]
-        for kpi in section["kpis"]
-    }
+def _headline_values(figures: dict) -> dict:
+    """Each KPI's county headline as published (the table's total where its rows split one whole, else the first
+    row), for the trend charts: the chart plots the figure printed above it. None where it is hidden."""
+    values = {}
+    for section in figures["sections"]:
+        for kpi in section["kpis"]:
+            headline = kpi.get("headline")
+            values[kpi["code"]] = None if not headline or headline.get("protected") else headline["value"]
+    return values
 
 
 def _earlier_figures(period: Period) -> dict | None:
@@ -172,13 +171,13 @@ def _earlier_figures(period: Period) -> dict | None:
 
 
 def _trend(period: Period, current: dict) -> list[dict]:
-    """The county figure of each KPI's first row over the previous periods and this one (oldest first)."""
+    """The county headline of each KPI over the previous periods and this one (oldest first)."""
     series = []
     for n in range(TREND_PERIODS - 1, 0, -1):
         earlier = period.previous(n)
         published = _earlier_figures(earlier)
-        series.append({"period": earlier.label, "values": _first_row_values(published) if published else {}})
-    series.append({"period": period.label, "values": _first_row_values(current)})
+        series.append({"period": earlier.label, "values": _headline_values(published) if published else {}})
+    series.append({"period": period.label, "values": _headline_values(current)})
     return series
 
 

@@ -118,6 +118,8 @@ def test_summaries_headline_the_total_of_a_table_not_its_first_row(client, cast)
     text = pdf_text(submitted)
     assert "Referrals received by source 11 total (county)" in text
     assert "Referrals received by source 6 health visitor (county)" not in text
+    # The trend chart beside it plots the same figure, not the first row's 6.
+    assert submitted.figures["trend"][-1]["values"]["referrals_by_source"] == 11
     client.force_login(cast.commissioner)
     dashboard = re.sub(r"\s+", " ", client.get(reverse("county-dashboard")).content.decode())
     assert re.search(r"Referrals received by source</dt><dd[^>]*>11 <span[^>]*>\(total\)", dashboard)

@@ -105,6 +105,10 @@ EXPECTED = [
     # No advice in this quarter's data (tests/advice/test_figures.py works the advice tables out by hand).
     ("advice_by_channel", "The phone line", COUNTY, 0, "0"),
     ("advice_by_topic", "Housing", COUNTY, 0, "0"),
+    # No community connections or grants in this quarter's data (tests/community/test_figures.py works them out).
+    ("community_connections", "Families connected", COUNTY, 0, "0"),
+    ("community_grants", "All grants", COUNTY, "0.00", "£0.00"),
+    ("community_grants_count", "Grants approved", COUNTY, 0, "0"),
     ("fund_spend_against_budget", "Council allocation: budget", COUNTY, "1000.00", "£1,000.00"),
     ("fund_spend_against_budget", "Council allocation: spent this year", B, "65.50", "[c]"),
     ("contract_budget", "Front line delivery (indicative 62.0%)", COUNTY, 62.0, "62.0%"),  # 1240 of 2000

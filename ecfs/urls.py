@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("families.support.urls")),
     path("", include("notifications.urls")),
     path("families/", include("families.urls")),
+    # Documents on the family record: upload on the family, download and correct by the document's uuid.
+    path("", include("documents.urls")),
     path("referrals/", include("referrals.urls")),
     path("fund/", include("support_fund.urls")),
     path("advice/", include("advice.urls")),

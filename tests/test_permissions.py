@@ -12,6 +12,7 @@ from privacy.services import subject_access_create
 from reporting.models import Return, ReturnRequest
 from tests.advice.factories import advice_entry
 from tests.community.factories import community_scenario
+from tests.documents.factories import document_on
 from tests.families.factories import active_plan, draft_plan, home_visit, plan_action
 from tests.integrations.factories import import_scenario
 from tests.referrals.factories import allocated_referral
@@ -80,6 +81,11 @@ TABLE = {
     "family-list": ("get", None, FRONT_LINE),
     "family-search": ("get", None, FRONT_LINE),
     "family-detail": ("get", "family", FAMILY_OBJECT),
+    # Documents on the record: whoever may see the family uploads and downloads; recording one in error is for the
+    # family's workers, its managers and whoever added it (the worker here).
+    "document-add": ("get", "family", FAMILY_OBJECT),
+    "document-download": ("get", "document", FAMILY_OBJECT),
+    "document-in-error": ("get", "document", FAMILY_OBJECT),
     "family-edit": ("get", "family", FAMILY_OBJECT),
     "family-member-add": ("get", "family", FAMILY_OBJECT),
     # A child's funded early education: the allocated worker and the base's manager.
@@ -403,6 +409,7 @@ def scenario(cast):
         "contact": (contact.uuid,),
         "visit": (visit.uuid,),
         "advice": (advice_entry(actor=cast.worker).uuid,),
+        "document": (document_on(referral.family, cast.worker).uuid,),
         "reminder_token": (stop_reminders_link(referral.family).rstrip("/").rsplit("/", 1)[1],),
     }
 

@@ -33,8 +33,8 @@ PINNED_QUERIES = {
     ("manager", "family-list"): 8,
     # 3 + the family (scoped), members, professionals, allocations, referrals, their reasons, their decisions,
     # the deciders, the timeline, plans, recent contacts, the open assessment, upcoming visits, the last
-    # completed assessment, its needs; the audit row for the view
-    ("worker", "family-detail"): 19,
+    # completed assessment, its needs; the audit row for the view; the documents on the record (with who added them)
+    ("worker", "family-detail"): 20,
     # 5 + the teams' ids, the triage counts, open safeguarding concerns, plans awaiting approval, overdue
     # reviews, the count of fund applications awaiting their decision, workers with their caseloads, the
     # manager's teams, their workers

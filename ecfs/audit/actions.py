@@ -56,6 +56,9 @@ class AuditAction(models.TextChoices):
     PERSON_EARLY_EDUCATION = "person.early_education", "Early education recorded"
     PERSON_AMENDED = "person.amended", "Person's details corrected"
     PROFESSIONAL_ADDED = "professional.added", "Professional added"
+    DOCUMENT_ADDED = "document.added", "Document added to the record"
+    DOCUMENT_DOWNLOADED = "document.downloaded", "Document downloaded"
+    DOCUMENT_MARKED_IN_ERROR = "document.in_error", "Document recorded in error"
     EXTRACT_PSEUDONYMISED = "extract.pseudonymised", "Pseudonymised extract produced"
 
     # Support: contacts, visits, assessments and plans

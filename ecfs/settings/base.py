@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "home",
     "frontdoor",
     "notifications",
+    "documents",
     "ecfs.api",
 ]
 
@@ -183,6 +184,35 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+
+# Documents on the family record (documents/, README "Configuration"): never in MEDIA_ROOT or anything served;
+# downloaded only through the scoped, audited view. Local files by default, or an S3-compatible bucket.
+DOCUMENTS_MAX_UPLOAD_MB = env.int("DOCUMENTS_MAX_UPLOAD_MB", default=10)
+DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=BASE_DIR / "private" / "documents")
+DOCUMENTS_STORAGE = env.str("DOCUMENTS_STORAGE", default="local")
+if DOCUMENTS_STORAGE == "s3":
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("DOCUMENTS_S3_BUCKET"),
+            "endpoint_url": env.str("DOCUMENTS_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("DOCUMENTS_S3_REGION", default=None),
+            "access_key": env.str("DOCUMENTS_S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("DOCUMENTS_S3_SECRET_ACCESS_KEY", default=None),
+            "location": env.str("DOCUMENTS_S3_PREFIX", default="documents"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": "AES256"},
+        },
+    }
+elif DOCUMENTS_STORAGE == "local":
+    STORAGES["documents"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DOCUMENTS_ROOT, "directory_permissions_mode": 0o700, "file_permissions_mode": 0o600},
+    }
+else:
+    raise ImproperlyConfigured(f"DOCUMENTS_STORAGE must be 'local' or 's3', not {DOCUMENTS_STORAGE!r}")
 
 # Sign-in lockout (django-axes): 5 failures lock that username *from that address* for 30 minutes, so one
 # person cannot lock a colleague out from behind the same proxy.

@@ -1,5 +1,8 @@
 """Test settings: the same stack as production, a fast password hasher, Celery eager."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import INSTALLED_APPS
 
@@ -14,6 +17,11 @@ AUDIT_FLUSH_ALLOWED = True
 STORAGES = {  # noqa: F405
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Private documents (documents/): out of the working tree; tests/documents use a fresh directory per test.
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": Path(tempfile.gettempdir()) / "ecfs-test-documents"},
+    },
 }
 # Serve static files from the finders: tests need no collectstatic.
 WHITENOISE_USE_FINDERS = True

@@ -178,6 +178,7 @@ def demo_frontdoor_seed() -> dict:
                 "reasons": ["housing", "early_education"],
                 "reason_details": "We are in a one-bed flat with damp.",
             },
+            "sharing": {"consent_to_share": "yes"},
             "contact": {"safe_contact_channel": "text", "contact_phone": "07700 900522", "best_times": "Evenings"},
         },
         _moment(2, 20, 5),
@@ -191,6 +192,7 @@ def demo_frontdoor_seed() -> dict:
             "area": _area(third),
             "language": {"language": "Polish", "interpreter_needed": "yes"},
             "help": {"reasons": ["domestic_abuse", "social_networks"]},
+            "sharing": {"consent_to_share": "no"},
             "contact": {
                 "safe_contact_channel": "none",
                 "safe_contact_only": "on",

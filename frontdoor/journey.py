@@ -44,6 +44,7 @@ ROUTE_PAGES = {
         Page("area", q.AreaForm, "Nearest town"),
         Page("language", q.LanguageForm, "Language"),
         Page("help", q.ReasonsForm, "What you would like help with"),
+        Page("sharing", q.SharingForm, "Sharing with people who support you"),
         Page("contact", q.SafeContactForm, "Contacting you safely"),
     ),
 }
@@ -149,6 +150,7 @@ def referral_fields(route: str, forms: list[tuple[Page, q.QuestionForm]]) -> dic
             "referrer_phone": "",
             "urgency": "routine",
             "consent_obtained": True,  # a family asking for help for itself agrees to it
+            "consent_to_share": data["consent_to_share"] == "yes",
         }
     else:
         referrer = {

@@ -461,6 +461,19 @@ class ReasonsForm(QuestionForm):
         self.fields["website"] = self.fields.pop("website")
 
 
+class SharingForm(QuestionForm):
+    single = True
+    consent_to_share = forms.ChoiceField(
+        label="Can we share what you tell us with other people who support your family?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        help_text="For example your health visitor, GP or your child's nursery, when it helps us support you. "
+        "If you say no, we will still help you. We only share without asking if we think a child is at risk "
+        "of harm.",
+        error_messages={"required": "Select yes if we can share what you tell us with people who support you"},
+    )
+
+
 class UrgencyForm(QuestionForm):
     single = True
     urgency = forms.ChoiceField(

@@ -96,6 +96,11 @@ class Referral(TimeStampedModel):
     reason_details = models.TextField(blank=True)
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
     consent_obtained = models.BooleanField()
+    # Asked of a family asking for help online; not asked (None) otherwise, when consent to the referral is taken
+    # to include the team around the family.
+    consent_to_share = models.BooleanField(
+        "agreed to sharing with the team around the family", null=True, blank=True, default=None
+    )
 
     # How best to engage the family.
     best_times = models.CharField(max_length=200, blank=True)

@@ -223,9 +223,19 @@ def _family_from_referral(referral: Referral, actor) -> Family:
         consent_given=referral.consent_obtained,
         consent_given_by=f"Obtained by {referral.referrer_name} at referral" if referral.consent_obtained else "",
         consent_date=timezone.localtime(referral.received_at).date() if referral.consent_obtained else None,
-        consent_scope=Family.ConsentScope.HOLD_AND_SHARE if referral.consent_obtained else "",
+        consent_scope=_consent_scope(referral),
         **referral_contact_answers(referral),
     )
+
+
+def _consent_scope(referral: Referral) -> str:
+    """What the family agreed to: nothing; holding their information; or holding and sharing it with the team
+    around the family (unless they said no to sharing when they asked for help online)."""
+    if not referral.consent_obtained:
+        return ""
+    if referral.consent_to_share is False:
+        return Family.ConsentScope.HOLD
+    return Family.ConsentScope.HOLD_AND_SHARE
 
 
 def referral_contact_answers(referral: Referral) -> dict:

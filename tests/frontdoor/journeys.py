@@ -65,6 +65,7 @@ def family_answers(team) -> dict[str, dict]:
         "area": {"area": area_for(team)},
         "language": {"language": "Polish", "interpreter_needed": "yes"},
         "help": {"reasons": ["social_networks", "housing"]},
+        "sharing": {"consent_to_share": "no"},
         "contact": {"safe_contact_channel": "none", "safe_contact_only": "on"},
     }
 

@@ -104,6 +104,7 @@ def test_the_family_route_is_a_self_referral_with_its_safe_contact_answer(client
     assert referral.referrer_name == "Leanne Clarke" and referral.referrer_email == ""
     assert referral.safe_contact_channel == "none" and referral.contact_phone == "" and referral.safe_contact_only
     assert referral.interpreter_needed and referral.language == "Polish"
+    assert referral.consent_obtained and referral.consent_to_share is False
     kinds = sorted(referral.people.values_list("kind", flat=True))
     assert kinds == ["child", "parent_carer", "unborn"]
 
@@ -219,6 +220,7 @@ BAD_ANSWERS = [
     ("family", "area", {"area": "district-nowhere"}, "Select a town from the list"),
     ("family", "language", {"interpreter_needed": "no"}, "Enter the language you would like us to use"),
     ("family", "help", {}, "Select at least one thing you would like help with"),
+    ("family", "sharing", {}, "Select yes if we can share what you tell us with people who support you"),
     ("family", "contact", {}, "Select how it is safe for us to contact you"),
     ("family", "contact", {"safe_contact_channel": "phone"}, "Enter your phone number, or choose another way"),
     (

@@ -255,3 +255,11 @@ def test_the_household_page_edits_the_contact_answers(cast):
     assert family.safe_contact_channel == "phone" and family.contact_phone == "01603 000000"
     page = client.get(reverse("family-detail", args=[family.reference])).content.decode()
     assert "Safe way to contact" in page and "01603 000000" in page
+
+
+@pytest.mark.parametrize(("to_share", "scope"), [(None, "hold_and_share"), (True, "hold_and_share"), (False, "hold")])
+def test_the_family_holds_the_consent_to_share_the_referral_gave(cast, to_share, scope):
+    referral = received_referral(team=cast.team, actor=cast.manager, consent_to_share=to_share)
+    accept(referral, cast.manager)
+    referral.refresh_from_db()
+    assert referral.family.consent_given and referral.family.consent_scope == scope

@@ -12,6 +12,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from documents.services import family_documents_erase
 from ecfs.audit.actions import AuditAction
 from ecfs.audit.models import AuditEvent
 from ecfs.audit.services import audit_record
@@ -155,6 +156,8 @@ def family_anonymise(*, due: RetentionDue, actor=None) -> AnonymiseResult:
     for model, path in ((Person, "family"), (ReferralPerson, "referral__family")):
         _anonymise_people(model.objects.filter(**{path: family}))
     Referral.objects.filter(family=family).update(postcode=postcode_outward(family.postcode))
+    # Documents cannot be blanked: the rows go, and the files leave storage once this commits.
+    documents_erased = family_documents_erase(family=family)
     family.address_line_1 = family.address_line_2 = family.town = ""
     family.postcode = postcode_outward(family.postcode)
     family.consent_given_by = ""
@@ -170,6 +173,6 @@ def family_anonymise(*, due: RetentionDue, actor=None) -> AnonymiseResult:
         obj=family,
         family=family,
         summary=f"Anonymised under the retention rule: kept until {due.keep_until:%d %B %Y} ({due.rule})",
-        changes={"keep_until": due.keep_until.isoformat(), "rule": due.rule},
+        changes={"keep_until": due.keep_until.isoformat(), "rule": due.rule, "documents_erased": documents_erased},
     )
     return AnonymiseResult(family.reference, True)

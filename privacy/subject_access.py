@@ -14,9 +14,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from documents.selectors import family_documents
 from ecfs.audit.models import AuditEvent
 from families.models import (
     Assessment,
@@ -138,6 +140,22 @@ def _referral_rows(family) -> list[dict]:
 MESSAGE_INTERNAL_FIELDS = ("idempotency_key", "recipient_user", "digest", "attempts", "last_error")
 
 
+def _document_rows(family) -> list[dict]:
+    """The bundle is one PDF or JSON file, not an archive: each document is listed (recorded-in-error ones are not)."""
+    return [
+        {
+            "Kind": document.get_kind_display(),
+            "Description": document.description,
+            "File name": document.original_name,
+            "Type": document.content_type,
+            "Size": filesizeformat(document.size),
+            "Added": _value(document, document._meta.get_field("added_at")),
+            "Added by": document.added_by.get_full_name() if document.added_by else "The system",
+        }
+        for document in family_documents(family=family)
+    ]
+
+
 def bundle(sar: SubjectAccessRequest) -> dict:
     """The whole bundle as plain data, redactions applied."""
     family = sar.family
@@ -176,6 +194,7 @@ def bundle(sar: SubjectAccessRequest) -> dict:
             Message.objects.filter(family=family).order_by("created_at", "pk"),
             skip=MESSAGE_INTERNAL_FIELDS,
         ),
+        {"title": "Documents on the record", "rows": _document_rows(family)},
         {
             "title": "Who accessed or changed these records",
             "rows": [

@@ -268,6 +268,13 @@ CLOSURE_SUMMARIES = {
     Closure.MOVED_AWAY: ("The family moved out of Norfolk; details passed on to the new area's health visitor.",),
     Closure.OTHER: ("Family now supported by a specialist service; agreed with the family to close.",),
 }
+# Where families stepped down to universal services go.
+STEPPED_DOWN_TO = (
+    "The health visitor and the weekly stay and play at the library",
+    "Nursery (funded two-year-old place) and the local toddler group",
+    "Library rhyme time and the parent peer support group",
+    "The breastfeeding support group and the health visitor",
+)
 CLOSURE_WEIGHTS = {
     Closure.NEEDS_MET: 56,
     Closure.STEPPED_DOWN: 12,
@@ -1595,6 +1602,7 @@ class _Seeder:
             scores=scores,
             assessed_on=timezone.localdate(),
             actor=story.lead_at(timezone.now()),
+            stepped_down_to=self.rng.choice(STEPPED_DOWN_TO) if story.closure_reason == Closure.STEPPED_DOWN else "",
         )
 
     def _do_approve_closure(self, story: Story) -> None:

@@ -401,6 +401,9 @@ class SupportPlan(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     closure_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
+    # Where a family stepped down to universal services goes (the stay and play, the health visitor): the
+    # network of support the plan hands them to.
+    stepped_down_to = models.CharField(max_length=150, blank=True, default="", db_default="")
     closure_summary = models.TextField(blank=True)
     closure_requested_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)

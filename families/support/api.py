@@ -91,6 +91,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "next_review_due",
             "activated_at",
             "closure_reason",
+            "stepped_down_to",
             "closure_summary",
             "closed_at",
             "goals",

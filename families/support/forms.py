@@ -141,6 +141,14 @@ class ClosureForm(ScoresMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select why the plan is closing"},
     )
+    stepped_down_to = forms.CharField(
+        label="Stepped down to",
+        max_length=150,
+        required=False,  # needed only for a step down: the service says so (not "optional")
+        help_text="Only when the family is stepping down to universal services: the services or community group "
+        "they will use, for example the health visitor and the stay and play at the library.",
+    )
+    stepped_down_to.show_optional = False
     summary = forms.CharField(
         label="Summary",
         widget=forms.Textarea,

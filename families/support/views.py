@@ -228,6 +228,7 @@ def plan_close(request, uuid):
             scores=f.scores(),
             assessed_on=f.cleaned_data["assessed_on"],
             actor=request.user,
+            stepped_down_to=f.cleaned_data["stepped_down_to"],
         ),
         success="Closure sent to your team manager for approval.",
         redirect_to=redirect("plan-detail", uuid=uuid),

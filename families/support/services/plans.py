@@ -552,6 +552,7 @@ def plan_return_to_worker(*, plan: SupportPlan, reason: str, actor) -> SupportPl
         plan.outcome_assessments.filter(stage=Stage.CLOSE, in_error_at__isnull=True).delete()
         plan.closure_reason = ""
         plan.closure_summary = ""
+        plan.stepped_down_to = ""
         plan.closure_requested_at = None
     plan.status = PLAN_TRANSITIONS[plan.status][RETURN]
     plan.save()
@@ -595,18 +596,32 @@ def plan_review(*, plan: SupportPlan, reviewed_on: date, progress: dict, scores:
 
 @transaction.atomic
 def plan_request_closure(
-    *, plan: SupportPlan, reason: str, summary: str, scores: dict, assessed_on: date, actor
+    *,
+    plan: SupportPlan,
+    reason: str,
+    summary: str,
+    scores: dict,
+    assessed_on: date,
+    actor,
+    stepped_down_to: str = "",
 ) -> SupportPlan:
+    """``stepped_down_to`` names the universal services or community group a family stepped down goes to."""
     plan = _locked(plan)
     _require_status(plan, REQUEST_CLOSURE, doing="closed")
     if reason not in SupportPlan.ClosureReason.values:
         raise ValidationError({"reason": "Select why the plan is closing"})
     if not summary.strip():
         raise ValidationError({"summary": "Write a short summary of the support and where the family is now"})
+    stepped_down_to = stepped_down_to.strip() if reason == SupportPlan.ClosureReason.STEPPED_DOWN else ""
+    if reason == SupportPlan.ClosureReason.STEPPED_DOWN and not stepped_down_to:
+        raise ValidationError(
+            {"stepped_down_to": "Say which universal services or community group the family is stepping down to"}
+        )
     _save_scores(plan=plan, stage=Stage.CLOSE, scores=scores, assessed_on=assessed_on, actor=actor)
     plan.status = Status.PENDING_CLOSURE
     plan.closure_reason = reason
     plan.closure_summary = summary
+    plan.stepped_down_to = stepped_down_to
     plan.closure_requested_at = timezone.now()
     plan.save()
     audit_record(

@@ -364,3 +364,44 @@ def test_the_assessment_starts_from_the_referral_and_the_plan_from_the_assessmen
     for slot, need in enumerate(needs[:3], start=1):
         select = re.search(rf'<select[^>]*name="goal_{slot}_determinant"[^>]*>(.*?)</select>', page, re.S)[1]
         assert re.search(rf'<option value="{need}"[^>]*selected', select), slot
+
+
+def test_a_family_stepped_down_to_universal_services_is_told_where_to(client, cast, family):
+    plan = active_plan(family=family, worker=cast.worker, manager=cast.manager)
+    client.force_login(cast.worker)
+    answers = {
+        "reason": "stepped_down",
+        "summary": "Settled; confident to go to groups.",
+        **_date("assessed_on", timezone.localdate()),
+        **_score_data(plan, 7),
+    }
+    response = client.post(reverse("plan-close", args=[plan.uuid]), answers)
+    assert response.status_code == 400
+    assert "Say which universal services or community group the family is stepping down to" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == SupportPlan.Status.ACTIVE  # nothing saved
+
+    where = "The stay and play at Dereham library"
+    response = client.post(reverse("plan-close", args=[plan.uuid]), {**answers, "stepped_down_to": where})
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.status, plan.stepped_down_to) == (SupportPlan.Status.PENDING_CLOSURE, where)
+    assert (
+        f"Stepped down to universal services: {where}"
+        in client.get(reverse("plan-detail", args=[plan.uuid])).content.decode()
+    )
+
+
+def test_only_a_step_down_keeps_where_to(cast, family):
+    plan = active_plan(family=family, worker=cast.worker, manager=cast.manager)
+    support_services.plan_request_closure(
+        plan=plan,
+        reason="needs_met",
+        summary="Done",
+        scores=scores(plan, 7),
+        assessed_on=timezone.localdate(),
+        actor=cast.worker,
+        stepped_down_to="Toddler group",
+    )
+    plan.refresh_from_db()
+    assert plan.stepped_down_to == ""

@@ -8,6 +8,7 @@ class DocumentForm(forms.Form):
     file = forms.FileField(
         label="File",
         help_text=f"Upload {ACCEPTED_DESCRIPTION}.",
+        widget=forms.FileInput,
         error_messages={"required": "Select the file to upload", "empty": "The selected file is empty"},
     )
     kind = forms.ChoiceField(

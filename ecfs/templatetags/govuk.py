@@ -74,6 +74,8 @@ def _kind(widget):
         return "select"
     if isinstance(widget, forms.Textarea):
         return "textarea"
+    if isinstance(widget, forms.FileInput):
+        return "file"
     return "input"
 
 
@@ -139,7 +141,7 @@ def govuk_field(
     else:
         context["label_classes"] = f"govuk-label--{label_size}" if label_size else ""
 
-    if kind in ("input", "textarea", "select"):
+    if kind in ("input", "textarea", "select", "file"):
         context["widget_html"] = _render_widget(field, kind, classes, context["described_by"])
         return render_to_string("govuk/forms/field.html", context)
     if kind == "date":
@@ -159,7 +161,12 @@ def govuk_field(
 def _render_widget(field, kind, classes, described_by):
     """The widget's own HTML (so its attrs, type and value formatting are kept) with the GOV.UK classes."""
     widget = field.field.widget
-    govuk_class = {"input": "govuk-input", "textarea": "govuk-textarea", "select": "govuk-select"}[kind]
+    govuk_class = {
+        "input": "govuk-input",
+        "textarea": "govuk-textarea",
+        "select": "govuk-select",
+        "file": "govuk-file-upload",
+    }[kind]
     attrs = {"class": _merge_classes(govuk_class, classes, widget.attrs.get("class"))}
     if field.errors:
         attrs["class"] += f" {govuk_class}--error"

@@ -109,6 +109,7 @@ def test_the_upload_page_is_a_multipart_form_stating_the_limit(client, cast, fam
     client.force_login(cast.worker)
     page = client.get(reverse("document-add", args=[family.reference])).content.decode()
     assert 'enctype="multipart/form-data"' in page
+    assert 'class="govuk-file-upload"' in page  # the GOV.UK file upload component, not a text input's styling
     assert "smaller than 7 MB" in page
 
 

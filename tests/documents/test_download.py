@@ -83,3 +83,13 @@ def test_recorded_in_error_hides_it_but_keeps_it_for_the_audit(client, cast, doc
     assert "No documents on the record yet." in page
     assert _download(client, document).status_code == 404
     assert Document.objects.filter(pk=document.pk).exists()
+
+
+def test_only_the_familys_people_may_record_it_in_error(cast, document):
+    from documents.services import document_mark_in_error
+    from ecfs.errors import ApplicationError
+
+    with pytest.raises(ApplicationError):
+        document_mark_in_error(document=document, actor=cast.colleague, reason="Not mine to say")
+    document.refresh_from_db()
+    assert document.in_error_at is None

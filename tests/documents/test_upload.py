@@ -117,3 +117,16 @@ def test_another_workers_family_cannot_take_an_upload(client, cast, family):
     client.force_login(cast.other_worker)
     assert _post(client, family, upload()).status_code == 404
     assert not Document.objects.exists()
+
+
+def test_a_failed_save_leaves_neither_a_row_nor_a_file(cast, family, documents_root, monkeypatch):
+    from documents import services
+
+    def refuse(**kwargs):
+        raise RuntimeError("the audit table is unavailable")
+
+    monkeypatch.setattr(services, "audit_record", refuse)
+    with pytest.raises(RuntimeError):
+        services.document_add(family=family, actor=cast.worker, upload=upload(), kind="consent", description="Consent")
+    assert not Document.objects.exists()
+    assert not documents_root.exists() or not any(path.is_file() for path in documents_root.rglob("*"))

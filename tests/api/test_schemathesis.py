@@ -91,6 +91,7 @@ UNSTATED_RULES = {
     },
     "POST /api/group-sessions/{uuid}/register/": {
         "walk_in_families": "families the caller works with, no more than the adults who walked in",
+        "reason": "needed once the register was taken: a correction says why",
     },
 }
 WRITES = sorted(UNSTATED_RULES)

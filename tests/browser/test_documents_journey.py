@@ -68,3 +68,14 @@ def test_a_worker_uploads_a_consent_form_from_the_family_record(tab, cast, tmp_p
     saved = tmp_path / "downloaded.pdf"
     download.save_as(saved)
     assert saved.read_bytes() == PDF
+
+    # Put on the wrong family: recorded in error, it leaves the list (the row and the file stay for the audit).
+    panel.get_by_role("link", name=re.compile(r"^Recorded in error")).click()
+    expect(tab.get_by_role("heading", name="Document recorded in error")).to_be_visible()
+    assert_accessible(tab)
+    tab.get_by_label("Why is this document recorded in error?").fill("Added to the wrong family")
+    tab.get_by_role("button", name="Record in error").click()
+    expect(tab.locator(".govuk-notification-banner--success")).to_contain_text("Document recorded in error")
+    expect(tab.locator("#documents")).to_contain_text("No documents on the record yet.")
+    assert_accessible(tab)
+    assert Document.objects.get().in_error_reason == "Added to the wrong family"

@@ -87,11 +87,13 @@ RUN SECRET_KEY=build-time-only-collectstatic-key-never-used-at-run-time-0000 \
         python manage.py collectstatic --no-input --verbosity 1 \
     && python -m compileall -q /app
 
-# Writable places: uploaded media, and Celery beat's schedule file. Created
-# here, owned by the runtime user, so named volumes mounted on them start out
-# with the right owner.
-RUN mkdir -p /app/media /var/lib/ecfs \
-    && chown ecfs:ecfs /app/media /var/lib/ecfs
+# Writable places: uploaded media, documents on family records (private, never
+# served: DOCUMENTS_ROOT), and Celery beat's schedule file. Created here, owned
+# by the runtime user, so named volumes mounted on them start out with the
+# right owner.
+RUN mkdir -p /app/media /app/private/documents /var/lib/ecfs \
+    && chown ecfs:ecfs /app/media /var/lib/ecfs \
+    && chown -R ecfs:ecfs /app/private && chmod 700 /app/private/documents
 
 # Numeric, so that runtimes that check for a non-root user can see it is one.
 USER 10001:10001

@@ -12,6 +12,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from advice.models import AdviceEntry
+from community.models import Connection
 from documents.services import family_documents_erase
 from ecfs.audit.actions import AuditAction
 from ecfs.audit.models import AuditEvent
@@ -67,6 +69,8 @@ BLANKED = (
             "referrer_phone": "",
             "referrer_email": "",
             "referrer_role": "",
+            "contact_phone": "",
+            "contact_email": "",
             "reason_details": "",
             "best_times": "",
             "safe_contact_notes": "",
@@ -83,6 +87,8 @@ BLANKED = (
     ),
     (ApplicationEvent, "application__family", {"note": ""}),
     (ImportedRecord, "family", {"previous_id": "", "safeguarding_note": ""}),
+    (AdviceEntry, "family", {"notes": "", "signposted_to": ""}),
+    (Connection, "family", {"note": "", "outcome_note": ""}),
     # The family's (or a referrer's) email address or phone number a message went to.
     (Message, "family", {"recipient_address": ANONYMISED}),
 )
@@ -156,11 +162,16 @@ def family_anonymise(*, due: RetentionDue, actor=None) -> AnonymiseResult:
     for model, path in ((Person, "family"), (ReferralPerson, "referral__family")):
         _anonymise_people(model.objects.filter(**{path: family}))
     Referral.objects.filter(family=family).update(postcode=postcode_outward(family.postcode))
+    # Why a manager accepted without consent may name people; that an override happened is kept.
+    TriageDecision.objects.filter(referral__family=family).exclude(consent_override_reason="").update(
+        consent_override_reason=ANONYMISED
+    )
     # Documents cannot be blanked: the rows go, and the files leave storage once this commits.
     documents_erased = family_documents_erase(family=family)
     family.address_line_1 = family.address_line_2 = family.town = ""
     family.postcode = postcode_outward(family.postcode)
     family.consent_given_by = ""
+    family.contact_phone = family.contact_email = ""
     family.first_language = ""
     family.restricted_to.clear()
     family.anonymised_at = timezone.now()

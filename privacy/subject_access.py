@@ -18,6 +18,8 @@ from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from advice.models import AdviceEntry
+from community.models import Connection
 from documents.selectors import family_documents
 from ecfs.audit.models import AuditEvent
 from families.models import (
@@ -189,6 +191,20 @@ def bundle(sar: SubjectAccessRequest) -> dict:
         _section("Family support fund", Application.objects.filter(family=family).select_related("applicant")),
         _section("Groups", Enrolment.objects.filter(family=family).select_related("course__programme", "person")),
         _section("Group attendance", Attendance.objects.filter(family=family).select_related("session__course")),
+        {
+            "title": "Advice given",
+            "rows": [
+                _row(entry) | {"Topics": ", ".join(topic.name for topic in entry.topics.all())}
+                for entry in AdviceEntry.objects.filter(family=family)
+                .select_related("district", "locality", "referral", "team", "base", "created_by")
+                .prefetch_related("topics")
+                .order_by("given_on", "pk")
+            ],
+        },
+        _section(
+            "Connections to community groups and services",
+            Connection.objects.filter(family=family).select_related("group").order_by("connected_on", "pk"),
+        ),
         _section(
             "Messages sent to or about the family",
             Message.objects.filter(family=family).order_by("created_at", "pk"),

@@ -203,3 +203,24 @@ def test_the_database_still_refuses_any_other_change_to_audit_rows(cast, familie
             cursor.execute(sql, params)
     with pytest.raises(PermissionError):
         AuditEvent.objects.redact_anonymised_family(kept)
+
+
+def test_anonymising_blanks_how_to_reach_the_family_and_what_was_written_about_them(cast, families):
+    from advice.models import AdviceEntry
+    from community.models import Connection
+    from community.services import connection_create
+    from tests.advice.factories import advice_entry
+
+    gone = families["closure_rule"]
+    Family.objects.filter(pk=gone.pk).update(contact_phone="07700 900123", contact_email="jo.adams@example.com")
+    Referral.objects.filter(family=gone).update(contact_phone="07700 900123", contact_email="jo.adams@example.com")
+    advice_entry(actor=cast.worker, family=gone, notes="Jo Adams asked about the housing register.")
+    connection_create(family=gone, actor=cast.worker, service_name="Baby bank", note="Went with Jo Adams.")
+
+    retention_run(today=date(2033, 4, 1))
+
+    gone.refresh_from_db()
+    assert (gone.contact_phone, gone.contact_email) == ("", "")
+    assert set(Referral.objects.filter(family=gone).values_list("contact_phone", "contact_email")) == {("", "")}
+    assert set(AdviceEntry.objects.filter(family=gone).values_list("notes", flat=True)) == {""}
+    assert set(Connection.objects.filter(family=gone).values_list("note", flat=True)) == {""}

@@ -204,3 +204,22 @@ def test_each_label_in_the_bundle_pdf_stays_beside_its_own_value(client, cast, f
         if following[0] is not None:
             assert value_at < text.index(following[0], label_at + len(label)), (label, value, following[0])
         position = value_at
+
+
+def test_the_bundle_holds_advice_given_and_connections_to_groups(client, cast, family):
+    from community.services import connection_create
+    from tests.advice.factories import advice_entry
+
+    advice_entry(actor=cast.worker, family=family, notes="Talked through the housing register with Kerry.")
+    connection_create(
+        family=family, actor=cast.worker, service_name="Dereham baby bank", note="Went with Kerry the first time."
+    )
+    client.force_login(cast.admin)
+    _new_request(client, family)
+    sar = SubjectAccessRequest.objects.get()
+    data = json.loads(client.get(reverse("subject-access-bundle", args=[sar.uuid, "json"])).content)
+    sections = {section["title"]: section["rows"] for section in data["sections"]}
+    [advice] = sections["Advice given"]
+    assert advice["Notes"] == "Talked through the housing register with Kerry." and advice["Topics"]
+    [connection] = sections["Connections to community groups and services"]
+    assert "Dereham baby bank" in json.dumps(connection) and "Went with Kerry" in json.dumps(connection)

@@ -75,9 +75,6 @@ TABLE = {
     # Correcting a referral: its recorder (the manager here) or a manager of its base; the allocated worker sees it
     # but did not record it.
     "referral-correct": ("get", "referral", expect(404, worker=403, manager=200, **ANON)),
-    # Correcting a referral: its recorder (the manager here) or a manager of its base; the allocated worker sees it
-    # but did not record it.
-    "referral-correct": ("get", "referral", expect(404, worker=403, manager=200, **ANON)),
     "family-list": ("get", None, FRONT_LINE),
     "family-search": ("get", None, FRONT_LINE),
     "family-detail": ("get", "family", FAMILY_OBJECT),
@@ -194,12 +191,6 @@ TABLE = {
     "request-support-check": ("get", "request_route", expect(302)),
     "request-support-sent": ("get", "request_route", expect(302)),
     "request-support-exit": ("get", None, expect(302)),
-    # Open Referral UK 3.0's root and taxonomies (community.directory): public like the rest of the feed.
-    "directory-root": ("get", None, expect(200)),
-    "directory-taxonomies": ("get", None, expect(200)),
-    "directory-taxonomy": ("get", "taxonomy", expect(200)),
-    "directory-taxonomy-terms": ("get", None, expect(200)),
-    "directory-taxonomy-term": ("get", "taxonomy_term", expect(200)),
     "import-home": ("get", None, expect(403, admin=200, **ANON)),
     "import-review-list": ("get", None, MANAGERS_ONLY),
     "import-review": ("get", "import_review", expect(403, manager=200, other_manager=404, **ANON)),

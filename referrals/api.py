@@ -18,7 +18,7 @@ from ecfs.api.permissions import PartnerRateThrottle, PartnerSystemOnly
 from ecfs.api.views import ApiViewMixin, StaffViewSet, fields_named, whole_request_is
 from families.access import address_visible
 from families.api_fields import DeterminantField
-from families.models import Person
+from families.models import ContactChannel, Person
 from families.rules import validate_person_dates
 from families.selectors import family_list
 from families.validators import normalise_postcode, validate_uk_postcode
@@ -94,6 +94,9 @@ class ReferralSerializer(serializers.ModelSerializer):
             "interpreter_needed",
             "safe_contact_only",
             "safe_contact_notes",
+            "safe_contact_channel",
+            "contact_phone",
+            "contact_email",
             "address_line_1",
             "address_line_2",
             "town",
@@ -121,11 +124,13 @@ class ReferralSerializer(serializers.ModelSerializer):
     def to_representation(self, referral):
         data = super().to_representation(referral)
         if data["address_withheld"]:
-            data.update(dict.fromkeys(ADDRESS_FIELDS, ""))
+            data.update(dict.fromkeys(WITHHELD_FIELDS, ""))
         return data
 
 
 ADDRESS_FIELDS = ("address_line_1", "address_line_2", "town", "postcode")
+# Someone hiding from a perpetrator: how to reach the family is withheld with where they live.
+WITHHELD_FIELDS = (*ADDRESS_FIELDS, "contact_phone", "contact_email")
 
 
 class ReferralStatusSerializer(serializers.ModelSerializer):
@@ -158,6 +163,16 @@ class ReferralInputSerializer(serializers.Serializer):
         default=False, help_text="Domestic abuse: contact the family only by the safe means in safe_contact_notes."
     )
     safe_contact_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    safe_contact_channel = serializers.ChoiceField(
+        choices=ContactChannel.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="How it is safe to contact the family (blank: not asked). Phone and text need contact_phone, "
+        "email needs contact_email; messages to the family go only this way.",
+    )
+    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    contact_email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
     address_line_1 = serializers.CharField(max_length=200)
     address_line_2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     town = serializers.CharField(max_length=100)
@@ -192,7 +207,11 @@ class ReferralInputSerializer(serializers.Serializer):
 class StaffReferralInputSerializer(ReferralInputSerializer):
     received_at = DateTimeField(required=False, help_text="When it was received; now if left out.")
     received_via = serializers.ChoiceField(
-        choices=[choice for choice in Referral.ReceivedVia.choices if choice[0] != Referral.ReceivedVia.PARTNER_SYSTEM]
+        choices=[
+            choice
+            for choice in Referral.ReceivedVia.choices
+            if choice[0] not in (Referral.ReceivedVia.PARTNER_SYSTEM, Referral.ReceivedVia.WEB_FORM)
+        ]
     )
 
     def validate_received_at(self, value):

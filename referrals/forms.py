@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from bases.models import District, Locality
 from ecfs.govuk_forms import GovukDateField, name_the_person
-from families.models import Determinant, Person
+from families.models import ContactChannel, Determinant, Person
 from families.rules import validate_person_dates
 from families.validators import normalise_postcode, validate_uk_postcode
 
@@ -42,7 +42,8 @@ class ReferralForm(forms.Form):
     received_on = GovukDateField(label="Date received", must_be_past=True)
     received_via = forms.ChoiceField(
         label="How was it received?",
-        choices=Referral.ReceivedVia.choices,
+        # The online request form records its own referrals: staff never enter one "through the form".
+        choices=[choice for choice in Referral.ReceivedVia.choices if choice[0] != Referral.ReceivedVia.WEB_FORM],
         widget=forms.RadioSelect,
         error_messages={"required": "Select how the referral was received"},
     )
@@ -99,6 +100,27 @@ class ReferralForm(forms.Form):
         help_text="Tick if someone in the home may be a risk. Say below how to make contact safely.",
     )
     safe_contact_notes = forms.CharField(label="Safe ways to make contact", widget=forms.Textarea, required=False)
+    safe_contact_channel = forms.ChoiceField(
+        label="How is it safe to contact the family?",
+        choices=ContactChannel.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Messages to the family (reminders, the outcome of a request they made) go only this way. "
+        "Leave it unanswered if the family was not asked.",
+    )
+    contact_phone = forms.CharField(
+        label="The family's phone number",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    contact_email = forms.EmailField(
+        label="The family's email address",
+        max_length=254,
+        required=False,
+        error_messages={"invalid": "Enter the family's email address in the right format, like name@example.com"},
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
 
     address_line_1 = forms.CharField(
         label="Address line 1",
@@ -230,6 +252,9 @@ class ReferralForm(forms.Form):
                 "interpreter_needed",
                 "safe_contact_only",
                 "safe_contact_notes",
+                "safe_contact_channel",
+                "contact_phone",
+                "contact_email",
                 "address_line_1",
                 "address_line_2",
                 "town",

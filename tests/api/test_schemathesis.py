@@ -39,6 +39,8 @@ REFERRAL = {
     "people.*.date_of_birth": "needed for a child; today or earlier; 0 to 5 for a child",
     "people.*.expected_date": "needed for an unborn child; from today to 9 months ahead",
     "safe_contact_notes": "needed when safe_contact_only is true",
+    "contact_phone": "needed when the safe way to contact is a phone call or a text",
+    "contact_email": "needed when the safe way to contact is email",
 }
 UNSTATED_RULES = {
     "POST /api/people/": {

@@ -125,6 +125,14 @@ def test_worker_records_a_referral_through_the_service(cast):
     assert response.json()["status"] == "received"
 
 
+def test_how_to_reach_the_family_safely_comes_in_through_the_api(cast):
+    body = _referral_body(cast, safe_contact_channel="email", contact_email="sam.reed@example.com")
+    response = client_for(cast.worker).post(reverse("api-referral-list"), body, format="json")
+    assert response.status_code == 201, response.content
+    referral = Referral.objects.get(uuid=response.json()["uuid"])
+    assert (referral.safe_contact_channel, referral.contact_email) == ("email", "sam.reed@example.com")
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
@@ -136,6 +144,8 @@ def test_worker_records_a_referral_through_the_service(cast):
         ({"safe_contact_only": True}, "safe_contact_notes"),
         ({"district": "atlantis"}, "district"),
         ({"received_via": "partner_system"}, "received_via"),
+        ({"received_via": "web_form"}, "received_via"),
+        ({"safe_contact_channel": "email"}, "contact_email"),
     ],
 )
 def test_a_bad_referral_is_400_and_nothing_saved(cast, overrides, field):

@@ -56,6 +56,17 @@ def test_worker_records_a_referral_and_it_reaches_the_team(client, cast):
     assert referral.reference in client.get(reverse("triage-queue")).content.decode()
 
 
+def test_a_referral_taken_by_phone_records_how_it_is_safe_to_contact_the_family(client, cast):
+    client.force_login(cast.worker)
+    page = client.get(reverse("referral-new")).content.decode()
+    assert "How is it safe to contact the family?" in page
+    assert 'value="web_form"' not in page  # only the online form records its own referrals
+    answers = intake_data(cast, safe_contact_channel="text", contact_phone="07700 900982")
+    assert client.post(reverse("referral-new"), answers).status_code == 302
+    referral = Referral.objects.get()
+    assert (referral.safe_contact_channel, referral.contact_phone) == ("text", "07700 900982")
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
@@ -81,8 +92,19 @@ def test_worker_records_a_referral_and_it_reaches_the_team(client, cast):
             },
             "Enter at least one child",
         ),
+        ({"safe_contact_channel": "text"}, "Enter the phone number, or choose another safe way to contact"),
+        ({"contact_email": "not-an-address"}, "Enter the family&#x27;s email address in the right format"),
     ],
-    ids=["postcode", "no-reason", "future-dob", "older-than-5", "unborn-too-far", "no-child"],
+    ids=[
+        "postcode",
+        "no-reason",
+        "future-dob",
+        "older-than-5",
+        "unborn-too-far",
+        "no-child",
+        "text-without-a-number",
+        "bad-email",
+    ],
 )
 def test_bad_intake_shows_a_specific_message_and_saves_nothing(client, cast, overrides, message):
     client.force_login(cast.worker)

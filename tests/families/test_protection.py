@@ -15,6 +15,7 @@ from families import services
 from families.extracts import pseudonym, pseudonymised_extract
 from families.models import Family
 from families.services import protection
+from referrals.models import Referral
 from support_fund.selectors import application_list
 from tests.factories import staff_member
 from tests.referrals.factories import allocated_referral
@@ -121,6 +122,9 @@ def test_restriction_refuses_bad_input_and_saves_nothing(client, cast, family):
 
 def test_a_withheld_address_shows_only_to_allocated_workers_and_the_familys_manager(client, cast, family):
     referral = family.referrals.get()
+    Referral.objects.filter(pk=referral.pk).update(
+        safe_contact_channel="text", contact_phone="07700 900982", contact_email="kim@example.com"
+    )
     client.force_login(cast.worker)
     response = client.post(
         reverse("family-address-withheld", args=[family.reference]), {"reason": "Fleeing domestic abuse"}
@@ -139,12 +143,15 @@ def test_a_withheld_address_shows_only_to_allocated_workers_and_the_familys_mana
     client.force_login(cast.manager)
     page = client.get(reverse("referral-detail", args=[referral.uuid])).content.decode()
     assert "Withheld" in page and referral.postcode not in page and referral.address_line_1 not in page
+    assert "07700 900982" not in page and "kim@example.com" not in page  # how to reach them goes with it
     body = _api(cast.manager).get(reverse("api-referral-detail", args=[referral.uuid])).json()
     assert body["address_withheld"] is True
     assert body["postcode"] == "" and body["address_line_1"] == ""
+    assert body["contact_phone"] == "" and body["contact_email"] == "" and body["safe_contact_channel"] == "text"
     # The allocated worker still sees it.
     body = _api(cast.worker).get(reverse("api-referral-detail", args=[referral.uuid])).json()
     assert body["address_withheld"] is False and body["postcode"] == referral.postcode
+    assert body["contact_phone"] == "07700 900982"
 
 
 def test_a_withheld_address_is_left_out_of_the_pseudonymised_extract(cast, family):

@@ -109,6 +109,7 @@ TABLE = {
     "visit-new": ("get", "family", FRONT_LINE_FAMILY_OBJECT),
     "visit-cancel": ("post", "visit", expect(404, worker=302, manager=302, **ANON)),
     "plan-detail": ("get", "plan", FAMILY_OBJECT),
+    "plan-family-copy": ("get", "plan", FAMILY_OBJECT),
     "plan-start-scores": ("get", "plan", FAMILY_OBJECT),
     "plan-submit": ("post", "plan", expect(404, worker=302, manager=302, **ANON)),
     "plan-approve": ("post", "plan", MANAGER_ACTION),

@@ -84,6 +84,7 @@ class AuditAction(models.TextChoices):
     PLAN_CLOSURE_REQUESTED = "plan.closure_requested", "Plan closure requested"
     PLAN_CLOSED = "plan.closed", "Plan closed"
     PLAN_FOLLOW_UP = "plan.follow_up", "Plan follow-up recorded"
+    PLAN_FAMILY_COPY = "plan.family_copy", "Family's copy of the plan downloaded"
     ASSESSMENT_AMENDED = "assessment.amended", "Assessment corrected"
     ASSESSMENT_IN_ERROR = "assessment.in_error", "Assessment marked recorded in error"
     PLAN_GOAL_AMENDED = "plan.goal_amended", "Plan goal re-worded"

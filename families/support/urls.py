@@ -10,6 +10,7 @@ urlpatterns = [
     path("families/<str:reference>/visits/new/", views.visit_new, name="visit-new"),
     path("visits/<uuid:uuid>/cancel/", views.visit_cancel, name="visit-cancel"),
     path("plans/<uuid:uuid>/", views.plan_detail, name="plan-detail"),
+    path("plans/<uuid:uuid>/family-copy.pdf", views.plan_family_copy, name="plan-family-copy"),
     path("plans/<uuid:uuid>/start-scores/", views.plan_start_scores, name="plan-start-scores"),
     path("plans/<uuid:uuid>/submit/", views.plan_submit, name="plan-submit"),
     path("plans/<uuid:uuid>/approve/", views.plan_approve, name="plan-approve"),

@@ -4,13 +4,14 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ecfs.audit.services import audit_view
+from ecfs.audit.actions import AuditAction
+from ecfs.audit.services import audit_record, audit_view
 from ecfs.errors import ApplicationError
 from ecfs.history import amendments_of
 from ecfs.roles import Role, has_role
@@ -41,6 +42,7 @@ from .forms import (
     SafeguardingActionForm,
     StartScoresForm,
 )
+from .plan_copy import plan_copy_pdf
 from .services import assessment_corrections, corrections, plan_corrections
 from .services import plans as plan_rules
 
@@ -540,3 +542,21 @@ def my_week(request):
         context["awaiting_approval"] = support_selectors.plans_awaiting_approval(manager=request.user)
         context["overdue_reviews"] = support_selectors.reviews_overdue(manager=request.user, today=today)
     return render(request, "support/week.html", context)
+
+
+def plan_family_copy(request, uuid):
+    """The family's own copy of the plan as a PDF (``?print=large`` for large print), to download and share."""
+    plan = support_selectors.plan_detail(user=request.user, uuid=uuid)
+    large_print = request.GET.get("print") == "large"
+    pdf = plan_copy_pdf(plan, large_print=large_print)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.PLAN_FAMILY_COPY,
+        obj=plan,
+        family=plan.family,
+        summary="Family's copy of the plan downloaded" + (" (large print)" if large_print else ""),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    suffix = "-large-print" if large_print else ""
+    response["Content-Disposition"] = f'attachment; filename="our-plan-{plan.family.reference}{suffix}.pdf"'
+    return response

@@ -43,6 +43,13 @@ from families.rules import name_key
 from referrals import services as referral_services
 from referrals.models import Referral, Source, TriageDecision
 
+# Why a manager accepted a referral the family had not agreed to (the safeguarding override).
+CONSENT_OVERRIDES = (
+    "Health visitor reports the baby is losing weight and the home is unsafe: accepted to visit with her.",
+    "Police notification of domestic abuse with a newborn in the home: accepted to offer support safely.",
+    "Mother has disclosed she is frightened of her partner: accepted; consent to be sought when it is safe to ask.",
+)
+
 DEMO_REFERRER_DOMAIN = f"demo.{DEMO_EMAIL_DOMAIN}"
 REFERRALS_PER_TEAM = 22
 # About seventeen months of referrals: families referred in the months before the last twelve are in support at
@@ -1245,6 +1252,9 @@ class _Seeder:
             actor=story.team.manager,
             family=family_of.family if family_of else None,
             new_family=decision == Decision.ACCEPT and family_of is None,
+            consent_override_reason=CONSENT_OVERRIDES[story.referral.pk % len(CONSENT_OVERRIDES)]
+            if decision == Decision.ACCEPT and not story.referral.consent_obtained
+            else "",
         )
         story.referral = triage.referral
         story.family = story.referral.family or story.family

@@ -65,6 +65,11 @@ def _import_row(row: ParsedRow, *, batch: ImportBatch, actor, matched_candidates
         notes=f"Open case transferred from {row.previous_provider} (their id {row.previous_id}).",
         actor=row.manager,
         family=family,
+        # The previous provider accepted it: where their record holds no consent, say so rather than refuse it.
+        consent_override_reason=""
+        if referral.consent_obtained
+        else f"Open case transferred from {row.previous_provider}, who accepted it without recorded consent: "
+        "seek the family's agreement at the next contact.",
     )
     referral_allocate(referral=referral, worker=row.worker, actor=row.manager)
     if row.first_contact_date:

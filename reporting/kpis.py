@@ -77,10 +77,15 @@ REGISTRY: list[Kpi] = []
 SECTIONS = {
     "outputs": "Outputs and timescales",
     "impact1": Impact.MILESTONES.label,
+    "development": "Child development evidence (impact 1)",
     "impact2": Impact.NEGLECT_OR_HARM.label,
     "impact3": Impact.SOCIAL_MOBILITY.label,
     "groups": "Group programmes",
     "reach": "Reach and equality",
+    "partnership": "Partnership working",
+    "workforce": "Workforce",
+    "voice": "Service users' voice",
+    "digital": "Digital reach",
     "fund": "Family support fund",
     "budget": "Contract budget",
 }

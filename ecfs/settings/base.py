@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "frontdoor",
     "notifications",
     "documents",
+    "partnership",
+    "development",
+    "voice",
+    "workforce",
     "ecfs.api",
 ]
 

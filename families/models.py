@@ -61,6 +61,15 @@ class ContactChannel(models.TextChoices):
     NONE = "none", "Do not contact"
 
 
+class RegistrationRoute(models.TextChoices):
+    """Where a family not referred for support was first registered with the service."""
+
+    UNIVERSAL_SESSION = "universal_session", "At a universal session"
+    DROP_IN = "drop_in", "At a drop-in"
+    OUTREACH = "outreach", "At outreach with a partner (clinic, library)"
+    OTHER = "other", "Somewhere else"
+
+
 class Family(TimeStampedModel):
     """A household with children from pre-birth to 5, known to the service."""
 
@@ -112,6 +121,13 @@ class Family(TimeStampedModel):
         "safe way to contact", max_length=10, choices=ContactChannel.choices, blank=True, default="", db_default=""
     )
     reminders_wanted = models.BooleanField("wants reminders of visits and sessions", default=False, db_default=False)
+
+    # Known to the service without targeted support: registered lightly at a universal session, a drop-in or
+    # outreach (#19). Blank for a family that came through a referral. Registered families count in reach.
+    registered_on = models.DateField("registered with the service on", null=True, blank=True)
+    registered_via = models.CharField(
+        max_length=20, choices=RegistrationRoute.choices, blank=True, default="", db_default=""
+    )
 
     # A restricted family (a staff member's relative, say) is seen only by the named users among those
     # who could otherwise see it; everyone else gets 404 (families/selectors.py).

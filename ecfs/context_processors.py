@@ -24,6 +24,11 @@ def _nav_for(user) -> list[tuple[str, str]]:
     items += [("County", reverse("county")), ("Venues", reverse("venue-list"))]
     # The community groups register is for every member of staff (no family in it); grants are inside it.
     items.append(("Community groups", reverse("community-group-list")))
+    # Workforce (supervision, training, DBS checks): the admin and managers see staff; a worker their own record.
+    if has_role(user, Role.ADMIN) or has_role(user, Role.MANAGER):
+        items.append(("Workforce", reverse("workforce-home")))
+    elif has_role(user, Role.WORKER):
+        items.append(("My supervision and training", reverse("workforce-mine")))
     if has_role(user, Role.ADMIN):
         items.append(("Fund budgets", reverse("fund-budgets")))
         items.append(("Imports", reverse("import-home")))

@@ -26,6 +26,10 @@ urlpatterns = [
     path("families/", include("families.urls")),
     # Documents on the family record: upload on the family, download and correct by the document's uuid.
     path("", include("documents.urls")),
+    # Child development evidence (ASQ-3 reviews, EYFS results): listed and added on the family, changed by uuid.
+    path("", include("development.urls")),
+    # Team around the family meetings and onward referrals: added on the family, then by their uuid.
+    path("", include("partnership.urls")),
     path("referrals/", include("referrals.urls")),
     path("fund/", include("support_fund.urls")),
     path("advice/", include("advice.urls")),
@@ -35,11 +39,16 @@ urlpatterns = [
     path("audit/", include("ecfs.audit.urls")),
     path("privacy/", include("privacy.urls")),
     path("community/", include("community.urls")),
+    # Workforce: staff in post, vacancies, supervision, mandatory training and DBS checks (not family records).
+    path("workforce/", include("workforce.urls")),
     # The Open Referral UK feed: ECFS's courses (venues) and the community groups' own services (community).
     path("directory/", include("community.directory_urls")),
     path("imports/", include("imports.urls")),
     # The public request for support (no sign-in).
     path("request-support/", include("frontdoor.urls")),
+    # Families' voice: the public feedback form (no sign-in), and the staff pages (feedback, complaints, digital reach).
+    path("feedback/", include("voice.public_urls")),
+    path("voice/", include("voice.urls")),
     path("healthz", views.healthz, name="healthz"),
     # One sign-in page for the whole service, the configuration screens included.
     path(

@@ -15,6 +15,8 @@ from support_fund import selectors as fund_selectors
 from venues import selectors as venue_selectors
 from venues.assessment import answers_of
 from venues.models import Venue
+from voice import selectors as voice_selectors
+from workforce import selectors as workforce_selectors
 
 
 @require_GET
@@ -37,6 +39,10 @@ def home(request):
         ]
         context["overdue_reviews"] = support_selectors.reviews_overdue(manager=request.user, today=today)[:20]
         context["fund_decisions"] = fund_selectors.decision_queue(manager=request.user).count()
+        # Complaints of their bases past the day the response was due (voice).
+        context["complaints_overdue"] = list(voice_selectors.complaints_overdue(manager=request.user, today=today)[:20])
+        # Workers in their teams whose supervision is over six weeks old or whose training needs renewing (workforce).
+        context["workforce_flags"] = workforce_selectors.flagged_workers(manager=request.user, today=today)
         template = "home/manager.html"
     elif role == Role.WORKER:
         profile = base_selectors.staff_profile_of(user=request.user)

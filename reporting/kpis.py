@@ -547,6 +547,19 @@ def attendances(period, districts):
     return [attended, families]
 
 
+# The caseload: what "Caseload per worker" counts, shared with the workforce section's caseload spread.
+def allocations_open_at_end(period: Period) -> QuerySet[Allocation]:
+    """Allocations (lead or co-worker) open at the period's last moment: families still in support."""
+    return Allocation.objects.filter(started_at__lt=period.end_at).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=period.end_at)
+    )
+
+
+def caseload_workers() -> QuerySet[StaffProfile]:
+    """The workers a caseload is shared among: active staff holding the family support worker role."""
+    return StaffProfile.objects.filter(user__is_active=True, user__groups__name=group_name(Role.WORKER))
+
+
 @kpi(
     code="caseload_per_worker",
     title="Caseload per worker at the end of the period",
@@ -557,22 +570,15 @@ def attendances(period, districts):
     when a family's support ends (its last plan closed, or its accepted referral closed before a plan).""",
 )
 def caseload_per_worker(period, districts):
-    open_at_end = Allocation.objects.filter(started_at__lt=period.end_at).filter(
-        Q(ended_at__isnull=True) | Q(ended_at__gte=period.end_at)
-    )
     allocations = {
         k: v["n"]
         for k, v in _by_district(
-            open_at_end, "worker__staff_profile__team__base__district__name", n=Count("pk")
+            allocations_open_at_end(period), "worker__staff_profile__team__base__district__name", n=Count("pk")
         ).items()
     }
     workers = {
         k: v["n"]
-        for k, v in _by_district(
-            StaffProfile.objects.filter(user__is_active=True, user__groups__name=group_name(Role.WORKER)),
-            "team__base__district__name",
-            n=Count("pk", distinct=True),
-        ).items()
+        for k, v in _by_district(caseload_workers(), "team__base__district__name", n=Count("pk", distinct=True)).items()
     }
     values, bases = {}, {}
     for name in [*districts, COUNTY]:
@@ -1051,4 +1057,10 @@ def contract_budget(period, districts):
 
 # Networks of support (#19: connections to community groups, community grants) are in their own module: importing it
 # registers them, after everything here they build on.
-from . import community_figures  # noqa: E402, F401
+# One name per line, sorted: each topic's module of figures (#19, #20).
+from . import (  # noqa: E402, F401
+    community_figures,
+    reach_figures,  # #19 item 3: children under 5 known against the population
+    voice_figures,  # #20 items 7 and 8: families' voice, digital reach
+    workforce_figures,  # #20 item 6: workforce
+)

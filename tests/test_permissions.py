@@ -12,12 +12,14 @@ from privacy.services import subject_access_create
 from reporting.models import Return, ReturnRequest
 from tests.advice.factories import advice_entry
 from tests.community.factories import community_scenario
+from tests.development.factories import review_of
 from tests.documents.factories import document_on
 from tests.families.factories import active_plan, draft_plan, home_visit, plan_action
 from tests.integrations.factories import import_scenario
 from tests.referrals.factories import allocated_referral
 from tests.support_fund.factories import application, budget, family_in_support
 from tests.venues.factories import group_scenario
+from tests.workforce.factories import workforce_scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +85,14 @@ TABLE = {
     "document-add": ("get", "family", FAMILY_OBJECT),
     "document-download": ("get", "document", FAMILY_OBJECT),
     "document-in-error": ("get", "document", FAMILY_OBJECT),
+    # Child development evidence: anyone who sees the family (its worker, its base's manager) lists and records;
+    # correcting and marking in error is also theirs (and the recorder's).
+    "development-list": ("get", "family", FAMILY_OBJECT),
+    "development-review-add": ("get", "family_child", FAMILY_OBJECT),
+    "development-eyfs-add": ("get", "family_child", FAMILY_OBJECT),
+    "development-review-detail": ("get", "development_review", FAMILY_OBJECT),
+    "development-review-amend": ("get", "development_review", FAMILY_OBJECT),
+    "development-review-in-error": ("get", "development_review", FAMILY_OBJECT),
     "family-edit": ("get", "family", FAMILY_OBJECT),
     "family-member-add": ("get", "family", FAMILY_OBJECT),
     # A child's funded early education: the allocated worker and the base's manager.
@@ -167,6 +177,8 @@ TABLE = {
     "api-fund-application-detail": ("get", "application", API_FAMILY_OBJECT),
     "api-advice-list": ("get", None, API_LIST),
     "api-advice-detail": ("get", "advice", expect(404, worker=200, colleague=200, manager=200, anonymous=403)),
+    "api-development-review-list": ("get", None, API_LIST),
+    "api-development-review-detail": ("get", "development_review", API_FAMILY_OBJECT),
     "api-course-detail": ("get", "group_course", API_COURSE_OBJECT),
     "api-session-detail": ("get", "group_session", API_COURSE_OBJECT),
     "api-session-register": ("get", "group_session", API_COURSE_REGISTER),
@@ -197,6 +209,8 @@ TABLE = {
     "import-review": ("get", "import_review", expect(403, manager=200, other_manager=404, **ANON)),
     "return-list": ("get", None, RETURN_READERS),
     "county-dashboard": ("get", None, RETURN_READERS),
+    # Reach against population (#19 item 3): protected aggregates, for the county dashboard's readers.
+    "reach-dashboard": ("get", None, RETURN_READERS),
     "return-detail": ("get", "draft_return", DRAFT_RETURN),
     "return-pdf": ("get", "draft_return", DRAFT_RETURN),
     "return-csv": ("get", "draft_return", DRAFT_RETURN),
@@ -282,6 +296,34 @@ TABLE = {
     ),
     "community-grant-withdraw": ("post", "grant", expect(403, manager=400, other_manager=400, admin=400, **ANON)),
     "community-grant-budget": ("get", None, ADMIN_ONLY),
+    # Workforce (#20 item 6): the admin and managers use the workforce page; a member's record is theirs, their team
+    # manager's and the admin's (404 to anyone else); supervision is recorded by the team manager, training and DBS
+    # checks by the manager or the admin (403 to the member themself); commissioners see the return only.
+    "workforce-home": ("get", None, expect(403, manager=200, other_manager=200, admin=200, **ANON)),
+    "workforce-mine": ("get", None, expect(302, commissioner=403)),
+    "workforce-member": (
+        "get",
+        "workforce_member",
+        expect(404, worker=200, manager=200, admin=200, commissioner=403, **ANON),
+    ),
+    "workforce-supervision-new": (
+        "get",
+        "workforce_member",
+        expect(404, worker=403, manager=200, admin=403, commissioner=403, **ANON),
+    ),
+    "workforce-training-new": (
+        "get",
+        "workforce_member",
+        expect(404, worker=403, manager=200, admin=200, commissioner=403, **ANON),
+    ),
+    "workforce-dbs-new": (
+        "get",
+        "workforce_member",
+        expect(404, worker=403, manager=200, admin=200, commissioner=403, **ANON),
+    ),
+    "workforce-vacancies": ("get", None, expect(403, manager=200, other_manager=200, admin=200, **ANON)),
+    "workforce-vacancy-new": ("get", None, ADMIN_ONLY),
+    "workforce-vacancy-fill": ("get", "vacancy", ADMIN_ONLY),
     # Messages (#18): each worker's and manager's own preferences; a family's messages to those who may see it;
     # stopping its reminders (the scenario's family has none on: back to its messages); the family's own link.
     "message-preferences": (
@@ -387,6 +429,7 @@ def scenario(cast):
         "application": (fund_application.uuid,),
         "budget": (county.uuid,),
         **community_scenario(cast, referral.family),
+        **workforce_scenario(cast),
         "referral": (referral.uuid,),
         "person": (referral.family.members.first().uuid,),
         "family_child": (referral.family.reference, referral.family.members.get(kind="child").uuid),
@@ -402,6 +445,7 @@ def scenario(cast):
         "visit": (visit.uuid,),
         "advice": (advice_entry(actor=cast.worker).uuid,),
         "document": (document_on(referral.family, cast.worker).uuid,),
+        "development_review": (review_of(referral.family.members.get(kind="child"), cast.worker).uuid,),
         "reminder_token": (stop_reminders_link(referral.family).rstrip("/").rsplit("/", 1)[1],),
     }
 

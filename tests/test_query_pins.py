@@ -37,8 +37,9 @@ PINNED_QUERIES = {
     ("worker", "family-detail"): 20,
     # 5 + the teams' ids, the triage counts, open safeguarding concerns, plans awaiting approval, overdue
     # reviews, the count of fund applications awaiting their decision, workers with their caseloads, the
-    # manager's teams, their workers
-    ("manager", "home"): 14,
+    # manager's teams, their workers; the overdue complaints (voice); the workers to flag for supervision and
+    # training (workforce: their last session, latest training per course and DBS check as subqueries)
+    ("manager", "home"): 16,
     # 3 + the staff profile, the caseload, the team's colleagues, the community connections to ask about
     ("worker", "home"): 7,
     # 3 + the plan (scoped), goals, actions, reviews, their progress, outcome assessments, their scores;

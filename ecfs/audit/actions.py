@@ -51,6 +51,7 @@ class AuditAction(models.TextChoices):
     FAMILY_IMPORTED = "family.imported", "Family imported"
     FAMILY_IMPORT_MATCHED = "family.import_matched", "Imported record matched to a family"
     FAMILY_ANONYMISED = "family.anonymised", "Family anonymised"
+    FAMILY_REGISTERED = "family.registered", "Family registered without a referral"
     PERSON_ADDED = "person.added", "Person added"
     PERSON_PROGRESS = "person.progress", "Progress recorded"
     PERSON_EARLY_EDUCATION = "person.early_education", "Early education recorded"
@@ -124,6 +125,11 @@ class AuditAction(models.TextChoices):
     GROUP_ATTENDANCE_RECORDED = "group_attendance.recorded", "Group attendance recorded"
     GROUP_MEASURE_RECORDED = "group_measure.recorded", "Group outcome measure recorded"
 
+    # Child development evidence (development/): ASQ-3 reviews and EYFS profile results
+    DEVELOPMENT_REVIEW_RECORDED = "development_review.recorded", "Child development review recorded"
+    DEVELOPMENT_REVIEW_AMENDED = "development_review.amended", "Child development review corrected"
+    DEVELOPMENT_REVIEW_IN_ERROR = "development_review.in_error", "Child development review marked recorded in error"
+
     # Advice log
     ADVICE_RECORDED = "advice.recorded", "Advice recorded"
     ADVICE_REFERRAL_LINKED = "advice.referral_linked", "Advice linked to the referral made"
@@ -142,6 +148,27 @@ class AuditAction(models.TextChoices):
     GRANT_PAID = "grant.paid", "Community grant payment recorded"
     GRANT_MONITORING = "grant.monitoring", "Community grant monitoring return recorded"
     GRANT_BUDGET_ADJUSTED = "grant.budget_adjusted", "Community grants budget adjusted"
+
+    # Partnership: team around the family meetings and onward referrals
+    TAF_MEETING_RECORDED = "taf_meeting.recorded", "Team around the family meeting recorded"
+    TAF_MEETING_AMENDED = "taf_meeting.amended", "Team around the family meeting corrected"
+    TAF_MEETING_ACTION_DONE = "taf_meeting.action_done", "Meeting action done"
+    ONWARD_REFERRAL_MADE = "onward_referral.made", "Onward referral made"
+    ONWARD_REFERRAL_OUTCOME = "onward_referral.outcome", "Onward referral outcome recorded"
+
+    # Workforce: vacancies, supervision, mandatory training and background checks (no family in any of them)
+    VACANCY_OPENED = "vacancy.opened", "Vacancy entered"
+    VACANCY_FILLED = "vacancy.filled", "Vacancy filled"
+    SUPERVISION_RECORDED = "supervision.recorded", "Supervision session recorded"
+    TRAINING_RECORDED = "training.recorded", "Mandatory training recorded"
+    BACKGROUND_CHECK_RECORDED = "background_check.recorded", "DBS check recorded"
+
+    # Families' voice: feedback, complaints, digital reach
+    FEEDBACK_RECEIVED = "feedback.received", "Feedback received on the public form"
+    COMPLAINT_RECORDED = "complaint.recorded", "Complaint recorded"
+    COMPLAINT_RESPONDED = "complaint.responded", "Complaint response recorded"
+    COMPLAINT_CORRECTED = "complaint.corrected", "Complaint corrected"
+    DIGITAL_REACH_RECORDED = "digital_reach.recorded", "Digital reach recorded"
 
     # Privacy
     SUBJECT_ACCESS_RECEIVED = "subject_access.received", "Subject access request received"

@@ -17,4 +17,8 @@ urlpatterns = [
     path("", include("venues.api_urls")),
     path("", include("support_fund.api_urls")),
     path("", include("advice.api_urls")),
+    path("", include("community.api_urls")),
+    path("", include("voice.api_urls")),
+    path("", include("partnership.api_urls")),
+    path("", include("development.api_urls")),
 ]

@@ -206,6 +206,18 @@ class WeekItem:
     family_names: str = ""  # who is in the family: "Kerry Howes and Alfie (2)" (families.names)
 
 
+# What apps built on this one add to My week (partnership: actions agreed at a team around the family meeting
+# when the family has no active plan, and onward referrals' overdue outcomes): each a function of
+# ``(user, families, today, horizon)`` giving ``WeekItem``s, where ``families`` are the ids of the families the
+# user works with now. Registered once, from the app's ``ready()``; the digest of overdue work reads them too.
+_week_sources: list = []
+
+
+def week_source_register(source) -> None:
+    if source not in _week_sources:
+        _week_sources.append(source)
+
+
 def worker_week(*, user, today: date, days: int = 7) -> list[WeekItem]:
     """My reviews, assessments and follow-ups due in the next week, and anything overdue."""
     horizon = today + timedelta(days=days)
@@ -298,6 +310,8 @@ def worker_week(*, user, today: date, days: int = 7) -> list[WeekItem]:
                 action.due_on < today,
             )
         )
+    for source in _week_sources:
+        items.extend(source(user=user, families=families, today=today, horizon=horizon))
     from venues.models import GroupSession
 
     for session in GroupSession.objects.filter(

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from advice.models import AdviceEntry
 from community.models import Connection
+from development.models import DevelopmentReview
 from documents.services import family_documents_erase
 from ecfs.audit.actions import AuditAction
 from ecfs.audit.models import AuditEvent
@@ -89,6 +90,8 @@ BLANKED = (
     (ImportedRecord, "family", {"previous_id": "", "safeguarding_note": ""}),
     (AdviceEntry, "family", {"notes": "", "signposted_to": ""}),
     (Connection, "family", {"note": "", "outcome_note": ""}),
+    # Who a child's development review came from may name a health visitor; the levels and dates stay for the returns.
+    (DevelopmentReview, "family", {"source": ANONYMISED, "in_error_reason": ""}),
     # The family's (or a referrer's) email address or phone number a message went to.
     (Message, "family", {"recipient_address": ANONYMISED}),
 )
@@ -114,6 +117,7 @@ WITH_HISTORY = (
     (ReferralPerson, "referral__family"),
     (Application, "family"),
     (Attendance, "family"),
+    (DevelopmentReview, "family"),
 )
 
 

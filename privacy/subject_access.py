@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from advice.models import AdviceEntry
 from community.models import Connection
+from development.models import DevelopmentReview
 from documents.selectors import family_documents
 from ecfs.audit.models import AuditEvent
 from families.models import (
@@ -142,6 +143,10 @@ def _referral_rows(family) -> list[dict]:
 MESSAGE_INTERNAL_FIELDS = ("idempotency_key", "recipient_user", "digest", "attempts", "last_error")
 
 
+# A review recorded in error is left out (it may be another child's); the rows left say nothing about that.
+DEVELOPMENT_INTERNAL_FIELDS = ("in_error_at", "in_error_by", "in_error_reason")
+
+
 def _document_rows(family) -> list[dict]:
     """The bundle is one PDF or JSON file, not an archive: each document is listed (recorded-in-error ones are not)."""
     return [
@@ -187,6 +192,13 @@ def bundle(sar: SubjectAccessRequest) -> dict:
             Contact.objects.filter(family=family).select_related("created_by", "venue").order_by("occurred_at"),
         ),
         _section("Follow-ups", FollowUp.objects.filter(plan__family=family)),
+        _section(
+            "Child development reviews (ASQ-3) and EYFS profile results",
+            DevelopmentReview.objects.filter(family=family, in_error_at__isnull=True)
+            .select_related("child", "created_by")
+            .order_by("child_id", "reviewed_on", "pk"),
+            skip=DEVELOPMENT_INTERNAL_FIELDS,
+        ),
         _section("Planned visits", PlannedVisit.objects.filter(family=family).select_related("worker")),
         _section("Family support fund", Application.objects.filter(family=family).select_related("applicant")),
         _section("Groups", Enrolment.objects.filter(family=family).select_related("course__programme", "person")),

@@ -384,6 +384,17 @@ def _shared_margins(model: _Return, labels: dict) -> None:
         for topic in advice_topics:
             same_per_area(("advice_by_topic", [topic]), ("advice_by_channel", advice_channels), equality=False)
         same_per_area(("advice_by_channel", advice_channels), ("advice_by_topic", advice_topics), equality=False)
+    # Reach against population (#19): the towns' children known and those outside the towns add up to the
+    # children known in each district; the towns' alone to those living in the market towns.
+    from .reach_figures import reach_margins
+
+    for left, right in reach_margins(labels):
+        same_per_area(left, right)
+    # Child development (#20 item 5): in each domain, moved up + stayed + moved down = the children with two reviews.
+    from .development_figures import development_margins
+
+    for left, right, equality in development_margins(labels):
+        same_per_area(left, right, equality=equality)
     # Face-to-face contacts by mode give the outreach share's numerator and denominator.
     share = _rows(labels, "outreach_share", None)
     if share:

@@ -19,6 +19,7 @@ from tests.integrations.factories import import_scenario
 from tests.referrals.factories import allocated_referral
 from tests.support_fund.factories import application, budget, family_in_support
 from tests.venues.factories import group_scenario
+from tests.voice.factories import complaint, feedback
 from tests.workforce.factories import workforce_scenario
 
 pytestmark = pytest.mark.django_db
@@ -268,6 +269,18 @@ TABLE = {
     ),
     "kpi-target-edit": ("get", "kpi", ADMIN_ONLY),
     "budget-actuals": ("get", None, ADMIN_ONLY),
+    # Families' voice: the public feedback form (no sign-in); feedback and complaints for the team managers of the
+    # bases they belong to (another base's: 404); digital reach for the service admin.
+    "feedback": ("get", None, expect(200)),
+    "feedback-sent": ("get", None, expect(302)),
+    "voice-feedback-list": ("get", None, MANAGERS_ONLY),
+    "voice-feedback-detail": ("get", "feedback", expect(403, manager=200, other_manager=404, **ANON)),
+    "voice-complaint-list": ("get", None, MANAGERS_ONLY),
+    "voice-complaint-new": ("get", None, MANAGERS_ONLY),
+    "voice-complaint-detail": ("get", "complaint", expect(403, manager=200, other_manager=404, **ANON)),
+    "voice-complaint-respond": ("post", "complaint", expect(403, manager=400, other_manager=404, **ANON)),
+    "voice-complaint-correct": ("get", "complaint", expect(403, manager=200, other_manager=404, **ANON)),
+    "voice-digital-reach": ("get", None, ADMIN_ONLY),
     "venue-admin-list": ("get", None, ADMIN_ONLY),
     "venue-assessment": ("get", "venue", ADMIN_ONLY),
     # Community groups (#19): every member of staff reads the register and the gaps; the managers of the group's
@@ -444,6 +457,8 @@ def scenario(cast):
         "contact": (contact.uuid,),
         "visit": (visit.uuid,),
         "advice": (advice_entry(actor=cast.worker).uuid,),
+        "complaint": (complaint(actor=cast.manager, family=referral.family).uuid,),
+        "feedback": (feedback(reference=referral.family.reference).uuid,),
         "document": (document_on(referral.family, cast.worker).uuid,),
         "development_review": (review_of(referral.family.members.get(kind="child"), cast.worker).uuid,),
         "reminder_token": (stop_reminders_link(referral.family).rstrip("/").rsplit("/", 1)[1],),

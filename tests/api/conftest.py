@@ -6,10 +6,13 @@ from rest_framework.test import APIClient
 
 from ecfs.api.services import partner_system_create
 from tests.advice.factories import advice_entry
+from tests.community.factories import community_scenario
+from tests.development.factories import review_of
 from tests.families.factories import draft_plan, home_visit, plan_action
 from tests.referrals.factories import allocated_referral
 from tests.support_fund.factories import application, budget, family_in_support
 from tests.venues.factories import group_scenario
+from tests.voice.factories import complaint
 
 
 @pytest.fixture(autouse=True)
@@ -69,6 +72,9 @@ def scenario(cast):
         "group_course": group["group_course"],
         "group_session": group["group_session"],
         "advice": (advice_entry(actor=cast.worker).uuid,),
+        "complaint": (complaint(actor=cast.manager, family=referral.family).uuid,),
+        "development_review": (review_of(referral.family.members.get(kind="child"), cast.worker).uuid,),
+        **community_scenario(cast, referral.family),
         "objects": {
             "referral": referral,
             "family": referral.family,

@@ -58,6 +58,17 @@ TABLE = {
     # The advice log: the recorder's team and its base's managers.
     "api-advice-list": ("get", None, LIST),
     "api-advice-detail": ("get", "advice", expect(404, worker=200, colleague=200, manager=200, anonymous=403)),
+    # The complaints log: team managers only, their bases' complaints (another base's: 404).
+    "api-complaints-list": ("get", None, expect(403, manager=200, other_manager=200)),
+    "api-complaints-detail": ("get", "complaint", expect(403, manager=200, other_manager=404)),
+    # Child development reviews: scoped like the family.
+    "api-development-review-list": ("get", None, LIST),
+    "api-development-review-detail": ("get", "development_review", FAMILY_OBJECT),
+    # The community groups register (any signed-in member of staff) and the grants (managers and the admin).
+    "api-community-group-list": ("get", None, expect(200, anonymous=403)),
+    "api-community-group-detail": ("get", "community_group", expect(200, anonymous=403)),
+    "api-community-grant-list": ("get", None, expect(403, manager=200, other_manager=200, admin=200)),
+    "api-community-grant-detail": ("get", "grant", expect(403, manager=200, other_manager=200, admin=200)),
     "api-partner-referral-list": ("get", None, PARTNER_ONLY),
     "api-partner-referral-detail": ("get", "referral", PARTNER_ONLY),
 }
@@ -71,6 +82,7 @@ WRITES = {
     "api-session-register": ("post", "group_session", REGISTER_WRITE),
     "api-fund-application-list": ("post", None, CREATE),
     "api-advice-list": ("post", None, CREATE),
+    "api-development-review-list": ("post", None, CREATE),
     "api-partner-referral-list": ("post", None, PARTNER_ONLY),
 }
 
@@ -118,7 +130,8 @@ def test_write_permission_table(cast, scenario, name):
 
 
 LISTS = ["api-family-list", "api-person-list", "api-referral-list", "api-plan-list", "api-contact-list",
-         "api-fund-application-list", "api-course-list", "api-session-list", "api-advice-list"]  # fmt: skip
+         "api-fund-application-list", "api-course-list", "api-session-list", "api-advice-list",
+         "api-development-review-list"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", LISTS)

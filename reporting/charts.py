@@ -93,3 +93,46 @@ def _short(value, unit: str) -> str:
     if isinstance(value, float) and not value.is_integer():
         return f"{value:.1f}"
     return f"{int(value):,}" if float(value).is_integer() else str(value)
+
+
+def bars_svg(title: str, bars: list[tuple[str, float | None]], unit: str = "") -> str:
+    """Horizontal bars, one per label, each value printed at its end; a withheld value (None) is drawn as no bar
+    and says "not published" (in the picture and in its text alternative)."""
+    if not any(value is not None for _, value in bars):
+        return ""
+    label_width, row_height, width = 130, 18, 460
+    height = row_height * len(bars) + 10
+    top = max(value for _, value in bars if value is not None) or 1
+    span = width - label_width - 70
+    readings = "; ".join(
+        f"{label} {'not published' if value is None else _bar_value(value, unit)}" for label, value in bars
+    )
+    alternative = f"{title}: {readings}"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'font-family="{FONT}" role="img" aria-label="{escape(alternative)}"><title>{escape(alternative)}</title>',
+    ]
+    for index, (label, value) in enumerate(bars):
+        y = 5 + index * row_height
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + 12}" font-size="11" text-anchor="end" fill="#0b0c0c">'
+            f"{escape(label)}</text>"
+        )
+        if value is None:
+            parts.append(f'<text x="{label_width}" y="{y + 12}" font-size="11" fill="#505a5f">not published</text>')
+            continue
+        length = max(span * value / top, 1)
+        parts.append(
+            f'<rect x="{label_width}" y="{y + 2}" width="{length:.1f}" height="{row_height - 5}" fill="#1d70b8"/>'
+        )
+        parts.append(
+            f'<text x="{label_width + length + 4:.1f}" y="{y + 12}" font-size="11" font-weight="bold" fill="#0b0c0c">'
+            f"{escape(_bar_value(value, unit))}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _bar_value(value, unit: str) -> str:
+    """Shares of a population are small: one decimal place, as the table prints them."""
+    return f"{value:.1f}%" if unit == "percent" else _short(value, unit)

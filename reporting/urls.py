@@ -19,4 +19,5 @@ urlpatterns = [
         name="return-definitions-csv",
     ),
     path("dashboard/", views.county_dashboard, name="county-dashboard"),
+    path("reach/", views.reach_dashboard, name="reach-dashboard"),
 ]

@@ -2,16 +2,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 from ecfs.view_helpers import form_post
 
-from . import selectors, services
+from . import reach, selectors, services
 from .forms import GenerateForm, SubmitForm
 from .models import Return, ReturnRequest
-from .periods import MONTHLY, QUARTERLY
+from .periods import MONTHLY, QUARTERLY, parse_period
 
 
 def _require_returns(user):
@@ -106,3 +107,23 @@ def county_dashboard(request):
         raise PermissionDenied("The county dashboard is for commissioners, team managers and service admins.")
     latest = [r for r in (selectors.latest_submitted(QUARTERLY), selectors.latest_submitted(MONTHLY)) if r]
     return render(request, "reporting/dashboard.html", {"latest": latest})
+
+
+def reach_dashboard(request):
+    """Children under 5 known against the population, by district and town (#19 item 3): the quarterly return's
+    reach figures for a quarter, protected as the return is; for the same people as the county dashboard."""
+    if not (has_role(request.user, Role.COMMISSIONER) or services.can_generate(request.user)):
+        raise PermissionDenied("The reach dashboard is for commissioners, team managers and service admins.")
+    today = timezone.localdate()
+    offered = reach.quarters_offered(today)
+    chosen = reach.default_quarter(today)
+    status = 200
+    if "quarter" in request.GET:
+        try:
+            chosen = parse_period(request.GET["quarter"])
+        except ValueError:
+            chosen = None
+        if chosen not in offered:
+            chosen, status = reach.default_quarter(today), 400
+    context = {**reach.reach_dashboard(chosen), "offered": offered, "bad_quarter": status == 400}
+    return render(request, "reporting/reach.html", context, status=status)

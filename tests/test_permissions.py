@@ -178,6 +178,8 @@ TABLE = {
     "api-fund-application-detail": ("get", "application", API_FAMILY_OBJECT),
     "api-advice-list": ("get", None, API_LIST),
     "api-advice-detail": ("get", "advice", expect(404, worker=200, colleague=200, manager=200, anonymous=403)),
+    "api-complaints-list": ("get", None, expect(403, manager=200, other_manager=200)),
+    "api-complaints-detail": ("get", "complaint", expect(403, manager=200, other_manager=404)),
     "api-development-review-list": ("get", None, API_LIST),
     "api-development-review-detail": ("get", "development_review", API_FAMILY_OBJECT),
     "api-course-detail": ("get", "group_course", API_COURSE_OBJECT),

@@ -1,0 +1,110 @@
+"""The reach dashboard's read (#19 item 3): the quarterly return's reach-against-population figures for a quarter,
+through the same disclosure step as the return (nothing unprotected leaves this module), laid out for the page.
+
+The three KPIs are protected together, as in the return; none of their relations reaches another KPI, so what is
+hidden here is what the quarter's return hides (``disclosure.protect`` settles each group of tied cells on its
+own), and the two never show a cell that the other hides.
+"""
+
+from datetime import date
+
+from bases.models import District, Locality
+
+from . import disclosure
+from .charts import bars_svg
+from .figures import _cells, _headline, _row_unit
+from .kpis import COUNTY, HIGH_NEED_LOCALITIES, REGISTRY
+from .periods import QUARTERLY, Period, last_complete, period_containing
+from .reach_figures import ALL_KNOWN, COUNTY_SHARE, IN_TOWNS, TOWNS_POPULATION, TOWNS_SHARE, town_labels
+
+CODES = ("reach_under5_known", "reach_under5_by_locality", "reach_high_need")
+QUARTERS_OFFERED = 8
+
+
+def quarters_offered(today: date) -> list[Period]:
+    """The quarter in progress (to date) and the seven before it, newest first."""
+    current = period_containing(QUARTERLY, today)
+    return [current, *(current.previous(n) for n in range(1, QUARTERS_OFFERED))]
+
+
+def default_quarter(today: date) -> Period:
+    return last_complete(QUARTERLY, today)
+
+
+def reach_figures(period: Period) -> dict:
+    """The three KPIs for ``period``, computed and protected: {"kpis": [...], "districts": [...]}."""
+    districts = list(District.objects.order_by("name").values_list("name", flat=True))
+    kpis = {k.code: k for k in REGISTRY if k.code in CODES}
+    items = []
+    for code in CODES:
+        kpi = kpis[code]
+        rows = [_cells(row, _row_unit(kpi.unit, row), districts) for row in kpi.compute(period, districts)]
+        items.append(
+            {
+                "code": code,
+                "title": kpi.title,
+                "unit": kpi.unit,
+                "headline_total": kpi.headline_total,
+                "definition": kpi.definition,
+                "rows": rows,
+                "baseline": [],
+                "headline": _headline(kpi, rows),
+            }
+        )
+    figures = {"period": period.label, "districts": districts, "sections": [{"code": "reach", "kpis": items}]}
+    disclosure.protect(figures)
+    return {"districts": districts, "kpis": items}
+
+
+def reach_dashboard(period: Period) -> dict:
+    """What the page shows: a table by district, a table by town (highest need first), the chart."""
+    figures = reach_figures(period)
+    by_code = {kpi["code"]: kpi for kpi in figures["kpis"]}
+    totals = {row["label"]: row for row in by_code["reach_under5_known"]["rows"]}
+    towns = {row["label"]: row for row in by_code["reach_under5_by_locality"]["rows"]}
+    high_need = by_code["reach_high_need"]["rows"][0]
+
+    district_rows = [
+        {
+            "name": name,
+            "known": totals[ALL_KNOWN]["display"][name],
+            "in_towns": totals[IN_TOWNS]["display"][name],
+            "population": totals[TOWNS_POPULATION]["display"][name],
+            "share": totals[TOWNS_SHARE]["display"][name],
+            "share_value": totals[TOWNS_SHARE]["values"][name],
+            "high_need": high_need["display"][name],
+        }
+        for name in [*figures["districts"], COUNTY]
+    ]
+    localities = list(Locality.objects.select_related("district").order_by("-need_index", "name"))
+    highest = {loc.pk for loc in [loc for loc in localities if not loc.is_other][:HIGH_NEED_LOCALITIES]}
+    town_rows = []
+    for locality in localities:
+        known_label, population_label, share_label = town_labels(locality)
+        area = locality.district.name if locality.district_id and not locality.is_other else COUNTY
+        town_rows.append(
+            {
+                "name": "Outside the market towns (rest of the county)" if locality.is_other else locality.name,
+                "district": locality.district.name if locality.district_id else "All districts",
+                "need_index": locality.need_index,
+                "highest_need": locality.pk in highest,
+                "population": towns[population_label]["display"][area],
+                "known": towns[known_label]["display"][area],
+                "share": towns[share_label]["display"][area],
+            }
+        )
+    chart = bars_svg(
+        "Share of the market towns' under-5s known to the service, by district",
+        [(row["name"], row["share_value"]) for row in district_rows],
+        unit="percent",
+    )
+    return {
+        "period": period,
+        "districts": district_rows,
+        "county_known": totals[ALL_KNOWN]["display"][COUNTY],
+        "county_share": totals[COUNTY_SHARE]["display"][COUNTY],
+        "towns": town_rows,
+        "high_need_count": HIGH_NEED_LOCALITIES,
+        "chart": chart,
+        "definitions": [(kpi["title"], kpi["definition"]) for kpi in figures["kpis"]],
+    }

@@ -1,0 +1,232 @@
+"""Reach against population (#19 item 3): children under 5 known to the service as a share of the under-5s who
+live in each market town and district (report §2.6.1), beside the Children's Need Index.
+
+"Known" is defined once, here (``KNOWN``), for the quarterly return and the reach dashboard alike. The
+population is the reference data's under-5 count of each locality (``bases.Locality.under_5``, from
+``reference/data/localities.csv``): the 28 market towns of report table 1 and "Other", the rest of the county,
+which has no district. So a district's share is worked out on its market towns only (children known in them,
+over the under-5s who live in them); children known outside the towns are counted by district and in one county
+row against Other's under-5s.
+
+Registered in the KPI registry by one import at the end of ``kpis.py``; ``reporting.disclosure`` protects the
+rows like every other table (it knows that the towns' rows and "Outside the market towns" add up to the
+district's children known).
+"""
+
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, Q
+
+from advice.models import AdviceEntry
+from bases.models import Locality
+from families.models import Family, Person, SupportPlan
+from referrals.models import Referral
+from venues.models import Attendance
+from venues.selectors import sessions_delivered
+
+from .kpis import COUNTY, Row, _count_row, _once, _percent, kpi
+from .periods import QUARTERLY, Period
+
+KNOWN = """A child is known to the service at the end of a period when, on the period's last day, they are
+under 5 (born, with a date of birth after the day 5 years before it and on or before it; unborn children are
+not counted), in a family that has not been anonymised, and in the 12 months to the period's end (the year
+ending on its last day) that family was registered with the service (its "registered on" date), attended a group
+session (marked present on a register, at a session delivered and not cancelled), was named on an advice log
+entry, was referred (a referral received), or was supported (a plan active at some moment in those 12
+months). Each child counts once, in the district and locality of the family's address."""
+
+ALL_KNOWN = "Children under 5 known"
+IN_TOWNS = "Children under 5 known living in the market towns"
+TOWNS_POPULATION = "Under-5s living in the market towns (reference data)"
+TOWNS_SHARE = "% of the market towns' under-5s known"
+COUNTY_POPULATION = "Under-5s in the county (reference data)"
+COUNTY_SHARE = "% of the county's under-5s known"
+OUTSIDE = "Outside the market towns"
+
+
+def twelve_months_to(period: Period) -> Period:
+    """The year ending on the period's last day (for 2026-Q2, 1 October 2025 to 30 September 2026)."""
+    start = period.end + timedelta(days=1) - relativedelta(years=1)
+    return Period(period.kind, f"12 months to {period.label}", start, period.end)
+
+
+def known_families(period: Period):
+    """Families known to the service in the 12 months to the period's end (``KNOWN``), not anonymised.
+
+    Each way of being known is an uncorrelated ``IN`` list (PostgreSQL hashes each once) rather than a
+    correlated ``EXISTS`` per family."""
+    year = twelve_months_to(period)
+    attended = Attendance.objects.filter(
+        attended=True, session__in=sessions_delivered(start=year.start, end=year.end)
+    ).values("family_id")
+    advised = AdviceEntry.objects.filter(family__isnull=False, given_on__gte=year.start, given_on__lte=year.end).values(
+        "family_id"
+    )
+    referred = Referral.objects.filter(
+        family__isnull=False, received_at__gte=year.start_at, received_at__lt=year.end_at
+    ).values("family_id")
+    supported = SupportPlan.objects.filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gte=year.start_at), activated_at__lt=year.end_at
+    ).values("family_id")
+    return Family.objects.filter(anonymised_at__isnull=True).filter(
+        Q(registered_on__gte=year.start, registered_on__lte=year.end)
+        | Q(pk__in=attended)
+        | Q(pk__in=advised)
+        | Q(pk__in=referred)
+        | Q(pk__in=supported)
+    )
+
+
+def known_children(period: Period):
+    """Children under 5 on the period's last day (born) in a known family."""
+    five_years_before = period.end - relativedelta(years=5)
+    return Person.objects.filter(
+        kind__in=(Person.Kind.CHILD, Person.Kind.OLDER_CHILD),
+        date_of_birth__gt=five_years_before,
+        date_of_birth__lte=period.end,
+        family__in=known_families(period),
+    )
+
+
+def known_by_place(period: Period) -> list[dict]:
+    """One query: children known by district and locality: {"district", "locality" (a pk), "n"}."""
+
+    def compute():
+        rows = (
+            known_children(period)
+            .values("family__district__name", "family__locality_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return [
+            {"district": r["family__district__name"], "locality": r["family__locality_id"], "n": r["n"]} for r in rows
+        ]
+
+    return _once("known_children", period, compute)
+
+
+def _localities() -> list[Locality]:
+    return list(Locality.objects.select_related("district").order_by("is_other", "district__name", "name"))
+
+
+def _only_in(district: str | None, value, districts) -> dict:
+    """A town's figure: its value in its district's column and the county's, zero in the others."""
+    values = {name: (value if name == district else 0) for name in districts}
+    values[COUNTY] = value
+    return values
+
+
+@kpi(
+    code="reach_under5_known",
+    title="Children under 5 known to the service, against the under-5 population",
+    section="reach",
+    unit="count",
+    returns=(QUARTERLY,),
+    definition=f"""{KNOWN} The share of the market towns' under-5s known is the children known living in a
+    district's market towns over the under-5s who live in them (the reference data, report table 1); the
+    county's share is all children known over the county's under-5s (the towns and the rest of the county).""",
+)
+def reach_under5_known(period, districts):
+    known = known_by_place(period)
+    localities = _localities()
+    towns = {loc.pk for loc in localities if not loc.is_other}
+    all_known: dict = {}
+    in_towns: dict = {}
+    for row in known:
+        all_known[row["district"]] = all_known.get(row["district"], 0) + row["n"]
+        if row["locality"] in towns:
+            in_towns[row["district"]] = in_towns.get(row["district"], 0) + row["n"]
+    population: dict = {}
+    for loc in localities:
+        if not loc.is_other and loc.district_id:
+            population[loc.district.name] = population.get(loc.district.name, 0) + loc.under_5
+    known_row = _count_row(ALL_KNOWN, all_known, districts)
+    towns_row = _count_row(IN_TOWNS, in_towns, districts)
+    population_row = _count_row(TOWNS_POPULATION, population, districts)
+    share = Row(
+        TOWNS_SHARE,
+        {name: _percent(towns_row.values[name], population_row.values[name]) for name in [*districts, COUNTY]},
+        dict(population_row.values),
+        numerator=(IN_TOWNS,),
+        denominator=(TOWNS_POPULATION,),
+    )
+    county_population = sum(loc.under_5 for loc in localities)
+    county_population_row = Row(COUNTY_POPULATION, {**dict.fromkeys(districts), COUNTY: county_population})
+    county_share = Row(
+        COUNTY_SHARE,
+        {**dict.fromkeys(districts), COUNTY: _percent(known_row.values[COUNTY], county_population)},
+        {**dict.fromkeys(districts), COUNTY: county_population},
+        numerator=(ALL_KNOWN,),
+        denominator=(COUNTY_POPULATION,),
+    )
+    return [known_row, towns_row, population_row, share, county_population_row, county_share]
+
+
+def town_labels(locality: Locality) -> tuple[str, str, str]:
+    """The three rows of a locality in ``reach_under5_by_locality``: children known, under-5s, the share."""
+    name = OUTSIDE if locality.is_other else locality.name
+    return (
+        f"{name}: children under 5 known",
+        f"{name}: under-5s (reference data; Need Index {locality.need_index})",
+        f"{name}: % of under-5s known",
+    )
+
+
+@kpi(
+    code="reach_under5_by_locality",
+    title="Children under 5 known to the service, by market town, beside the Children's Need Index",
+    section="reach",
+    unit="count",
+    returns=(QUARTERLY,),
+    definition=f"""{KNOWN} For each of the 28 market towns of report table 1 (in its district's column): the
+    children known living there, the town's under-5s and its Children's Need Index from the reference data, and
+    the share known. "Outside the market towns" is the rest of the county: children known by district, and the
+    share against its under-5s for the county only (the reference data does not split them by district).""",
+)
+def reach_under5_by_locality(period, districts):
+    counts: dict = {}
+    for row in known_by_place(period):
+        counts.setdefault(row["locality"], {})[row["district"]] = row["n"]
+    rows = []
+    for locality in _localities():
+        known_label, population_label, share_label = town_labels(locality)
+        if locality.is_other:
+            known = _count_row(known_label, counts.get(locality.pk, {}), districts)
+            population = Row(population_label, {**dict.fromkeys(districts), COUNTY: locality.under_5})
+            shares = {**dict.fromkeys(districts), COUNTY: _percent(known.values[COUNTY], locality.under_5)}
+            bases = {**dict.fromkeys(districts), COUNTY: locality.under_5}
+        else:
+            district = locality.district.name if locality.district_id else None
+            known = _count_row(known_label, counts.get(locality.pk, {}), districts)
+            population = Row(population_label, _only_in(district, locality.under_5, districts), additive=True)
+            shares = dict.fromkeys(districts)
+            shares[COUNTY] = _percent(known.values[COUNTY], locality.under_5)
+            bases = dict.fromkeys(districts)
+            bases[COUNTY] = locality.under_5
+            if district in shares:
+                shares[district] = _percent(known.values[district], locality.under_5)
+                bases[district] = locality.under_5
+        rows += [
+            known,
+            population,
+            Row(share_label, shares, bases, numerator=(known_label,), denominator=(population_label,)),
+        ]
+    return rows
+
+
+def reach_margins(labels: dict) -> list[tuple]:
+    """What a reader knows ties the two tables together (``disclosure._shared_margins``): per area, the towns'
+    and Outside's children known add up to all children known; the towns' alone to those in the market towns.
+    ``labels``: each KPI's row labels → row index."""
+    by_locality = labels.get("reach_under5_by_locality")
+    totals = labels.get("reach_under5_known")
+    if not by_locality or not totals:
+        return []
+    known_rows = [index for label, index in by_locality.items() if label.endswith(": children under 5 known")]
+    outside = by_locality.get(f"{OUTSIDE}: children under 5 known")
+    towns = [index for index in known_rows if index != outside]
+    margins = [(("reach_under5_by_locality", towns), ("reach_under5_known", [totals[IN_TOWNS]]))]
+    if outside is not None:
+        margins.append((("reach_under5_by_locality", known_rows), ("reach_under5_known", [totals[ALL_KNOWN]])))
+    return margins

@@ -235,7 +235,10 @@ def manages_member(user, profile: StaffProfile) -> bool:
 
 def can_record_supervision(user, profile: StaffProfile) -> bool:
     """The worker's team manager records their supervision (a manager's own is recorded by whoever leads them)."""
-    return manages_member(user, profile) and not profile.is_manager and profile.user.is_active
+    is_manager = getattr(profile, "is_manager", None)
+    if is_manager is None:  # a profile not read through these selectors
+        is_manager = has_role(profile.user, Role.MANAGER)
+    return manages_member(user, profile) and not is_manager and profile.user.is_active
 
 
 def can_record_training(user, profile: StaffProfile) -> bool:

@@ -16,6 +16,7 @@ from tests.development.factories import review_of
 from tests.documents.factories import document_on
 from tests.families.factories import active_plan, draft_plan, home_visit, plan_action
 from tests.integrations.factories import import_scenario
+from tests.partnership.factories import partnership_scenario
 from tests.referrals.factories import allocated_referral
 from tests.support_fund.factories import application, budget, family_in_support
 from tests.venues.factories import group_scenario
@@ -86,6 +87,14 @@ TABLE = {
     "document-add": ("get", "family", FAMILY_OBJECT),
     "document-download": ("get", "document", FAMILY_OBJECT),
     "document-in-error": ("get", "document", FAMILY_OBJECT),
+    # Team around the family meetings and onward referrals: scoped like the family.
+    "taf-meeting-add": ("get", "family", FAMILY_OBJECT),
+    "taf-meeting-detail": ("get", "taf_meeting", FAMILY_OBJECT),
+    "taf-meeting-correct": ("get", "taf_meeting", FAMILY_OBJECT),
+    "taf-meeting-action-done": ("get", "taf_meeting_action", FAMILY_OBJECT),
+    "onward-referral-add": ("get", "family", FAMILY_OBJECT),
+    "onward-referral-detail": ("get", "onward_referral", FAMILY_OBJECT),
+    "onward-referral-outcome": ("get", "onward_referral", FAMILY_OBJECT),
     # Child development evidence: anyone who sees the family (its worker, its base's manager) lists and records;
     # correcting and marking in error is also theirs (and the recorder's).
     "development-list": ("get", "family", FAMILY_OBJECT),
@@ -444,6 +453,7 @@ def scenario(cast):
         "application": (fund_application.uuid,),
         "budget": (county.uuid,),
         **community_scenario(cast, referral.family),
+        **partnership_scenario(cast, referral.family),
         **workforce_scenario(cast),
         "referral": (referral.uuid,),
         "person": (referral.family.members.first().uuid,),

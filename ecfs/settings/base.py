@@ -331,6 +331,8 @@ ECFS_MESSAGE_MAX_ATTEMPTS = env.int("ECFS_MESSAGE_MAX_ATTEMPTS", default=5)
 # default's in-process cache is right for its single process, hence the silenced django-ratelimit check).
 FRONTDOOR_RATE_LIMIT = env.str("FRONTDOOR_RATE_LIMIT", default="200/h")
 FRONTDOOR_SEND_RATE_LIMIT = env.str("FRONTDOOR_SEND_RATE_LIMIT", default="10/h")
+# The public feedback form (voice): answers sent per address, counted like the request for support's.
+FEEDBACK_RATE_LIMIT = env.str("FEEDBACK_RATE_LIMIT", default="10/h")
 # Behind a proxy, the header holding the visitor's address (e.g. HTTP_X_FORWARDED_FOR); REMOTE_ADDR otherwise.
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 # Where *Exit this page* goes: a neutral website, as GOV.UK's pattern advises.

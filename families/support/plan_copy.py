@@ -4,7 +4,9 @@ It holds what the family agreed (goals in their words, who does what by when, th
 service writes about them: no scores, notes or address.
 """
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from families.models import SupportPlan
@@ -28,6 +30,8 @@ def plan_copy_pdf(plan: SupportPlan, *, large_print: bool = False) -> bytes:
             "done_actions": [action for action in actions if action.done_on is not None],
             "large_print": large_print,
             "made_on": timezone.localdate(),
+            # The public feedback form (voice), printed in full: the copy is read on paper.
+            "feedback_url": settings.ECFS_SITE_URL + reverse("feedback"),
         },
     )
     return HTML(string=html, url_fetcher=_refuse_every_url).write_pdf(pdf_variant="pdf/ua-1")

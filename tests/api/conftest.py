@@ -9,6 +9,7 @@ from tests.advice.factories import advice_entry
 from tests.community.factories import community_scenario
 from tests.development.factories import review_of
 from tests.families.factories import draft_plan, home_visit, plan_action
+from tests.partnership.factories import partnership_scenario
 from tests.referrals.factories import allocated_referral
 from tests.support_fund.factories import application, budget, family_in_support
 from tests.venues.factories import group_scenario
@@ -75,6 +76,7 @@ def scenario(cast):
         "complaint": (complaint(actor=cast.manager, family=referral.family).uuid,),
         "development_review": (review_of(referral.family.members.get(kind="child"), cast.worker).uuid,),
         **community_scenario(cast, referral.family),
+        **partnership_scenario(cast, referral.family),
         "objects": {
             "referral": referral,
             "family": referral.family,

@@ -69,6 +69,11 @@ TABLE = {
     "api-community-group-detail": ("get", "community_group", expect(200, anonymous=403)),
     "api-community-grant-list": ("get", None, expect(403, manager=200, other_manager=200, admin=200)),
     "api-community-grant-detail": ("get", "grant", expect(403, manager=200, other_manager=200, admin=200)),
+    # Team around the family meetings and onward referrals: scoped like the family.
+    "api-taf-meeting-list": ("get", None, LIST),
+    "api-taf-meeting-detail": ("get", "taf_meeting", FAMILY_OBJECT),
+    "api-onward-referral-list": ("get", None, LIST),
+    "api-onward-referral-detail": ("get", "onward_referral", FAMILY_OBJECT),
     "api-partner-referral-list": ("get", None, PARTNER_ONLY),
     "api-partner-referral-detail": ("get", "referral", PARTNER_ONLY),
 }
@@ -83,6 +88,8 @@ WRITES = {
     "api-fund-application-list": ("post", None, CREATE),
     "api-advice-list": ("post", None, CREATE),
     "api-development-review-list": ("post", None, CREATE),
+    "api-taf-meeting-list": ("post", None, CREATE),
+    "api-onward-referral-list": ("post", None, CREATE),
     "api-partner-referral-list": ("post", None, PARTNER_ONLY),
 }
 
@@ -131,7 +138,7 @@ def test_write_permission_table(cast, scenario, name):
 
 LISTS = ["api-family-list", "api-person-list", "api-referral-list", "api-plan-list", "api-contact-list",
          "api-fund-application-list", "api-course-list", "api-session-list", "api-advice-list",
-         "api-development-review-list"]  # fmt: skip
+         "api-development-review-list", "api-taf-meeting-list", "api-onward-referral-list"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", LISTS)

@@ -11,8 +11,9 @@ PUBLIC_PATHS = {"/sign-in/", "/healthz"}
 # The community directory feed: public, no personal data (tested there). The one-time set-password link a new
 # member of staff opens before they have a password (tests/home/test_admin_configuration.py). The request for
 # support, for professionals and families outside the service (tests/frontdoor/). The link in a reminder that
-# lets a family stop reminders, signed and telling nothing about the family (tests/notifications/).
-PUBLIC_PREFIXES = ("/directory/", "/account/set-password/", "/request-support/", "/reminders/stop/")
+# lets a family stop reminders, signed and telling nothing about the family (tests/notifications/). The feedback
+# form, open to anyone who has had support (tests/voice/).
+PUBLIC_PREFIXES = ("/directory/", "/account/set-password/", "/request-support/", "/reminders/stop/", "/feedback/")
 API_PREFIX = "/api/"  # systems get a JSON 403, not a redirect to a sign-in page (the docs page redirects)
 
 

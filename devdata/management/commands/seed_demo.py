@@ -8,6 +8,7 @@ from devdata.demo_frontdoor import demo_frontdoor_seed, demo_frontdoor_summary
 from devdata.demo_notifications import demo_notifications_seed, demo_notifications_summary
 from devdata.demo_privacy import demo_privacy_seed, demo_privacy_summary
 from devdata.demo_support import demo_support_summary
+from devdata.demo_voice import demo_voice_seed, demo_voice_summary
 from devdata.demo_workforce import demo_workforce_seed, demo_workforce_summary
 from ecfs.errors import ApplicationError
 
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             advice = demo_advice_seed()
             community = demo_community_seed()
             workforce = demo_workforce_seed()
+            voice = demo_voice_seed()
             notifications = demo_notifications_seed()
         except ApplicationError as error:
             raise CommandError(error.message) from error
@@ -59,6 +61,7 @@ class Command(BaseCommand):
         self.stdout.write(demo_advice_summary(advice))
         self.stdout.write(demo_community_summary(community))
         self.stdout.write(demo_workforce_summary(workforce))
+        self.stdout.write(demo_voice_summary(voice))
         self.stdout.write(demo_notifications_summary(notifications))
         self.stdout.write("")
 

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from devdata.demo import DEMO_PASSWORD, demo_seed
 from devdata.demo_advice import demo_advice_seed, demo_advice_summary
 from devdata.demo_community import demo_community_seed, demo_community_summary
+from devdata.demo_development import demo_development_seed, demo_development_summary
 from devdata.demo_families import demo_families_summary
 from devdata.demo_frontdoor import demo_frontdoor_seed, demo_frontdoor_summary
 from devdata.demo_notifications import demo_notifications_seed, demo_notifications_summary
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             requests = demo_frontdoor_seed()
             advice = demo_advice_seed()
             community = demo_community_seed()
+            development = demo_development_seed()
             workforce = demo_workforce_seed()
             voice = demo_voice_seed()
             notifications = demo_notifications_seed()
@@ -60,6 +62,7 @@ class Command(BaseCommand):
         self.stdout.write(demo_frontdoor_summary(requests))
         self.stdout.write(demo_advice_summary(advice))
         self.stdout.write(demo_community_summary(community))
+        self.stdout.write(demo_development_summary(development))
         self.stdout.write(demo_workforce_summary(workforce))
         self.stdout.write(demo_voice_summary(voice))
         self.stdout.write(demo_notifications_summary(notifications))

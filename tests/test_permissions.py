@@ -19,7 +19,7 @@ from tests.integrations.factories import import_scenario
 from tests.partnership.factories import partnership_scenario
 from tests.referrals.factories import allocated_referral
 from tests.support_fund.factories import application, budget, family_in_support
-from tests.venues.factories import group_scenario
+from tests.venues.factories import group_scenario, universal_session
 from tests.voice.factories import complaint, feedback
 from tests.workforce.factories import workforce_scenario
 
@@ -81,6 +81,7 @@ TABLE = {
     "referral-correct": ("get", "referral", expect(404, worker=403, manager=200, **ANON)),
     "family-list": ("get", None, FRONT_LINE),
     "family-search": ("get", None, FRONT_LINE),
+    "family-register": ("get", None, FRONT_LINE),
     "family-detail": ("get", "family", FAMILY_OBJECT),
     # Documents on the record: whoever may see the family uploads and downloads; recording one in error is for the
     # family's workers, its managers and whoever added it (the worker here).
@@ -191,6 +192,10 @@ TABLE = {
     "api-complaints-detail": ("get", "complaint", expect(403, manager=200, other_manager=404)),
     "api-development-review-list": ("get", None, API_LIST),
     "api-development-review-detail": ("get", "development_review", API_FAMILY_OBJECT),
+    "api-taf-meeting-list": ("get", None, API_LIST),
+    "api-taf-meeting-detail": ("get", "taf_meeting", API_FAMILY_OBJECT),
+    "api-onward-referral-list": ("get", None, API_LIST),
+    "api-onward-referral-detail": ("get", "onward_referral", API_FAMILY_OBJECT),
     "api-course-detail": ("get", "group_course", API_COURSE_OBJECT),
     "api-session-detail": ("get", "group_session", API_COURSE_OBJECT),
     "api-session-register": ("get", "group_session", API_COURSE_REGISTER),
@@ -239,6 +244,14 @@ TABLE = {
     "group-course-facilitators": ("get", "group_course", COURSE_REGISTER),
     "group-session-detail": ("get", "group_session", COURSE_OBJECT),
     "group-session-register": ("get", "group_session", COURSE_REGISTER),
+    # Known families at a universal session's register (#19): its register takers only, like the register.
+    "group-session-register-families": ("get", "universal_session", COURSE_REGISTER),
+    "group-session-register-family": ("get", "universal_session", COURSE_REGISTER),
+    "group-session-register-mark": (
+        "post",
+        "universal_session",
+        expect(404, worker=302, colleague=403, manager=302, **ANON),
+    ),
     "group-enrolment-measures": ("get", "group_enrolment", COURSE_REGISTER),
     "fund-apply": ("get", "family", FRONT_LINE_FAMILY_OBJECT),
     "fund-application": ("get", "application", FAMILY_OBJECT),
@@ -449,6 +462,7 @@ def scenario(cast):
         "draft_return": (draft.uuid,),
         "return_request": (job.uuid,),
         **group_scenario(cast, referral.family),
+        "universal_session": (universal_session(cast).uuid,),
         **import_scenario(cast),
         "application": (fund_application.uuid,),
         "budget": (county.uuid,),

@@ -62,3 +62,22 @@ def onward_referral_on(family, actor, *, referred_on=None, expected_in_days=28, 
         consent_confirmed=fields.pop("consent_confirmed", True),
         outcome_expected_by=referred_on + timedelta(days=expected_in_days),
     )
+
+
+def partnership_scenario(cast, family) -> dict:
+    """URL arguments for the permission tables: a meeting (with an ECFS action) and an onward referral of
+    ``family``, which belongs to ``cast.worker`` in ``cast.team``."""
+    meeting = services.taf_meeting_record(
+        family=family,
+        actor=cast.worker,
+        held_on=timezone.localdate(),
+        decisions="Agreed who does what.",
+        workers=[cast.worker],
+        actions=[ActionInput("Call the health visitor", "worker", timezone.localdate(), owner_worker=cast.worker)],
+    )
+    referral = onward_referral_on(family, cast.worker)
+    return {
+        "taf_meeting": (meeting.uuid,),
+        "taf_meeting_action": (meeting.uuid, meeting.actions.get().uuid),
+        "onward_referral": (referral.uuid,),
+    }

@@ -1,12 +1,15 @@
 """Pages: the community groups register, connecting a family (and did they go?), community grants, the gaps."""
 
+import re
 from datetime import timedelta
 from functools import partial
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -135,11 +138,22 @@ def gaps(request):
 # Connecting a family ----------------------------------------------------------------------------------
 
 
+_FROM_ADVICE = re.compile(r"advice/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
+
+
 @require_http_methods(["GET", "POST"])
 def connect(request, reference):
+    """Connect a family to a group or service: from the family record, or from an advice entry naming the family
+    (``?from=advice/<uuid>``: the page leads back to the entry; the advice log links here, since community may not
+    import advice)."""
     require_role(request.user, Role.WORKER, Role.MANAGER)
     family = family_get(user=request.user, reference=reference)
     groups = list(selectors.groups_to_connect(family=family))
+    came_from = _FROM_ADVICE.fullmatch(request.GET.get("from", ""))
+    from_advice = came_from.group(1) if came_from else ""
+    here = reverse("community-connect", args=[family.reference])
+    if from_advice:
+        here += "?" + urlencode({"from": f"advice/{from_advice}"})
     return form_post(
         request,
         partial(ConnectForm, groups=groups),
@@ -155,10 +169,11 @@ def connect(request, reference):
             f"{family.reference} connected to {connection.to_name}. "
             f"You will be asked on {connection.follow_up_due:%-d %B %Y} whether they went."
         ),
-        redirect_to=lambda connection: redirect("community-connect", reference=family.reference),
+        redirect_to=lambda connection: redirect(here),
         template="community/connect.html",
         context=lambda: {
             "family": family,
+            "from_advice": from_advice,
             "connections": list(selectors.connections_of(user=request.user, family=family)),
             "today": timezone.localdate(),
         },

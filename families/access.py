@@ -5,16 +5,23 @@ Workers see the families they are allocated to, through their per-family guardia
 restricted family shows only to the people named on it; nobody else sees any family. Every selector, service,
 view and API endpoint asks these functions instead of restating the rules.
 
+A family registered lightly at a universal session or a drop-in (``Family.registered_team``, #19) is also seen
+by the team whose worker registered it (its workers, and its team manager) for as long as it has never been
+allocated: once a referral brings it into targeted support, it is seen like any family in support (its allocated
+workers and its base's managers). The family's base is its place's (the locality's base), which may be another
+team's: that base's managers see it as they see every family of their base.
+
 ``via`` names the relation from the model being filtered to its family (``"family"``, ``"plan__family"``); an
 empty ``via`` filters Family itself.
 """
 
 from django.db.models import Exists, OuterRef, Q
 
+from bases.models import StaffProfile, Team
 from bases.selectors import managed_base_ids, manages_base
 from ecfs.roles import Role, has_role
 
-from .models import Family, FamilyUserObjectPermission
+from .models import Allocation, Family, FamilyUserObjectPermission
 
 
 def _active(user) -> bool:
@@ -27,6 +34,24 @@ def allocated_filter(user, via: str = "") -> Q:
         content_object=OuterRef(f"{via}_id" if via else "pk"), user=user, permission__codename="view_family"
     )
     return Q(Exists(granted))
+
+
+def registering_teams(user):
+    """The teams whose registered families ``user`` sees: a worker's own team, the teams a manager leads. A
+    subquery, so scoping costs no extra query."""
+    teams = Q(pk__in=[])
+    if has_role(user, Role.WORKER):
+        teams |= Q(pk__in=StaffProfile.objects.filter(user=user, team__isnull=False).values("team_id"))
+    if has_role(user, Role.MANAGER):
+        teams |= Q(manager=user)
+    return Team.objects.filter(teams).values("pk")
+
+
+def registered_filter(user) -> Q:
+    """Families registered by one of the user's teams (``registering_teams``) that were never allocated."""
+    return Q(registered_team_id__in=registering_teams(user)) & ~Q(
+        Exists(Allocation.objects.filter(family=OuterRef("pk")))
+    )
 
 
 def restriction_filter(user, via: str = "") -> Q:
@@ -55,6 +80,8 @@ def family_scope(user, via: str = "") -> Q:
         visible |= Q(base_id__in=managed_base_ids(user))
     if has_role(user, Role.WORKER):
         visible |= allocated_filter(user)
+    if has_role(user, Role.WORKER) or has_role(user, Role.MANAGER):
+        visible |= registered_filter(user)
     return visible & restriction_filter(user)
 
 

@@ -88,9 +88,11 @@ class Family(TimeStampedModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     closed_at = models.DateTimeField(null=True, blank=True)
 
-    address_line_1 = models.CharField(max_length=200)
+    # Blank only for a family registered lightly at a session or drop-in (#19), whose address may be unknown:
+    # referral intake, the online form and the import still require the first line and the town.
+    address_line_1 = models.CharField(max_length=200, blank=True)
     address_line_2 = models.CharField(max_length=200, blank=True)
-    town = models.CharField(max_length=100)
+    town = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=8, validators=[validate_uk_postcode])
     district = models.ForeignKey("bases.District", on_delete=models.PROTECT, related_name="families")
     locality = models.ForeignKey("bases.Locality", on_delete=models.PROTECT, related_name="families")
@@ -128,6 +130,11 @@ class Family(TimeStampedModel):
     registered_via = models.CharField(
         max_length=20, choices=RegistrationRoute.choices, blank=True, default="", db_default=""
     )
+    # The team of the worker who registered the family: its workers (and its manager) see the family while it is
+    # not in targeted support (families/access.py ``registered_filter``). The family's own base is its place's.
+    registered_team = models.ForeignKey(
+        "bases.Team", on_delete=models.PROTECT, related_name="registered_families", null=True, blank=True
+    )
 
     # A restricted family (a staff member's relative, say) is seen only by the named users among those
     # who could otherwise see it; everyone else gets 404 (families/selectors.py).
@@ -162,8 +169,19 @@ class Family(TimeStampedModel):
             # Restricted families are few: selectors.restriction_filter finds them here for every list of
             # referrals and applications (a hashed NOT IN) instead of joining every family.
             models.Index(fields=["id"], condition=models.Q(restricted=True), name="family_restricted_idx"),
+            # A worker's scope: the families their team registered (few per team, hence partial).
+            models.Index(
+                fields=["registered_team"],
+                condition=models.Q(registered_team__isnull=False),
+                name="family_registered_team_idx",
+            ),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(registered_on__isnull=True) & models.Q(registered_via=""))
+                | (models.Q(registered_on__isnull=False) & ~models.Q(registered_via="")),
+                name="family_registered_has_route",
+            ),
             models.CheckConstraint(
                 condition=~models.Q(consent_given=True) | models.Q(consent_date__isnull=False),
                 name="family_consent_has_date",

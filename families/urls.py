@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import search_views, views
+from . import registration_views, search_views, views
 
 urlpatterns = [
     path("", views.family_list, name="family-list"),
     path("search/", search_views.family_search_page, name="family-search"),
+    path("register/", registration_views.family_register_page, name="family-register"),
     path("<str:reference>/", views.family_detail, name="family-detail"),
     path("<str:reference>/household/", views.family_edit, name="family-edit"),
     path("<str:reference>/members/new/", views.member_add, name="family-member-add"),

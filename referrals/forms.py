@@ -36,6 +36,49 @@ def _person_fields(prefix: str, label: str, *, required: bool, date_label="Date 
     }
 
 
+def initial_from_family(family, *, address: bool = True) -> dict:
+    """The referral form started from a family the service holds (*Refer for support*): its parent, two children
+    and an unborn baby, place, language and how to contact them. ``address``: False for a withheld address the
+    user may not see (then neither the address nor the phone and email are filled in)."""
+    members = list(family.members.order_by("kind", "date_of_birth", "pk"))
+    parents = [m for m in members if m.kind == Person.Kind.PARENT_CARER]
+    children = [m for m in members if m.kind == Person.Kind.CHILD]
+    unborn = [m for m in members if m.kind == Person.Kind.UNBORN]
+    initial = {
+        "received_on": timezone.localdate(),
+        "postcode": family.postcode,
+        "district": family.district.slug,
+        "locality": family.locality_id,
+        "language": family.first_language,
+        "interpreter_needed": family.interpreter_needed,
+        "safe_contact_channel": family.safe_contact_channel,
+        "consent_obtained": None,
+    }
+    if address:
+        initial.update(
+            address_line_1=family.address_line_1,
+            address_line_2=family.address_line_2,
+            town=family.town,
+            contact_phone=family.contact_phone,
+            contact_email=family.contact_email,
+        )
+    slots = {"parent": parents[:1], "child": children[:1], "child2": children[1:2]}
+    for prefix, found in slots.items():
+        if not found:
+            continue
+        person = found[0]
+        initial.update(
+            {
+                f"{prefix}_first_name": person.first_name,
+                f"{prefix}_last_name": person.last_name,
+                f"{prefix}_date": person.date_of_birth,
+            }
+        )
+    if unborn:
+        initial["unborn_date"] = unborn[0].expected_date
+    return {key: value for key, value in initial.items() if value not in (None, "")}
+
+
 class ReferralForm(forms.Form):
     """One page, in the order a call goes: who is calling, about whom, why, how to engage."""
 

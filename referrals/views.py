@@ -12,11 +12,11 @@ from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 from ecfs.view_helpers import add_service_error, form_post, require_role
 from families.access import address_visible
-from families.selectors import duplicate_candidate_rows, duplicate_candidates, worker_caseloads
+from families.selectors import duplicate_candidate_rows, duplicate_candidates, family_get, worker_caseloads
 
 from . import corrections, selectors, services
 from .correction_forms import ReferralCorrectionForm, initial_for
-from .forms import AllocationForm, DecisionForm, FirstContactForm, ReferralForm
+from .forms import AllocationForm, DecisionForm, FirstContactForm, ReferralForm, initial_from_family
 from .models import Referral, Source
 
 QUEUE_PAGE_SIZE = 50
@@ -24,7 +24,12 @@ QUEUE_PAGE_SIZE = 50
 
 @require_http_methods(["GET", "POST"])
 def referral_new(request):
+    """Record a referral; ``?family=<reference>`` (*Refer for support* on a family's record, a registered family
+    say) starts it from what the service holds, so nothing is typed twice, and routes it to the family's team."""
     require_role(request.user, Role.WORKER, Role.MANAGER)
+    reference = request.GET.get("family", "").strip()[:20]
+    family = family_get(user=request.user, reference=reference) if reference else None  # 404: not theirs
+    initial = initial_from_family(family, address=address_visible(user=request.user, family=family)) if family else None
 
     def next_page(referral):
         if selectors.referral_list(user=request.user).filter(pk=referral.pk).exists():
@@ -33,13 +38,14 @@ def referral_new(request):
 
     return form_post(
         request,
-        ReferralForm,
-        call=lambda form: services.referral_create(actor=request.user, **form.service_kwargs()),
+        partial(ReferralForm, initial=initial),
+        call=lambda form: services.referral_create(actor=request.user, family=family, **form.service_kwargs()),
         success=lambda referral: (
             f"Referral {referral.reference} recorded and sent to {referral.routed_team} for triage."
         ),
         redirect_to=next_page,
         template="referrals/new.html",
+        context={"family": family},
     )
 
 

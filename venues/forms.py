@@ -171,6 +171,18 @@ def register_label(enrolment) -> str:
     return f"{enrolment.shown_name} ({enrolment.shown_reference})"
 
 
+class _FamilyReferences(forms.MultipleChoiceField):
+    """Family references: the ticked boxes (or references typed, separated by commas or spaces), upper-cased.
+    Its choices only draw the boxes: whether the user may name each family is the form's check."""
+
+    def to_python(self, value):
+        values = super().to_python(value)
+        return list(dict.fromkeys(r for v in values for r in v.replace(",", " ").upper().split() if r))
+
+    def valid_value(self, value):
+        return True
+
+
 class RegisterForm(forms.Form):
     attended = _Ticks(
         label="Who attended?",
@@ -203,13 +215,12 @@ class RegisterForm(forms.Form):
             "max_value": "Children who walked in must be 500 or fewer",
         },
     )
-    walk_in_families = forms.CharField(
-        label="Known families among the walk-ins",
-        help_text="Family references, separated by commas or spaces. For example, ECFS-000123, ECFS-000456",
+    walk_in_families = _FamilyReferences(
+        label="Known families who came",
+        help_text="Families already known to the service. Count their adults and children in the walk-ins too.",
         required=False,
-        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+        widget=forms.CheckboxSelectMultiple,
     )
-
     reason = forms.CharField(
         label="Why are you correcting the register?",
         help_text="For example, came late and was missed. The register as it was is kept.",
@@ -218,7 +229,9 @@ class RegisterForm(forms.Form):
         error_messages={"required": "Say why the register is being corrected"},
     )
 
-    def __init__(self, *args, lines, universal, families_lookup, amending=False, **kwargs):
+    def __init__(self, *args, lines, universal, families_lookup, offered=(), amending=False, **kwargs):
+        """``offered``: (reference, label) of the known families listed to tick (those already named on the
+        register and those found on the page)."""
         super().__init__(*args, **kwargs)
         self.fields["attended"].choices = [(str(line.enrolment.uuid), register_label(line.enrolment)) for line in lines]
         if not lines:
@@ -226,12 +239,16 @@ class RegisterForm(forms.Form):
         if not universal:
             for name in ("walk_in_adults", "walk_in_children", "walk_in_families"):
                 del self.fields[name]
+        else:
+            self.fields["walk_in_families"].choices = list(offered)
+            if not offered:
+                self.fields["walk_in_families"].widget = forms.MultipleHiddenInput()
         if not amending:
             del self.fields["reason"]
         self.families_lookup = families_lookup
 
     def clean_walk_in_families(self):
-        references = [r for r in self.cleaned_data["walk_in_families"].replace(",", " ").upper().split() if r]
+        references = self.cleaned_data["walk_in_families"]
         found = self.families_lookup(references)
         missing = [r for r in references if r not in found]
         if missing:

@@ -14,7 +14,8 @@ from bases.models import StaffProfile, Team
 from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
-from families.models import Family, Person, SupportPlan
+from families.models import Family, Person, RegistrationRoute, SupportPlan
+from families.registration import family_register
 from families.rules import validate_forward_date
 from families.selectors import family_list
 
@@ -528,3 +529,68 @@ def parent_measure_record(*, enrolment: Enrolment, stage: str, confidence: int, 
         changes={"stage": stage, **changes},
     )
     return measure
+
+
+# Known families at universal sessions (#19 item 2) ---------------------------------------------------
+
+
+def _check_names_families(actor, session: GroupSession) -> None:
+    course = session.course
+    _check_takes_register(actor, course)
+    if not course.is_universal:
+        raise ApplicationError("Only universal sessions name walk-in families: enrol people on this course instead.")
+    if session.is_cancelled:
+        raise ApplicationError("This session was cancelled, so no register can be taken.")
+    if timezone.localdate(session.starts_at) > timezone.localdate():
+        raise ApplicationError(
+            f"This session is on {_day(session.starts_at)}: mark families present on the day or afterwards."
+        )
+
+
+@transaction.atomic
+def session_family_attend(*, session: GroupSession, family: Family, actor) -> Attendance:
+    """Mark a known family present at a universal session before its register is saved (the family found on the
+    register page, or just registered there). Once the register is saved, families are named by correcting it
+    (``register_take``), with a reason. The line is a walk-in attendance: the family, no enrolment; the walk-in
+    counts saved with the register include them."""
+    session = _locked_session(session)
+    _check_names_families(actor, session)
+    if session.register_taken_at is not None:
+        raise ApplicationError("The register for this session is saved: correct it to name this family.")
+    if not family_list(user=actor).filter(pk=family.pk).exists():
+        raise ApplicationError("You can only name families you work with.")
+    now = timezone.now()
+    row = session.attendances.filter(enrolment__isnull=True, family=family).first()
+    if row is not None and row.attended:
+        return row
+    if row is None:
+        row = Attendance(session=session, family=family, attended=True, recorded_at=now, recorded_by=actor)
+    else:
+        row.attended, row.recorded_at, row.recorded_by = True, now, actor
+    row._history_user = actor
+    row.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.GROUP_ATTENDANCE_RECORDED,
+        obj=session,
+        family=family,
+        summary=(
+            f"A family member (walk-in) attended session {session.number} of {session.course.programme} "
+            f"({_day(session.starts_at)})"
+        )[:300],
+        changes={"attended": True},
+    )
+    return row
+
+
+@transaction.atomic
+def session_family_register(*, session: GroupSession, actor, team: Team, **registration) -> tuple[Family, bool]:
+    """Register a family met at a universal session and, while the register is open, mark them present, in one
+    transaction: both or neither. Returns the family and whether they were marked present."""
+    _check_names_families(actor, session)
+    registration["registered_via"] = RegistrationRoute.UNIVERSAL_SESSION
+    family = family_register(actor=actor, team=team, **registration)
+    if session.register_taken_at is not None:
+        return family, False
+    session_family_attend(session=session, family=family, actor=actor)
+    return family, True

@@ -12,5 +12,14 @@ urlpatterns = [
     path("courses/<uuid:uuid>/facilitators/", views.course_facilitators, name="group-course-facilitators"),
     path("sessions/<uuid:uuid>/", views.session_detail, name="group-session-detail"),
     path("sessions/<uuid:uuid>/register/", views.session_register, name="group-session-register"),
+    path(
+        "sessions/<uuid:uuid>/register/families/",
+        views.session_register_families,
+        name="group-session-register-families",
+    ),
+    path("sessions/<uuid:uuid>/register/mark/", views.session_register_mark, name="group-session-register-mark"),
+    path(
+        "sessions/<uuid:uuid>/register/new-family/", views.session_register_family, name="group-session-register-family"
+    ),
     path("enrolments/<uuid:uuid>/measures/", views.enrolment_measures, name="group-enrolment-measures"),
 ]

@@ -3,6 +3,7 @@
 from dataclasses import asdict
 from datetime import datetime
 from functools import partial
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,13 +11,17 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bases.models import StaffProfile
+from bases.models import Locality, StaffProfile
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role
 from ecfs.view_helpers import add_service_error, form_post, require_role
-from families.selectors import family_list
+from families.models import RegistrationRoute
+from families.names import hide_restricted, household_names, household_prefetch
+from families.registration_forms import area_of
+from families.registration_views import registration_flow
+from families.selectors import family_get, family_list
 
 from . import selectors, services
 from .forms import (
@@ -232,6 +237,45 @@ def _families_lookup(user):
     return lookup
 
 
+def _offered_families(user, references) -> list[tuple[str, str]]:
+    """(reference, label) of the known families to list on a register: the user's own, with who is in them;
+    anything else typed or posted is listed as it was given, and the form refuses it."""
+    references = list(dict.fromkeys(r for r in references if r))
+    families = {
+        family.reference: family
+        for family in family_list(user=user).filter(reference__in=references).prefetch_related(household_prefetch())
+    }
+    hide_restricted(user, list(families.values()))
+    offered = []
+    for reference in references:
+        family = families.get(reference)
+        label = f"{household_names(family) or reference} ({reference})" if family is not None else reference
+        offered.append((reference, label))
+    return offered
+
+
+def _find_context(request) -> dict:
+    """The register page's *Find a known family* (a GET form beside the register): what was typed, the open
+    families the user may see that match (a reference or a pick from the suggestions is one), or why none."""
+    typed = request.GET.get("find", "").strip()[:100]
+    if "find" not in request.GET:
+        return {"find": "", "find_matches": [], "find_problem": ""}
+    if not typed:
+        return {"find": "", "find_matches": [], "find_problem": "Enter a name, date of birth, postcode or reference"}
+    reference = selectors.reference_in(typed)
+    if reference:
+        matches = [
+            m
+            for m in selectors.enrollable_family_matches(user=request.user, query=reference)
+            if m.reference == reference
+        ]
+        problem = "" if matches else f"No open family you work with has the reference {reference}"
+    else:
+        matches = selectors.enrollable_family_matches(user=request.user, query=typed)
+        problem = "" if matches else f"No open family you work with matches “{typed}”"
+    return {"find": typed, "find_matches": matches, "find_problem": problem}
+
+
 @require_http_methods(["GET", "POST"])
 def session_register(request, uuid):
     session = selectors.session_get(user=request.user, uuid=uuid)
@@ -244,15 +288,41 @@ def session_register(request, uuid):
     can_amend = selectors.can_amend_register(user=request.user, session=session)
     if taken and not can_amend and request.method == "POST":
         raise PermissionDenied(services.REGISTER_AMENDERS_ONLY)
+    named = [f.reference for f in selectors.walk_in_families(session=session, user=request.user)]
     initial = {
         "attended": [str(line.enrolment.uuid) for line in lines if line.attended],
         "walk_in_adults": session.walk_in_adults,
         "walk_in_children": session.walk_in_children,
+        "walk_in_families": named,
     }
-    if course.is_universal and session.register_taken_at:
-        initial["walk_in_families"] = ", ".join(
-            f.reference for f in selectors.walk_in_families(session=session, user=request.user)
-        )
+    posted = []
+    if request.method == "POST" and course.is_universal:
+        posted = [r for v in request.POST.getlist("walk_in_families") for r in v.replace(",", " ").upper().split()]
+    context = {
+        "session": session,
+        "course": course,
+        "lines": lines,
+        "too_early": too_early,
+        "can_amend": can_amend,
+        "families_url": reverse("group-session-register-families", args=[session.uuid]),
+        "amendments": selectors.register_amendments(session=session, user=request.user) if taken else [],
+    }
+    form_for = partial(
+        RegisterForm,
+        lines=lines,
+        universal=course.is_universal,
+        families_lookup=_families_lookup(request.user),
+        amending=taken,
+    )
+
+    # A family found on the page after the register was saved is added to the correction, ticked (``?add=``).
+    added = []
+    if taken and can_amend and course.is_universal and request.method != "POST":
+        added = [r for r in request.GET.getlist("add") if r.upper() not in named][:20]
+        added = [r for r, _ in _offered_families(request.user, [r.upper() for r in added]) if r]
+        initial["walk_in_families"] = named + added
+    if course.is_universal and not too_early and not session.is_cancelled and (not taken or can_amend):
+        context.update(_find_context(request))
 
     def take(form):
         data = form.cleaned_data
@@ -268,29 +338,104 @@ def session_register(request, uuid):
 
     return form_post(
         request,
-        partial(
-            RegisterForm,
-            initial=initial,
-            lines=lines,
-            universal=course.is_universal,
-            families_lookup=_families_lookup(request.user),
-            amending=taken,
-        ),
+        partial(form_for, initial=initial, offered=_offered_families(request.user, named + added + posted)),
         call=take,
         success=f"Register {'corrected' if taken else 'saved'} for session {session.number}.",
         redirect_to=redirect(
             *(("group-session-register", session.uuid) if taken else ("group-course-detail", course.uuid))
         ),
         template="venues/register.html",
-        context=lambda: {
-            "session": session,
-            "course": course,
-            "lines": lines,
-            "too_early": too_early,
-            "can_amend": can_amend,
-            "amendments": selectors.register_amendments(session=session, user=request.user) if taken else [],
-        },
+        context=context,
     )
+
+
+@require_GET
+def session_register_families(request, uuid):
+    """Search-as-you-type for a universal session's register: the open families the user may see matching ``q``."""
+    session = selectors.session_get(user=request.user, uuid=uuid)
+    if not session.course.is_universal:
+        raise Http404("Only universal sessions name walk-in families")
+    if not selectors.takes_register(user=request.user, course=session.course):
+        raise PermissionDenied(services.TAKES_REGISTER_ONLY)
+    query = request.GET.get("q", "").strip()[:100]
+    matches = selectors.enrollable_family_matches(user=request.user, query=query)
+    return JsonResponse({"results": [asdict(match) for match in matches]})
+
+
+@require_POST
+def session_register_mark(request, uuid):
+    """Mark a known family present (chosen under *Find a known family*). Before the register is saved the mark is
+    kept at once; after, the family is added, ticked, to the correction form (saved with a reason)."""
+    session = selectors.session_get(user=request.user, uuid=uuid)
+    if not session.course.is_universal:
+        raise Http404("Only universal sessions name walk-in families")
+    if not selectors.takes_register(user=request.user, course=session.course):
+        raise PermissionDenied(services.TAKES_REGISTER_ONLY)
+    url = reverse("group-session-register", args=[session.uuid])
+    reference = request.POST.get("family", "").strip().upper()[:20]
+    if not reference:
+        messages.error(request, "Choose the family to mark present")
+        return redirect(url)
+    family = family_get(user=request.user, reference=reference)
+    if session.register_taken_at is not None:
+        if not selectors.can_amend_register(user=request.user, session=session):
+            raise PermissionDenied(services.REGISTER_AMENDERS_ONLY)
+        messages.success(request, f"{family.reference} added below: save the correction to mark them present.")
+        return redirect(f"{url}?{urlencode({'add': family.reference})}")
+    try:
+        services.session_family_attend(session=session, family=family, actor=request.user)
+    except (ValidationError, ApplicationError) as error:
+        messages.error(request, error.message if isinstance(error, ApplicationError) else " ".join(error.messages))
+        return redirect(url)
+    messages.success(request, f"{family.reference} marked present.")
+    return redirect(url)
+
+
+@require_http_methods(["GET", "POST"])
+def session_register_family(request, uuid):
+    """Register a family met at a universal session, from its register: the duplicate check first; a new family
+    (or a known one chosen from the matches) is marked present while the register is open."""
+    session = selectors.session_get(user=request.user, uuid=uuid)
+    course = session.course
+    if not course.is_universal:
+        raise Http404("Families are registered at universal sessions")
+    if not selectors.takes_register(user=request.user, course=course):
+        raise PermissionDenied(services.TAKES_REGISTER_ONLY)
+    back = redirect("group-session-register", session.uuid)
+
+    def registered(result):
+        family, marked = result
+        messages.success(
+            request,
+            f"{family.reference} registered"
+            + (" and marked present." if marked else ": correct the register to mark them present."),
+        )
+        return back
+
+    def use_known(family):
+        if session.register_taken_at is not None:
+            messages.success(request, f"{family.reference} is already known: correct the register to mark them.")
+            return back
+        services.session_family_attend(session=session, family=family, actor=request.user)
+        messages.success(request, f"{family.reference} is already known to the service: marked present.")
+        return back
+
+    return registration_flow(
+        request,
+        registered_via=RegistrationRoute.UNIVERSAL_SESSION,
+        initial={"area": _session_area(session)},
+        template="venues/register_family.html",
+        context={"session": session, "course": course},
+        register=partial(services.session_family_register, session=session),
+        registered=registered,
+        use_known=use_known,
+    )
+
+
+def _session_area(session) -> str:
+    """Where families at this session mostly live: the town of the course's base, else the venue's district."""
+    locality = Locality.objects.filter(base_id=session.course.team.base_id, is_other=False).order_by("name").first()
+    return area_of(locality, session.venue.district)
 
 
 @require_http_methods(["GET", "POST"])

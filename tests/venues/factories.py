@@ -109,3 +109,8 @@ def group_scenario(cast, family: Family) -> dict:
         "group_session": (session.uuid,),
         "group_enrolment": (enrolment.uuid,),
     }
+
+
+def universal_session(cast):
+    """A past session of a universal course of ``cast.team`` (the worker facilitates it)."""
+    return past_sessions(course(cast=cast, offer_type=GroupCourse.OfferType.UNIVERSAL))[0]

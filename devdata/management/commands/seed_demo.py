@@ -8,6 +8,7 @@ from devdata.demo_families import demo_families_summary
 from devdata.demo_frontdoor import demo_frontdoor_seed, demo_frontdoor_summary
 from devdata.demo_notifications import demo_notifications_seed, demo_notifications_summary
 from devdata.demo_privacy import demo_privacy_seed, demo_privacy_summary
+from devdata.demo_registration import demo_registration_seed, demo_registration_summary
 from devdata.demo_support import demo_support_summary
 from devdata.demo_voice import demo_voice_seed, demo_voice_summary
 from devdata.demo_workforce import demo_workforce_seed, demo_workforce_summary
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             requests = demo_frontdoor_seed()
             advice = demo_advice_seed()
             community = demo_community_seed()
+            registration = demo_registration_seed()
             development = demo_development_seed()
             workforce = demo_workforce_seed()
             voice = demo_voice_seed()
@@ -62,6 +64,7 @@ class Command(BaseCommand):
         self.stdout.write(demo_frontdoor_summary(requests))
         self.stdout.write(demo_advice_summary(advice))
         self.stdout.write(demo_community_summary(community))
+        self.stdout.write(demo_registration_summary(registration))
         self.stdout.write(demo_development_summary(development))
         self.stdout.write(demo_workforce_summary(workforce))
         self.stdout.write(demo_voice_summary(voice))

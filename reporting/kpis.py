@@ -1060,6 +1060,7 @@ def contract_budget(period, districts):
 # One name per line, sorted: each topic's module of figures (#19, #20).
 from . import (  # noqa: E402, F401
     community_figures,
+    partnership_figures,  # #20 item 8: partnership working (TAF meetings, agencies, onward referrals)
     reach_figures,  # #19 item 3: children under 5 known against the population
     voice_figures,  # #20 items 7 and 8: families' voice, digital reach
     workforce_figures,  # #20 item 6: workforce

@@ -109,6 +109,21 @@ EXPECTED = [
     ("community_connections", "Families connected", COUNTY, 0, "0"),
     ("community_grants", "All grants", COUNTY, "0.00", "£0.00"),
     ("community_grants_count", "Grants approved", COUNTY, 0, "0"),
+    # Reach against population (#19): the 6 Broadland families' children (all under 5 on 30 September 2025,
+    # referred in July) live in Aylsham, 260 under-5s, of Broadland's towns' 411 (Wroxham and Hoveton 151);
+    # Norwich's two referrals made no family. tests/reporting/test_reach.py works the rest out by hand.
+    ("reach_under5_known", "Children under 5 known", B, 6, "6"),
+    ("reach_under5_known", "% of the market towns' under-5s known", B, 1.5, "1.5%"),
+    ("reach_under5_by_locality", "Aylsham: % of under-5s known", B, 2.3, "2.3%"),
+    # Workforce (#20 item 6): the cast's 3 workers and 2 managers, with no supervision, training or DBS check
+    # recorded and no vacancy; every count of staff is under 5 (tests/workforce/test_figures.py works it out).
+    ("workforce_in_post", "Family support worker", COUNTY, 3, "[c]"),
+    ("workforce_in_post", "Team manager", COUNTY, 2, "[c]"),
+    ("workforce_vacancies", "Family support worker", COUNTY, 0, "0"),
+    ("workforce_supervision", "Supervised within six weeks", COUNTY, 0.0, "[c]"),  # of 3 workers
+    ("workforce_training", "All three courses current", COUNTY, 0.0, "0.0%"),  # of 5 staff
+    ("workforce_dbs", "DBS check within three years", COUNTY, 0.0, "0.0%"),
+    ("workforce_caseload_spread", "Most", COUNTY, 6.0, "[c]"),  # the most any of the 3 workers holds; under 5 workers
     ("fund_spend_against_budget", "Council allocation: budget", COUNTY, "1000.00", "£1,000.00"),
     ("fund_spend_against_budget", "Council allocation: spent this year", B, "65.50", "[c]"),
     ("contract_budget", "Front line delivery (indicative 62.0%)", COUNTY, 62.0, "62.0%"),  # 1240 of 2000

@@ -41,6 +41,7 @@ from families.models import (
 )
 from imports.models import ImportedRecord
 from notifications.models import Message
+from partnership.models import MeetingAction, OnwardReferral, TafMeeting
 from referrals.models import Referral, ReferralPerson, TriageDecision
 from support_fund.models import Application, ApplicationEvent
 from venues.models import Attendance
@@ -90,6 +91,10 @@ BLANKED = (
     (ImportedRecord, "family", {"previous_id": "", "safeguarding_note": ""}),
     (AdviceEntry, "family", {"notes": "", "signposted_to": ""}),
     (Connection, "family", {"note": "", "outcome_note": ""}),
+    # Team around the family meetings and onward referrals: what was said goes; dates, agencies and outcomes stay.
+    (TafMeeting, "family", {"decisions": ANONYMISED}),
+    (MeetingAction, "meeting__family", {"description": ANONYMISED}),
+    (OnwardReferral, "family", {"reason": ANONYMISED, "outcome_notes": ""}),
     # Who a child's development review came from may name a health visitor; the levels and dates stay for the returns.
     (DevelopmentReview, "family", {"source": ANONYMISED, "in_error_reason": ""}),
     # The family's (or a referrer's) email address or phone number a message went to.
@@ -117,6 +122,9 @@ WITH_HISTORY = (
     (ReferralPerson, "referral__family"),
     (Application, "family"),
     (Attendance, "family"),
+    (TafMeeting, "family"),
+    (MeetingAction, "meeting__family"),
+    (OnwardReferral, "family"),
     (DevelopmentReview, "family"),
 )
 

@@ -34,6 +34,7 @@ from families.models import (
     SupportPlan,
 )
 from notifications.models import Message
+from partnership.models import OnwardReferral, TafMeeting
 from support_fund.models import Application
 from venues.models import Attendance, Enrolment
 
@@ -163,6 +164,37 @@ def _document_rows(family) -> list[dict]:
     ]
 
 
+def _meeting_rows(family) -> list[dict]:
+    """Each team around the family meeting with who attended and the actions agreed (as they stand now)."""
+    rows = []
+    meetings = (
+        TafMeeting.objects.filter(family=family)
+        .select_related("lead_worker", "lead_professional", "created_by")
+        .prefetch_related("workers", "people", "professionals", "actions__plan_action")
+        .order_by("held_on", "pk")
+    )
+    for meeting in meetings:
+        row = _row(meeting, skip=("lead_worker", "lead_professional"))
+        row["Lead professional"] = meeting.lead_label
+        row["Who attended"] = ", ".join(
+            [worker.get_full_name() for worker in meeting.workers.all()]
+            + [person.full_name for person in meeting.people.all()]
+            + [f"{p.name} ({p.get_agency_display()})" for p in meeting.professionals.all()]
+        )
+        row["Actions"] = [
+            {
+                "Action": action.current.description,
+                "Agency": action.agency_label,
+                "Who": action.owner_label,
+                "Due": _value(action.current, action._meta.get_field("due_on")),
+                "Done": _value(action.current, action._meta.get_field("done_on")) or "Not yet",
+            }
+            for action in meeting.actions.all()
+        ]
+        rows.append(row)
+    return rows
+
+
 def bundle(sar: SubjectAccessRequest) -> dict:
     """The whole bundle as plain data, redactions applied."""
     family = sar.family
@@ -221,6 +253,11 @@ def bundle(sar: SubjectAccessRequest) -> dict:
             "Messages sent to or about the family",
             Message.objects.filter(family=family).order_by("created_at", "pk"),
             skip=MESSAGE_INTERNAL_FIELDS,
+        ),
+        {"title": "Team around the family meetings", "rows": _meeting_rows(family)},
+        _section(
+            "Onward referrals to other services",
+            OnwardReferral.objects.filter(family=family).select_related("referred_by").order_by("referred_on", "pk"),
         ),
         {"title": "Documents on the record", "rows": _document_rows(family)},
         {

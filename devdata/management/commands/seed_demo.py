@@ -7,6 +7,7 @@ from devdata.demo_development import demo_development_seed, demo_development_sum
 from devdata.demo_families import demo_families_summary
 from devdata.demo_frontdoor import demo_frontdoor_seed, demo_frontdoor_summary
 from devdata.demo_notifications import demo_notifications_seed, demo_notifications_summary
+from devdata.demo_partnership import demo_partnership_seed, demo_partnership_summary
 from devdata.demo_privacy import demo_privacy_seed, demo_privacy_summary
 from devdata.demo_registration import demo_registration_seed, demo_registration_summary
 from devdata.demo_support import demo_support_summary
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             community = demo_community_seed()
             registration = demo_registration_seed()
             development = demo_development_seed()
+            partnership = demo_partnership_seed()
             workforce = demo_workforce_seed()
             voice = demo_voice_seed()
             notifications = demo_notifications_seed()
@@ -66,6 +68,7 @@ class Command(BaseCommand):
         self.stdout.write(demo_community_summary(community))
         self.stdout.write(demo_registration_summary(registration))
         self.stdout.write(demo_development_summary(development))
+        self.stdout.write(demo_partnership_summary(partnership))
         self.stdout.write(demo_workforce_summary(workforce))
         self.stdout.write(demo_voice_summary(voice))
         self.stdout.write(demo_notifications_summary(notifications))

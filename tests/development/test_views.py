@@ -169,3 +169,25 @@ def test_viewing_is_audited(client, cast, family, child):
     client.force_login(cast.manager)
     client.get(reverse("development-review-detail", args=[review.uuid]))
     assert AuditEvent.objects.filter(action="viewed", family=family, actor=cast.manager).exists()
+
+
+def test_the_list_page_reads_a_fixed_number_of_queries(client, cast, family, child):
+    """Queries: session and user, the user's groups and roles, the family (scoped), the audit row for the view,
+    the children, their reviews (one prefetch) — the same for one child with one review as for three with six."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(cast.worker)
+    url = reverse("development-list", args=[family.reference])
+    review_of(child, cast.worker)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for name in ("Bo", "Cy"):
+        other = family.members.create(kind="child", first_name=name, last_name="Howes", date_of_birth=date(2024, 1, 5))
+        review_of(other, cast.worker)
+        review_of(other, cast.worker, kind="asq", reviewed_on=date(2025, 1, 5))
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert page.status_code == 200 and "Cy Howes" in page.content.decode()
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]

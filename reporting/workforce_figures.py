@@ -13,13 +13,14 @@ Staff are counted as the staff records stand when the return is made (the record
 which team when); supervision, training and DBS checks are read as they stood on the quarter's last day.
 """
 
+from collections.abc import Callable
 from statistics import median
 
 from django.db.models import Count
 
 from workforce.models import StaffRole, Vacancy
 from workforce.rules import Course, dbs_current, supervised_within
-from workforce.selectors import open_at, staff_in_post, status_of, with_status, workers_in_post
+from workforce.selectors import MemberStatus, open_at, staff_in_post, status_of, with_status, workers_in_post
 
 from .kpis import COUNTY, Row, _count_row, _percent_row, allocations_open_at_end, caseload_workers, kpi
 from .periods import QUARTERLY
@@ -78,7 +79,7 @@ def workforce_vacancies(period, districts):
     return _role_rows(grouped, lambda row: row["role"], districts)
 
 
-def _shares(profiles, period, districts, tests: list[tuple[str, callable]]) -> list[Row]:
+def _shares(profiles, period, districts, tests: list[tuple[str, Callable[[MemberStatus], bool]]]) -> list[Row]:
     """For each (label, test of a member's status): the share of ``profiles`` passing it, by district."""
     statuses = [
         status_of(profile, on=period.end)

@@ -184,3 +184,8 @@ def test_a_worker_with_no_records_is_flagged(client, cast):
     assert "Data protection: no training recorded" in page
     # Another team's worker is not the manager's to flag.
     assert "Priya Shah" not in page
+
+
+def test_the_admins_staff_page_links_to_the_workforce_record(client, cast):
+    page = _get(client, cast.admin, "staff-detail", cast.worker.pk).content.decode()
+    assert reverse("workforce-member", args=[cast.worker.pk]) in page

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from voice.models import Feedback
 
-from . import assert_accessible, assert_no_horizontal_scroll, screenshot, sign_in
+from . import assert_accessible, assert_no_horizontal_scroll, screenshot, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 800}
@@ -47,4 +47,46 @@ def test_a_parent_leaves_feedback_from_the_request_for_support_pages(tab, cast):
     assert_accessible(tab)
     tab.goto(item.get_absolute_url())
     expect(tab.locator("main")).to_contain_text("The baby massage group, and Mandy listening.")
+    assert_accessible(tab)
+
+
+def test_a_manager_records_and_answers_a_complaint_and_the_admin_enters_digital_reach(tab, cast):
+    from tests.voice.factories import feedback
+
+    feedback(district=cast.team.base.district, rating=2, could_be_better="Visits moved at short notice.")
+    sign_in(tab, cast.manager)
+    tab.goto("/voice/complaints/")
+    assert_accessible(tab)
+    tab.get_by_role("link", name="Record a complaint").click()
+    expect(tab.get_by_role("heading", name="Record a complaint")).to_be_visible()
+    assert_accessible(tab)
+    tab.get_by_role("group", name="How did the complaint come?").get_by_label("Letter", exact=True).check()
+    tab.get_by_role("group", name="What is it about?").get_by_label("Communication", exact=True).check()
+    tab.get_by_label("Summary of the complaint", exact=True).fill("Nobody rang back after the first visit.")
+    tab.get_by_role("button", name="Save complaint").click()
+    expect(tab.locator(".govuk-notification-banner--success")).to_contain_text("The response is due by")
+    assert_accessible(tab)
+
+    tab.get_by_role("group", name="Outcome").get_by_label("Partly upheld", exact=True).check()
+    tab.get_by_role("button", name="Save response").click()
+    expect(tab.locator(".govuk-notification-banner--success")).to_contain_text("Response recorded.")
+    expect(tab.locator("main")).to_contain_text("Partly upheld")
+    tab.get_by_role("link", name="Correct this complaint").click()
+    expect(tab.get_by_role("heading", name="Correct a complaint")).to_be_visible()
+    assert_accessible(tab)
+    tab.goto("/voice/feedback/")
+    expect(tab.get_by_role("table")).to_contain_text("Poor")
+    assert_accessible(tab)
+    tab.goto("/")
+    expect(tab.locator("main")).to_contain_text("No complaints overdue")
+    assert_accessible(tab)
+
+    sign_out(tab)
+    sign_in(tab, cast.admin)
+    tab.goto("/voice/digital-reach/")
+    expect(tab.get_by_role("heading", name="Digital reach")).to_be_visible()
+    tab.get_by_label("Visits to the service's web pages in the month", exact=True).fill("4210")
+    tab.get_by_role("button", name="Save digital reach").click()
+    expect(tab.locator(".govuk-notification-banner--success")).to_contain_text("Digital reach saved")
+    expect(tab.get_by_role("table")).to_contain_text("4210")
     assert_accessible(tab)

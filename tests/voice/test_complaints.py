@@ -171,3 +171,33 @@ def test_overdue_complaints_show_on_the_managers_landing_page(client, cast):
         assert str(overdue.uuid) in listed and str(answered.uuid) not in listed
         client.force_login(cast.other_manager)
         assert "No complaints overdue" in client.get(reverse("home")).content.decode()
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_lists_take_the_same_queries_however_many_they_hold(client, cast):
+    from .factories import feedback
+
+    family = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker).family
+    complaint(actor=cast.manager, family=family)
+    feedback(reference=family.reference)
+    client.force_login(cast.manager)
+    lists = (reverse("voice-complaint-list"), reverse("voice-feedback-list"))
+    client.get(lists[0])  # the first request after signing in also saves the session
+    # Session, user, two-factor device, roles, the managed bases (and their districts); the count and the page
+    # (with base, family, recorder joined and whether the family is visible).
+    few = [_queries(client, url) for url in lists]
+    for _ in range(5):
+        complaint(actor=cast.manager, family=family)
+        complaint(actor=cast.manager)
+        feedback(reference=family.reference)
+        feedback(district=cast.team.base.district)
+    assert [_queries(client, url) for url in lists] == few
+    assert few == [7, 7], few

@@ -33,8 +33,10 @@ PINNED_QUERIES = {
     ("manager", "family-list"): 8,
     # 3 + the family (scoped), members, professionals, allocations, referrals, their reasons, their decisions,
     # the deciders, the timeline, plans, recent contacts, the open assessment, upcoming visits, the last
-    # completed assessment, its needs; the audit row for the view; the documents on the record (with who added them)
-    ("worker", "family-detail"): 20,
+    # completed assessment, its needs; the audit row for the view; the documents on the record (with who added them);
+    # the team around the family meetings (with their leads) and the onward referrals (+1 with any meeting: their
+    # actions; none in this world)
+    ("worker", "family-detail"): 22,
     # 5 + the teams' ids, the triage counts, open safeguarding concerns, plans awaiting approval, overdue
     # reviews, the count of fund applications awaiting their decision, workers with their caseloads, the
     # manager's teams, their workers; the overdue complaints (voice); the workers to flag for supervision and
@@ -52,8 +54,9 @@ PINNED_QUERIES = {
     ("worker", "contact-detail"): 9,
     # 3 + plans with reviews due, open assessments, follow-ups due, planned visits, plan actions due, group
     # sessions the worker runs (+1 when anything is due for a family: its members, the names beside it; none
-    # is in this world)
-    ("worker", "my-week"): 9,
+    # is in this world); the actions of meetings of families without an active plan, onward referrals' overdue
+    # outcomes (partnership)
+    ("worker", "my-week"): 11,
     # 5 + the teams' ids, the referral (scoped), its reasons, people, decisions, the duplicate check's people,
     # which of the matches the manager may see, when the matches' support last ended (the re-referral flag);
     # its history and its corrections' audit rows (the reasons each replaced)
@@ -64,6 +67,10 @@ PINNED_QUERIES = {
     # 5 + the decision queue, the bases' recent applications; which of their families the manager may see,
     # and those families' members (their names)
     ("manager", "fund-home"): 9,
+    # 3 + the authenticator device (no managed bases: the figures are the county's) + the districts, the children
+    # known by district and town (one query however many families), the localities, the supported families in
+    # the highest-need towns, the localities by need (the town table)
+    ("manager", "reach-dashboard"): 9,
 }
 
 

@@ -13,7 +13,7 @@ from bases.models import District, Locality
 from . import disclosure
 from .charts import bars_svg
 from .figures import _cells, _headline, _row_unit
-from .kpis import COUNTY, HIGH_NEED_LOCALITIES, REGISTRY
+from .kpis import COUNTY, HIGH_NEED_LOCALITIES, REGISTRY, shared_queries
 from .periods import QUARTERLY, Period, last_complete, period_containing
 from .reach_figures import ALL_KNOWN, COUNTY_SHARE, IN_TOWNS, TOWNS_POPULATION, TOWNS_SHARE, town_labels
 
@@ -35,10 +35,12 @@ def reach_figures(period: Period) -> dict:
     """The three KPIs for ``period``, computed and protected: {"kpis": [...], "districts": [...]}."""
     districts = list(District.objects.order_by("name").values_list("name", flat=True))
     kpis = {k.code: k for k in REGISTRY if k.code in CODES}
+    with shared_queries():
+        computed = {code: kpis[code].compute(period, districts) for code in CODES}
     items = []
     for code in CODES:
         kpi = kpis[code]
-        rows = [_cells(row, _row_unit(kpi.unit, row), districts) for row in kpi.compute(period, districts)]
+        rows = [_cells(row, _row_unit(kpi.unit, row), districts) for row in computed[code]]
         items.append(
             {
                 "code": code,

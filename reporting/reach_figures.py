@@ -106,8 +106,13 @@ def known_by_place(period: Period) -> list[dict]:
     return _once("known_children", period, compute)
 
 
-def _localities() -> list[Locality]:
-    return list(Locality.objects.select_related("district").order_by("is_other", "district__name", "name"))
+def _localities(period: Period) -> list[Locality]:
+    """The localities with their districts (read once per period inside ``shared_queries()``)."""
+    return _once(
+        "localities",
+        period,
+        lambda: list(Locality.objects.select_related("district").order_by("is_other", "district__name", "name")),
+    )
 
 
 def _only_in(district: str | None, value, districts) -> dict:
@@ -129,7 +134,7 @@ def _only_in(district: str | None, value, districts) -> dict:
 )
 def reach_under5_known(period, districts):
     known = known_by_place(period)
-    localities = _localities()
+    localities = _localities(period)
     towns = {loc.pk for loc in localities if not loc.is_other}
     all_known: dict = {}
     in_towns: dict = {}
@@ -189,7 +194,7 @@ def reach_under5_by_locality(period, districts):
     for row in known_by_place(period):
         counts.setdefault(row["locality"], {})[row["district"]] = row["n"]
     rows = []
-    for locality in _localities():
+    for locality in _localities(period):
         known_label, population_label, share_label = town_labels(locality)
         if locality.is_other:
             known = _count_row(known_label, counts.get(locality.pk, {}), districts)

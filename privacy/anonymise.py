@@ -45,6 +45,7 @@ from partnership.models import MeetingAction, OnwardReferral, TafMeeting
 from referrals.models import Referral, ReferralPerson, TriageDecision
 from support_fund.models import Application, ApplicationEvent
 from venues.models import Attendance
+from voice.models import Complaint, Feedback
 
 from .retention import RetentionDue
 
@@ -97,6 +98,14 @@ BLANKED = (
     (OnwardReferral, "family", {"reason": ANONYMISED, "outcome_notes": ""}),
     # Who a child's development review came from may name a health visitor; the levels and dates stay for the returns.
     (DevelopmentReview, "family", {"source": ANONYMISED, "in_error_reason": ""}),
+    # A complaint's summary and what was learned, and feedback the family left, may name them; the dates, categories,
+    # ratings and outcomes stay for the returns.
+    (Complaint, "family", {"summary": ANONYMISED, "learning": ""}),
+    (
+        Feedback,
+        "family",
+        {"went_well": "", "could_be_better": "", "reference_given": "", "may_contact": False, "contact": ""},
+    ),
     # The family's (or a referrer's) email address or phone number a message went to.
     (Message, "family", {"recipient_address": ANONYMISED}),
 )
@@ -126,6 +135,7 @@ WITH_HISTORY = (
     (MeetingAction, "meeting__family"),
     (OnwardReferral, "family"),
     (DevelopmentReview, "family"),
+    (Complaint, "family"),
 )
 
 

@@ -37,6 +37,7 @@ from notifications.models import Message
 from partnership.models import OnwardReferral, TafMeeting
 from support_fund.models import Application
 from venues.models import Attendance, Enrolment
+from voice.models import Complaint, Feedback
 
 from .models import SubjectAccessRequest
 
@@ -258,6 +259,18 @@ def bundle(sar: SubjectAccessRequest) -> dict:
         _section(
             "Onward referrals to other services",
             OnwardReferral.objects.filter(family=family).select_related("referred_by").order_by("referred_on", "pk"),
+        ),
+        _section(
+            "Complaints",
+            Complaint.objects.filter(family=family)
+            .select_related("base", "created_by", "modified_by")
+            .order_by("received_on", "pk"),
+        ),
+        _section(
+            "Feedback the family left",
+            Feedback.objects.filter(family=family)
+            .select_related("district", "base", "referral")
+            .order_by("received_at", "pk"),
         ),
         {"title": "Documents on the record", "rows": _document_rows(family)},
         {

@@ -101,8 +101,8 @@ class _Seeder:
                     completed = self.today + timedelta(days=self.rng.randint(5, 25)) - relativedelta(years=years)
                 elif course == Course.DATA_PROTECTION and index % 10 == 7:
                     completed = self.today - timedelta(days=self.rng.randint(5, 40)) - relativedelta(years=years)
-                else:
-                    completed = self.today - timedelta(days=self.rng.randint(20, 300))
+                else:  # current, and already current at the end of the last quarter
+                    completed = self.today - timedelta(days=self.rng.randint(100, 330 if years == 1 else 900))
                 services.training_record(actor=self.admin, profile=profile, course=course.value, completed_on=completed)
             # DBS: within the last three years, bar every twelfth member of staff, whose renewal is overdue.
             back = self.rng.randint(1110, 1200) if index % 12 == 6 else self.rng.randint(30, 1000)

@@ -189,3 +189,18 @@ def test_a_worker_with_no_records_is_flagged(client, cast):
 def test_the_admins_staff_page_links_to_the_workforce_record(client, cast):
     page = _get(client, cast.admin, "staff-detail", cast.worker.pk).content.decode()
     assert reverse("workforce-member", args=[cast.worker.pk]) in page
+
+
+def test_the_navigation_leads_each_role_to_its_workforce_page(client, cast):
+    assert f'href="{reverse("workforce-home")}"' in _get(client, cast.manager, "home").content.decode()
+    worker_home = _get(client, cast.worker, "home").content.decode()
+    assert f'href="{reverse("workforce-mine")}"' in worker_home
+    assert f'href="{reverse("workforce-home")}"' not in worker_home
+    commissioner_home = _get(client, cast.commissioner, "home").content.decode()
+    assert "/workforce/" not in commissioner_home
+
+
+def test_a_workers_own_record_offers_nothing_to_record(client, cast):
+    page = _get(client, cast.worker, "workforce-member", cast.worker.pk).content.decode()
+    for name in ("workforce-supervision-new", "workforce-training-new", "workforce-dbs-new"):
+        assert reverse(name, args=[cast.worker.pk]) not in page

@@ -124,6 +124,14 @@ EXPECTED = [
     ("workforce_training", "All three courses current", COUNTY, 0.0, "0.0%"),  # of 5 staff
     ("workforce_dbs", "DBS check within three years", COUNTY, 0.0, "0.0%"),
     ("workforce_caseload_spread", "Most", COUNTY, 6.0, "[c]"),  # the most any of the 3 workers holds; under 5 workers
+    # Families' voice and digital reach (#20 items 7, 8): no feedback, complaint or digital figure in this quarter's
+    # data (tests/voice/test_figures.py works them out by hand); the digital figures are not known (–) until entered.
+    ("voice_feedback", "Very good", COUNTY, 0, "0"),
+    ("voice_complaints_received", "Communication", COUNTY, 0, "0"),
+    ("voice_complaint_outcomes", "Upheld", COUNTY, 0, "0"),
+    ("voice_complaints_on_time", "Response due in the quarter", COUNTY, 0, "0"),
+    ("digital_web_visits", "Visits to the service's web pages in the quarter", COUNTY, None, "–"),
+    ("digital_followers", "Facebook", COUNTY, None, "–"),
     ("fund_spend_against_budget", "Council allocation: budget", COUNTY, "1000.00", "£1,000.00"),
     ("fund_spend_against_budget", "Council allocation: spent this year", B, "65.50", "[c]"),
     ("contract_budget", "Front line delivery (indicative 62.0%)", COUNTY, 62.0, "62.0%"),  # 1240 of 2000

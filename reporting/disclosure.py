@@ -386,10 +386,12 @@ def _shared_margins(model: _Return, labels: dict) -> None:
         same_per_area(("advice_by_channel", advice_channels), ("advice_by_topic", advice_topics), equality=False)
     # Reach against population (#19): the towns' children known and those outside the towns add up to the
     # children known in each district; the towns' alone to those living in the market towns.
-    from .reach_figures import reach_margins
+    from .reach_figures import reach_relations
 
-    for left, right in reach_margins(labels):
-        same_per_area(left, right)
+    reach_totals = _rows(labels, "reach_under5_known", None)
+    if reach_totals:
+        areas = [area for area in _areas(model, "reach_under5_known", reach_totals[0]) if area != COUNTY]
+        model.relations += [Relation(terms) for terms in reach_relations(labels, areas)]
     # Child development (#20 item 5): in each domain, moved up + stayed + moved down = the children with two reviews.
     from .development_figures import development_margins
 

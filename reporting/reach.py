@@ -8,6 +8,10 @@ own), and the two never show a cell that the other hides.
 
 from datetime import date
 
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
 from bases.models import District, Locality
 
 from . import disclosure
@@ -19,6 +23,22 @@ from .reach_figures import ALL_KNOWN, COUNTY_SHARE, IN_TOWNS, TOWNS_POPULATION, 
 
 CODES = ("reach_under5_known", "reach_under5_by_locality", "reach_high_need")
 QUARTERS_OFFERED = 8
+# Working the page out takes a second or more at county scale (one pass over the year's records, then the
+# disclosure audit's linear programmes), so what it shows (protected aggregates only) is kept this long per
+# quarter and shown with the time it was worked out. 0 works it out on every request (the test settings).
+CACHE_SECONDS = 15 * 60
+
+
+def reach_dashboard_cached(period: Period) -> dict:
+    """``reach_dashboard(period)``, kept in the cache for ``REACH_DASHBOARD_CACHE_SECONDS`` (default 15 minutes)."""
+    seconds = getattr(settings, "REACH_DASHBOARD_CACHE_SECONDS", CACHE_SECONDS)
+    key = f"reporting:reach-dashboard:{period.label}"
+    found = cache.get(key) if seconds else None
+    if found is None:
+        found = {**reach_dashboard(period), "worked_out_at": timezone.now(), "kept_minutes": seconds // 60}
+        if seconds:
+            cache.set(key, found, seconds)
+    return found
 
 
 def quarters_offered(today: date) -> list[Period]:

@@ -34,7 +34,8 @@ not counted), in a family that has not been anonymised, and in the 12 months to 
 ending on its last day) that family was registered with the service (its "registered on" date), attended a group
 session (marked present on a register, at a session delivered and not cancelled), was named on an advice log
 entry, was referred (a referral received), or was supported (a plan active at some moment in those 12
-months). Each child counts once, in the district and locality of the family's address."""
+months). Each child counts once, in the locality of the family's address and the district of that market town (outside
+the towns, the district of the family's address)."""
 
 ALL_KNOWN = "Children under 5 known"
 IN_TOWNS = "Children under 5 known living in the market towns"
@@ -90,17 +91,23 @@ def known_children(period: Period):
 
 
 def known_by_place(period: Period) -> list[dict]:
-    """One query: children known by district and locality: {"district", "locality" (a pk), "n"}."""
+    """One query: children known by place: {"district" (a name), "locality" (a pk), "n"}. The district is the
+    family's town's (so a town's children are all in one district's column), or outside the towns the family's."""
 
     def compute():
         rows = (
             known_children(period)
-            .values("family__district__name", "family__locality_id")
+            .values("family__district__name", "family__locality_id", "family__locality__district__name")
             .annotate(n=Count("pk"))
             .order_by()
         )
         return [
-            {"district": r["family__district__name"], "locality": r["family__locality_id"], "n": r["n"]} for r in rows
+            {
+                "district": r["family__locality__district__name"] or r["family__district__name"],
+                "locality": r["family__locality_id"],
+                "n": r["n"],
+            }
+            for r in rows
         ]
 
     return _once("known_children", period, compute)
@@ -116,9 +123,11 @@ def _localities(period: Period) -> list[Locality]:
 
 
 def _only_in(district: str | None, value, districts) -> dict:
-    """A town's figure: its value in its district's column and the county's, zero in the others."""
-    values = {name: (value if name == district else 0) for name in districts}
-    values[COUNTY] = value
+    """A town's figure: in its district's column only (no county cell: the district's own rows add the towns
+    up, and a county cell equal to the district's would only be a second copy to protect)."""
+    values = dict.fromkeys([*districts, COUNTY])
+    if district in values:
+        values[district] = value
     return values
 
 
@@ -184,7 +193,7 @@ def town_labels(locality: Locality) -> tuple[str, str, str]:
     section="reach",
     unit="count",
     returns=(QUARTERLY,),
-    definition=f"""{KNOWN} For each of the 28 market towns of report table 1 (in its district's column): the
+    definition=f"""{KNOWN} For each of the 28 market towns of report table 1 (in its district's column only): the
     children known living there, the town's under-5s and its Children's Need Index from the reference data, and
     the share known. "Outside the market towns" is the rest of the county: children known by district, and the
     share against its under-5s for the county only (the reference data does not split them by district).""",
@@ -203,15 +212,11 @@ def reach_under5_by_locality(period, districts):
             bases = {**dict.fromkeys(districts), COUNTY: locality.under_5}
         else:
             district = locality.district.name if locality.district_id else None
-            known = _count_row(known_label, counts.get(locality.pk, {}), districts)
-            population = Row(population_label, _only_in(district, locality.under_5, districts), additive=True)
-            shares = dict.fromkeys(districts)
-            shares[COUNTY] = _percent(known.values[COUNTY], locality.under_5)
-            bases = dict.fromkeys(districts)
-            bases[COUNTY] = locality.under_5
-            if district in shares:
-                shares[district] = _percent(known.values[district], locality.under_5)
-                bases[district] = locality.under_5
+            n = sum(counts.get(locality.pk, {}).values())
+            known = Row(known_label, _only_in(district, n, districts))
+            population = Row(population_label, _only_in(district, locality.under_5, districts))
+            shares = _only_in(district, _percent(n, locality.under_5), districts)
+            bases = _only_in(district, locality.under_5, districts)
         rows += [
             known,
             population,
@@ -220,18 +225,23 @@ def reach_under5_by_locality(period, districts):
     return rows
 
 
-def reach_margins(labels: dict) -> list[tuple]:
-    """What a reader knows ties the two tables together (``disclosure._shared_margins``): per area, the towns'
-    and Outside's children known add up to all children known; the towns' alone to those in the market towns.
-    ``labels``: each KPI's row labels → row index."""
+def reach_relations(labels: dict, districts: list[str]) -> list[dict]:
+    """What a reader knows ties the two tables together (for ``disclosure._shared_margins``): in each district's
+    column, the towns' children known add up to those living in the market towns, and with Outside's to all
+    children known. ``labels``: each KPI's row labels → row index. Each relation: {cell key: coefficient} = 0."""
     by_locality = labels.get("reach_under5_by_locality")
     totals = labels.get("reach_under5_known")
     if not by_locality or not totals:
         return []
+    code = "reach_under5_by_locality"
     known_rows = [index for label, index in by_locality.items() if label.endswith(": children under 5 known")]
     outside = by_locality.get(f"{OUTSIDE}: children under 5 known")
     towns = [index for index in known_rows if index != outside]
-    margins = [(("reach_under5_by_locality", towns), ("reach_under5_known", [totals[IN_TOWNS]]))]
-    if outside is not None:
-        margins.append((("reach_under5_by_locality", known_rows), ("reach_under5_known", [totals[ALL_KNOWN]])))
-    return margins
+    relations = []
+    for area in districts:
+        in_towns = {(code, index, area): 1.0 for index in towns}
+        relations.append({**in_towns, ("reach_under5_known", totals[IN_TOWNS], area): -1.0})
+        if outside is not None:
+            every = {**in_towns, (code, outside, area): 1.0}
+            relations.append({**every, ("reach_under5_known", totals[ALL_KNOWN], area): -1.0})
+    return relations

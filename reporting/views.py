@@ -125,5 +125,5 @@ def reach_dashboard(request):
             chosen = None
         if chosen not in offered:
             chosen, status = reach.default_quarter(today), 400
-    context = {**reach.reach_dashboard(chosen), "offered": offered, "bad_quarter": status == 400}
+    context = {**reach.reach_dashboard_cached(chosen), "offered": offered, "bad_quarter": status == 400}
     return render(request, "reporting/reach.html", context, status=status)

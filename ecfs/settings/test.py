@@ -26,3 +26,6 @@ STORAGES = {  # noqa: F405
 # Serve static files from the finders: tests need no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The reach dashboard works its figures out on every request in tests (each test's data differs; the cache
+# would outlive it): tests/reporting/test_reach.py turns the cache on where it tests it.
+REACH_DASHBOARD_CACHE_SECONDS = 0

@@ -17,9 +17,10 @@ from bases.models import District, Locality
 from . import disclosure
 from .charts import bars_svg
 from .figures import _cells, _headline, _row_unit
-from .kpis import COUNTY, HIGH_NEED_LOCALITIES, REGISTRY, shared_queries
+from .formatting import format_value
+from .kpis import COUNTY, HIGH_NEED_LOCALITIES, REGISTRY, _percent, shared_queries
 from .periods import QUARTERLY, Period, last_complete, period_containing
-from .reach_figures import ALL_KNOWN, COUNTY_SHARE, IN_TOWNS, TOWNS_POPULATION, TOWNS_SHARE, town_labels
+from .reach_figures import ALL_KNOWN, COUNTY_SHARE, IN_TOWNS, TOWNS_POPULATION, TOWNS_SHARE, town_label
 
 CODES = ("reach_under5_known", "reach_under5_by_locality", "reach_high_need")
 QUARTERS_OFFERED = 8
@@ -102,17 +103,21 @@ def reach_dashboard(period: Period) -> dict:
     highest = {loc.pk for loc in [loc for loc in localities if not loc.is_other][:HIGH_NEED_LOCALITIES]}
     town_rows = []
     for locality in localities:
-        known_label, population_label, share_label = town_labels(locality)
+        published = towns[town_label(locality)]
         area = locality.district.name if locality.district_id and not locality.is_other else COUNTY
+        count = published["values"][area]  # None where it is hidden
         town_rows.append(
             {
                 "name": "Outside the market towns (rest of the county)" if locality.is_other else locality.name,
                 "district": locality.district.name if locality.district_id else "All districts",
                 "need_index": locality.need_index,
                 "highest_need": locality.pk in highest,
-                "population": towns[population_label]["display"][area],
-                "known": towns[known_label]["display"][area],
-                "share": towns[share_label]["display"][area],
+                "population": f"{locality.under_5:,}",
+                "known": published["display"][area],
+                # The share of a published count over the published under-5s; hidden with its count.
+                "share": disclosure.SYMBOL
+                if count is None
+                else format_value(_percent(count, locality.under_5), "percent"),
             }
         )
     chart = bars_svg(

@@ -177,14 +177,11 @@ def reach_under5_known(period, districts):
     return [known_row, towns_row, population_row, share, county_population_row, county_share]
 
 
-def town_labels(locality: Locality) -> tuple[str, str, str]:
-    """The three rows of a locality in ``reach_under5_by_locality``: children known, under-5s, the share."""
+def town_label(locality: Locality) -> str:
+    """A locality's row in ``reach_under5_by_locality``, with what a reader needs beside it: its under-5s and
+    its Children's Need Index (the reference data), so the share known is the count over the under-5s."""
     name = OUTSIDE if locality.is_other else locality.name
-    return (
-        f"{name}: children under 5 known",
-        f"{name}: under-5s (reference data; Need Index {locality.need_index})",
-        f"{name}: % of under-5s known",
-    )
+    return f"{name} (under-5s {locality.under_5:,}; Need Index {locality.need_index}): children under 5 known"
 
 
 @kpi(
@@ -193,10 +190,11 @@ def town_labels(locality: Locality) -> tuple[str, str, str]:
     section="reach",
     unit="count",
     returns=(QUARTERLY,),
-    definition=f"""{KNOWN} For each of the 28 market towns of report table 1 (in its district's column only): the
-    children known living there, the town's under-5s and its Children's Need Index from the reference data, and
-    the share known. "Outside the market towns" is the rest of the county: children known by district, and the
-    share against its under-5s for the county only (the reference data does not split them by district).""",
+    definition=f"""{KNOWN} One row for each of the 28 market towns of report table 1, with its under-5s and its
+    Children's Need Index from the reference data: the children known living there, in its district's column
+    only; the share known is that count over the town's under-5s (the reach dashboard prints it, and hides it
+    wherever the count is hidden). "Outside the market towns" is the rest of the county, by district (its
+    under-5s are the county's only: the reference data does not split them by district).""",
 )
 def reach_under5_by_locality(period, districts):
     counts: dict = {}
@@ -204,24 +202,12 @@ def reach_under5_by_locality(period, districts):
         counts.setdefault(row["locality"], {})[row["district"]] = row["n"]
     rows = []
     for locality in _localities(period):
-        known_label, population_label, share_label = town_labels(locality)
         if locality.is_other:
-            known = _count_row(known_label, counts.get(locality.pk, {}), districts)
-            population = Row(population_label, {**dict.fromkeys(districts), COUNTY: locality.under_5})
-            shares = {**dict.fromkeys(districts), COUNTY: _percent(known.values[COUNTY], locality.under_5)}
-            bases = {**dict.fromkeys(districts), COUNTY: locality.under_5}
+            rows.append(_count_row(town_label(locality), counts.get(locality.pk, {}), districts))
         else:
             district = locality.district.name if locality.district_id else None
             n = sum(counts.get(locality.pk, {}).values())
-            known = Row(known_label, _only_in(district, n, districts))
-            population = Row(population_label, _only_in(district, locality.under_5, districts))
-            shares = _only_in(district, _percent(n, locality.under_5), districts)
-            bases = _only_in(district, locality.under_5, districts)
-        rows += [
-            known,
-            population,
-            Row(share_label, shares, bases, numerator=(known_label,), denominator=(population_label,)),
-        ]
+            rows.append(Row(town_label(locality), _only_in(district, n, districts)))
     return rows
 
 
@@ -234,8 +220,8 @@ def reach_relations(labels: dict, districts: list[str]) -> list[dict]:
     if not by_locality or not totals:
         return []
     code = "reach_under5_by_locality"
-    known_rows = [index for label, index in by_locality.items() if label.endswith(": children under 5 known")]
-    outside = by_locality.get(f"{OUTSIDE}: children under 5 known")
+    known_rows = list(by_locality.values())
+    outside = next((index for label, index in by_locality.items() if label.startswith(f"{OUTSIDE} (")), None)
     towns = [index for index in known_rows if index != outside]
     relations = []
     for area in districts:

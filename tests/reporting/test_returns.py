@@ -114,7 +114,7 @@ EXPECTED = [
     # Norwich's two referrals made no family. tests/reporting/test_reach.py works the rest out by hand.
     ("reach_under5_known", "Children under 5 known", B, 6, "6"),
     ("reach_under5_known", "% of the market towns' under-5s known", B, 1.5, "1.5%"),
-    ("reach_under5_by_locality", "Aylsham: % of under-5s known", B, 2.3, "2.3%"),
+    ("reach_under5_by_locality", "Aylsham (under-5s 260; Need Index 91.8): children under 5 known", B, 6, "6"),
     # Workforce (#20 item 6): the cast's 3 workers and 2 managers, with no supervision, training or DBS check
     # recorded and no vacancy; every count of staff is under 5 (tests/workforce/test_figures.py works it out).
     ("workforce_in_post", "Family support worker", COUNTY, 3, "[c]"),

@@ -393,6 +393,9 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "support_fund.models.Application.Status",
         "SessionStatusEnum": "venues.models.GroupSession.Status",
         "DeterminantEnum": "families.api_fields.DETERMINANT_CODES",
+        "CommunityGroupKindEnum": "community.models.CommunityGroup.Kind",
+        "CommunityGroupStatusEnum": "community.models.CommunityGroup.Status",
+        "GrantStatusEnum": "community.models.GrantApplication.Status",
     },
 }
 

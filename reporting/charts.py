@@ -121,7 +121,7 @@ def bars_svg(title: str, bars: list[tuple[str, float | None]], unit: str = "") -
     and says "not published" (in the picture and in its text alternative)."""
     if not any(value is not None for _, value in bars):
         return ""
-    label_width, row_height, width = 130, 18, 460
+    label_width, row_height, width = 190, 18, 520
     height = row_height * len(bars) + 10
     top = max(value for _, value in bars if value is not None) or 1
     span = width - label_width - 70

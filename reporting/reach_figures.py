@@ -22,8 +22,7 @@ from advice.models import AdviceEntry
 from bases.models import Locality
 from families.models import Family, Person, SupportPlan
 from referrals.models import Referral
-from venues.models import Attendance
-from venues.selectors import sessions_delivered
+from venues.models import Attendance, GroupSession
 
 from .kpis import COUNTY, Row, _count_row, _once, _percent, kpi
 from .periods import QUARTERLY, Period
@@ -32,7 +31,8 @@ KNOWN = """A child is known to the service at the end of a period when, on the p
 under 5 (born, with a date of birth after the day 5 years before it and on or before it; unborn children are
 not counted), in a family that has not been anonymised, and in the 12 months to the period's end (the year
 ending on its last day) that family was registered with the service (its "registered on" date), attended a group
-session (marked present on a register, at a session delivered and not cancelled), was named on an advice log
+session (marked present on its register, enrolled or not, at a session that was not cancelled, whether or not
+the register has been saved), was named on an advice log
 entry, was referred (a referral received), or was supported (a plan active at some moment in those 12
 months). Each child counts once, in the locality of the family's address and the district of that market town (outside
 the towns, the district of the family's address)."""
@@ -58,8 +58,13 @@ def known_families(period: Period):
     Each way of being known is an uncorrelated ``IN`` list (PostgreSQL hashes each once) rather than a
     correlated ``EXISTS`` per family."""
     year = twelve_months_to(period)
+    # Any session not cancelled, its register saved or not: a family named on a universal session's register (or
+    # marked present as they register there) is present from that moment (venues.services.session_family_attend).
     attended = Attendance.objects.filter(
-        attended=True, session__in=sessions_delivered(start=year.start, end=year.end)
+        attended=True,
+        session__status=GroupSession.Status.SCHEDULED,
+        session__starts_at__gte=year.start_at,
+        session__starts_at__lt=year.end_at,
     ).values("family_id")
     advised = AdviceEntry.objects.filter(family__isnull=False, given_on__gte=year.start, given_on__lte=year.end).values(
         "family_id"

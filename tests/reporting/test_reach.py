@@ -238,3 +238,23 @@ def test_the_page_is_kept_for_a_while_and_says_when_it_was_worked_out(client, ca
     assert "Worked out at 10:00 on 5 October 2026; worked out again after 10 minutes" in first.content.decode()
     assert "Worked out at 10:00 on 5 October 2026" in second.content.decode()  # kept, not worked out again
     assert not any("families_person" in query["sql"] for query in again.captured_queries)
+
+
+def test_present_at_any_session_not_cancelled_counts_saved_register_or_not(cast):
+    named = family(cast, "Watton", children=[date(2025, 3, 3)])  # named on a universal session's open register
+    the_course = course(cast=cast, start_date=date(2026, 8, 4), sessions=1)
+    the_course.sessions.get().attendances.create(
+        family=named, attended=True, recorded_at=at(date(2026, 8, 4)), recorded_by=cast.worker
+    )
+    cancelled = family(cast, "Watton", children=[date(2025, 3, 3)])  # present at a session later cancelled
+    other = course(cast=cast, start_date=date(2026, 8, 5), sessions=1)
+    session = other.sessions.get()
+    session.attendances.create(
+        family=cancelled, attended=True, recorded_at=at(date(2026, 8, 5)), recorded_by=cast.worker
+    )
+    session.status, session.cancel_reason = session.Status.CANCELLED, "Hall flooded"
+    session.cancelled_at, session.cancelled_by = at(date(2026, 8, 5), 8), cast.worker
+    session.save()
+
+    rows = reach_under5_by_locality(Q2, DISTRICTS)
+    assert row(rows, town_label(Locality.objects.get(name="Watton"))).values[BRECKLAND] == 1

@@ -117,6 +117,13 @@ UNSTATED_RULES = {
         "shared_with_agencies": "only with the family's consent to share",
         "actions": "each for the family's worker, one of its people or professionals (another agency only with "
         "consent to share), due on or after the meeting and within its plan's rules",
+        # Each item of a list, by its position: the same rules as the list's.
+        "workers.*": "active ECFS staff, by email: workers allocated to the family, or the caller",
+        "people.*": "people of a family the caller may see",
+        "professionals.*": "professionals of a family the caller may see",
+        "actions.*.owner_worker": "active ECFS staff, by email: a worker allocated to the family",
+        "actions.*.owner_person": "a person of a family the caller may see",
+        "actions.*.owner_professional": "a professional of a family the caller may see",
     },
     "POST /api/onward-referrals/": {
         "family": "a family the caller may see",

@@ -132,6 +132,14 @@ EXPECTED = [
     ("voice_complaints_on_time", "Response due in the quarter", COUNTY, 0, "0"),
     ("digital_web_visits", "Visits to the service's web pages in the quarter", COUNTY, None, "–"),
     ("digital_followers", "Facebook", COUNTY, None, "–"),
+    # Partnership (#20 item 8): no meeting, professional or onward referral in this quarter's data; the 3 Broadland
+    # families supported have no partner agency (tests/partnership/test_figures.py works them out by hand).
+    ("partnership_taf_meetings", "Meetings held", COUNTY, 0, "0"),
+    ("partnership_agencies", "Housing", COUNTY, 0, "0"),
+    ("partnership_families", "Families supported", B, 3, "[c]"),
+    ("partnership_families", "With at least one partner agency", COUNTY, 0, "0"),
+    ("partnership_onward_referrals", "Housing", COUNTY, 0, "0"),
+    ("partnership_onward_outcomes", "Accepted", COUNTY, 0, "0"),
     ("fund_spend_against_budget", "Council allocation: budget", COUNTY, "1000.00", "£1,000.00"),
     ("fund_spend_against_budget", "Council allocation: spent this year", B, "65.50", "[c]"),
     ("contract_budget", "Front line delivery (indicative 62.0%)", COUNTY, 62.0, "62.0%"),  # 1240 of 2000

@@ -108,13 +108,15 @@ def _register_at(rng: random.Random, session: GroupSession, index: int) -> Famil
 
 
 def _refer_later(rng: random.Random, family: Family, session: GroupSession) -> Referral | None:
-    moment = session.starts_at + timedelta(days=rng.randint(14, 90), hours=1)
-    if moment >= timezone.now():
+    """The family asks for support weeks later: referred from their record (nothing retyped but the address), and
+    accepted at triage for the family the service knows."""
+    moment = session.starts_at + timedelta(days=rng.randint(14, 60), hours=1)
+    if moment + timedelta(days=2) >= timezone.now():
         return None
     parent = family.members.get(kind="parent_carer")
     child = family.members.get(kind="child")
     with _clock(moment):
-        return referral_services.referral_create(
+        referral = referral_services.referral_create(
             actor=session.register_taken_by,
             family=family,
             people=[
@@ -143,6 +145,16 @@ def _refer_later(rng: random.Random, family: Family, session: GroupSession) -> R
             contact_email=family.contact_email,
             safe_contact_channel=family.safe_contact_channel,
         )
+    with _clock(moment + timedelta(days=1)):
+        referral_services.referral_decide(
+            referral=referral,
+            decision="accept",
+            reason="meets_threshold",
+            notes="Known to us from the stay and play; low mood and sleep: one-to-one support.",
+            actor=referral.routed_team.manager,
+            family=family,
+        )
+    return referral
 
 
 def demo_registration_seed(

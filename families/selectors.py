@@ -13,14 +13,30 @@ from bases.selectors import managed_base_ids
 from ecfs.audit.models import AuditEvent
 from ecfs.roles import Role, group_name
 
-from .access import family_scope
+from .access import family_scope, registering_teams
 from .models import Allocation, Family, Person
+from .names import household_prefetch
 from .rules import name_key
 from .validators import normalise_postcode
 
 
 def family_list(*, user) -> QuerySet[Family]:
     return Family.objects.filter(family_scope(user))
+
+
+REGISTERED_LIST_SIZE = 200
+
+
+def registered_by_my_team(*, user) -> QuerySet[Family]:
+    """The families the user's team registered without a referral and that the user sees (not yet in support),
+    most recently registered first, with who is in them: a worker's *Registered by your team*."""
+    return (
+        family_list(user=user)
+        .filter(registered_on__isnull=False, registered_team__in=registering_teams(user))
+        .select_related("locality")
+        .prefetch_related(household_prefetch())
+        .order_by("-registered_on", "reference")[:REGISTERED_LIST_SIZE]
+    )
 
 
 def first_referred_on(family: Family) -> date | None:

@@ -41,6 +41,9 @@ def family_list(request):
         context["showing_ended"] = request.GET.get("show") == "ended"
         if context["showing_ended"]:
             context["ended"] = support_selectors.support_ended(user=request.user)
+        context["showing_registered"] = request.GET.get("show") == "registered"
+        if context["showing_registered"]:
+            context["registered"] = list(selectors.registered_by_my_team(user=request.user))
     if has_role(request.user, Role.MANAGER):
         families = (
             selectors.family_list(user=request.user)

@@ -241,6 +241,8 @@ def _offered_families(user, references) -> list[tuple[str, str]]:
     """(reference, label) of the known families to list on a register: the user's own, with who is in them;
     anything else typed or posted is listed as it was given, and the form refuses it."""
     references = list(dict.fromkeys(r for r in references if r))
+    if not references:
+        return []
     families = {
         family.reference: family
         for family in family_list(user=user).filter(reference__in=references).prefetch_related(household_prefetch())
@@ -288,7 +290,11 @@ def session_register(request, uuid):
     can_amend = selectors.can_amend_register(user=request.user, session=session)
     if taken and not can_amend and request.method == "POST":
         raise PermissionDenied(services.REGISTER_AMENDERS_ONLY)
-    named = [f.reference for f in selectors.walk_in_families(session=session, user=request.user)]
+    named = (
+        [f.reference for f in selectors.walk_in_families(session=session, user=request.user)]
+        if course.is_universal
+        else []
+    )
     initial = {
         "attended": [str(line.enrolment.uuid) for line in lines if line.attended],
         "walk_in_adults": session.walk_in_adults,
@@ -318,8 +324,13 @@ def session_register(request, uuid):
     # A family found on the page after the register was saved is added to the correction, ticked (``?add=``).
     added = []
     if taken and can_amend and course.is_universal and request.method != "POST":
-        added = [r for r in request.GET.getlist("add") if r.upper() not in named][:20]
-        added = [r for r, _ in _offered_families(request.user, [r.upper() for r in added]) if r]
+        wanted = [r.strip().upper() for r in request.GET.getlist("add")[:20]]
+        added = list(
+            family_list(user=request.user)
+            .filter(reference__in=[r for r in wanted if r not in named])
+            .order_by("reference")
+            .values_list("reference", flat=True)
+        )
         initial["walk_in_families"] = named + added
     if course.is_universal and not too_early and not session.is_cancelled and (not taken or can_amend):
         context.update(_find_context(request))

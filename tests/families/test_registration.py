@@ -366,3 +366,63 @@ def test_marking_before_the_session_day_is_refused(cast):
     family = family_of(cast)
     with pytest.raises(ApplicationError, match="mark families present on the day or afterwards"):
         venue_services.session_family_attend(session=session, family=family, actor=cast.worker)
+
+
+# Referred later, and connected from the advice log ----------------------------------------------------------
+
+
+def test_refer_for_support_starts_the_referral_from_the_family_and_routes_it_to_its_team(client, cast):
+    from referrals.models import Referral
+    from tests.referrals.test_views import intake_data
+
+    family = register(cast, actor=cast.other_worker, team=cast.other_team)  # registered by Team B in Team A's town
+    client.force_login(cast.other_worker)
+    assert "Refer for support" in client.get(reverse("family-detail", args=[family.reference])).content.decode()
+    url = reverse("referral-new") + f"?family={family.reference}"
+    page = client.get(url).content.decode()
+    for value in ("Jodie", "Brundle", "Poppy", "NR1 3AB", "07700 900123"):
+        assert f'value="{value}"' in page, value
+    born = child_born()
+    answers = intake_data(
+        cast,
+        parent_first_name="Jodie",
+        parent_last_name="Brundle",
+        child_first_name="Poppy",
+        child_last_name="Brundle",
+        child_date_day=born.day,
+        child_date_month=born.month,
+        child_date_year=born.year,
+        postcode="NR1 3AB",
+        address_line_1="4 Mill Road",
+        district=family.district.slug,
+        locality=family.locality_id,
+    )
+    assert client.post(url, answers).status_code == 302
+    referral = Referral.objects.get()
+    assert referral.routed_team.base == family.base  # the team holding the family: its base's
+    client.force_login(cast.worker)  # another team's worker: the family and its referral page are not theirs
+    assert client.get(url).status_code == 404
+
+
+def test_an_advice_entry_naming_a_family_links_to_connecting_them(client, cast):
+    from tests.advice.factories import advice_entry
+
+    family = family_of(cast)
+    entry = advice_entry(actor=cast.worker, family=family)
+    client.force_login(cast.worker)
+    page = client.get(reverse("advice-detail", args=[entry.uuid])).content.decode()
+    connect = reverse("community-connect", args=[family.reference]) + f"?from=advice/{entry.uuid}"
+    assert connect in page
+    page = client.get(connect).content.decode()
+    assert reverse("advice-detail", args=[entry.uuid]) in page and "Back to the advice entry" in page
+
+
+def test_registered_by_your_team_lists_the_teams_families_only(client, cast):
+    ours = register(cast)
+    theirs = register(cast, actor=cast.other_worker, team=cast.other_team, parent_last_name="Zed", confirmed_new=True)
+    client.force_login(cast.colleague)
+    page = client.get(reverse("family-list"), {"show": "registered"}).content.decode()
+    assert ours.reference in page and theirs.reference not in page
+    client.force_login(cast.other_worker)
+    page = client.get(reverse("family-list"), {"show": "registered"}).content.decode()
+    assert theirs.reference in page and ours.reference not in page

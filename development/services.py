@@ -75,7 +75,14 @@ def _validate(
             raise ValidationError(
                 {"good_level_of_development": "Select whether the child reached a good level of development"}
             )
+        for name in DOMAIN_FIELDS:
+            if levels.get(name):
+                raise ValidationError({name: "An EYFS profile result has no ASQ-3 domains: leave them empty"})
         return
+    if good_level_of_development is not None:
+        raise ValidationError(
+            {"good_level_of_development": "Only an EYFS profile result records a good level of development"}
+        )
     oldest = child.date_of_birth + relativedelta(months=ASQ_OLDEST_MONTHS)
     if reviewed_on > oldest:
         raise ValidationError(

@@ -23,7 +23,7 @@ REVIEWED = "Children with an ASQ-3 review"
 TWO_REVIEWS = "Children with two ASQ-3 reviews or more"
 EYFS_KNOWN = "Children with an EYFS profile result"
 MOVES = (("up", "moved up"), ("same", "stayed the same"), ("down", "moved down"))
-RANK = {DevelopmentReview.Level.BELOW: 0, DevelopmentReview.Level.CLOSE: 1, DevelopmentReview.Level.ABOVE: 2}
+RANK = DevelopmentReview.RANK  # below < close to < above
 COHORT = f"""the children of families supported in the quarter ({SUPPORTED}) with a review dated on or before
 the quarter's last day (reviews as corrected; those recorded in error left out), by the family's district"""
 

@@ -155,3 +155,19 @@ def test_recorded_in_error_leaves_the_record_and_cannot_be_changed(cast, family,
             review=review, actor=cast.worker, reason="x", reviewed_on=TODAY, source="HV", levels=levels()
         )
     assert AuditEvent.objects.filter(action="development_review.in_error", family=family).exists()
+
+
+def test_each_kind_keeps_to_its_own_fields(cast, child):
+    message = _refused("good_level_of_development", child, cast.worker, good_level_of_development=True)
+    assert message == "Only an EYFS profile result records a good level of development"
+    _born(child, date(2020, 12, 1))
+    message = _refused(
+        "communication",
+        child,
+        cast.worker,
+        kind="eyfs",
+        reviewed_on=date(2026, 6, 1),
+        good_level_of_development=True,
+        levels=levels(),
+    )
+    assert "no ASQ-3 domains" in message

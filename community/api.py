@@ -14,6 +14,7 @@ from rest_framework.permissions import BasePermission
 from ecfs.api.filters import BooleanFilter
 from ecfs.api.permissions import SignedInStaff, is_staff_user
 from ecfs.api.views import ApiViewMixin
+from venues.api import LocalTimeField
 
 from . import permissions, selectors
 from .models import WEEKDAYS, CommunityGroup, GrantApplication, GrantMonitoring, GrantPayment
@@ -32,6 +33,8 @@ class CommunityGroupSerializer(serializers.ModelSerializer):
     district = serializers.CharField(source="district.slug", read_only=True)
     locality = serializers.CharField(source="locality.name", read_only=True)
     day = serializers.SerializerMethodField(help_text="The day it meets, in words (``weekday`` 0 is Monday).")
+    starts_at = LocalTimeField(read_only=True)
+    ends_at = LocalTimeField(read_only=True)
 
     class Meta:
         model = CommunityGroup

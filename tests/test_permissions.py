@@ -188,6 +188,11 @@ TABLE = {
     "api-fund-application-detail": ("get", "application", API_FAMILY_OBJECT),
     "api-advice-list": ("get", None, API_LIST),
     "api-advice-detail": ("get", "advice", expect(404, worker=200, colleague=200, manager=200, anonymous=403)),
+    # The community groups register (any signed-in member of staff) and the grants (managers and the admin).
+    "api-community-group-list": ("get", None, expect(200, anonymous=403)),
+    "api-community-group-detail": ("get", "community_group", expect(200, anonymous=403)),
+    "api-community-grant-list": ("get", None, expect(403, manager=200, other_manager=200, admin=200)),
+    "api-community-grant-detail": ("get", "grant", expect(403, manager=200, other_manager=200, admin=200)),
     "api-complaints-list": ("get", None, expect(403, manager=200, other_manager=200)),
     "api-complaints-detail": ("get", "complaint", expect(403, manager=200, other_manager=404)),
     "api-development-review-list": ("get", None, API_LIST),

@@ -7,9 +7,9 @@ them, more in the winter, in every state (the waiting ones recent, the older one
 over a limit, a second team manager in the district approves too). Some teams run group courses at the
 county's reference venues, with registers and parents' ratings. The fund has budgets for this financial year,
 the last and any year before that the applications go back to, and each approval is charged to its own
-year's (none overspent: the service refuses that); the contract budget has actuals for every
-complete quarter; and the last complete quarter's and month's returns are generated and submitted, so
-commissioners have something to read.
+year's (none overspent: the service refuses that); and the contract budget has actuals for every
+complete quarter. The last complete quarter's and month's returns are generated and submitted by
+``demo_returns_seed``, after every other part of the demo, so commissioners have every section to read.
 
 Everything goes through the real services, each step with the clock set to the moment it happened
 (``_clock``), in time order across families, courses and the fund, so that what a service checks (an active
@@ -1772,20 +1772,6 @@ class _Seeder:
                         defaults={"amount": amount.quantize(Decimal("0.01"))},
                     )
 
-    def returns(self) -> list[Return]:
-        manager = (
-            get_user_model()
-            .objects.filter(email__startswith="manager.", email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
-            .order_by("email")
-            .first()
-        )
-        submitted = []
-        for kind in (QUARTERLY, MONTHLY):
-            period = last_complete(kind, self.today)
-            draft = return_services.return_generate(period=period, actor=manager)
-            submitted.append(return_services.return_submit(a_return=draft, actor=manager))
-        return submitted
-
 
 # Entry points ------------------------------------------------------------------------------------------
 
@@ -1802,7 +1788,6 @@ def demo_support_counts(*, created: bool = False) -> dict:
     applications = Application.objects.filter(family__in=families)
     app_status = dict(applications.order_by().values_list("status").annotate(n=Count("pk")))
     courses = GroupCourse.objects.filter(created_by__email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
-    returns = Return.objects.filter(status=Return.Status.SUBMITTED).order_by("kind", "period", "version")
     return {
         "created": created,
         "plans": sum(plan_status.values()),
@@ -1818,7 +1803,6 @@ def demo_support_counts(*, created: bool = False) -> dict:
         "applications": sum(app_status.values()),
         "applications_by_status": {status: app_status.get(status, 0) for status in AppStatus.values},
         "budgets": BudgetAdjustment.objects.filter(reason=DEMO_ALLOCATION).count(),
-        "returns": [f"{r.kind} {r.period} v{r.version}" for r in returns],
     }
 
 
@@ -1831,12 +1815,32 @@ def demo_support_summary(counts: dict) -> str:
     return (
         f"Demo support{already}: {counts['plans']} plans ({plans}), {counts['contacts']} contacts, "
         f"{counts['courses']} courses, {counts['sessions']} sessions, {counts['applications']} fund applications "
-        f"({apps}), returns: {', '.join(counts['returns']) or 'none'}"
+        f"({apps})"
     )
 
 
+def demo_returns_seed() -> list[str]:
+    """The last complete quarter's and month's returns, generated and submitted once, after every part of the demo
+    is seeded (advice, partnership, workforce, voice and the rest have sections of their own); what was submitted."""
+    refuse_unless_demo_key()
+    submitted = Return.objects.filter(status=Return.Status.SUBMITTED)
+    with transaction.atomic():
+        if not submitted.exists():
+            manager = (
+                get_user_model()
+                .objects.filter(email__startswith="manager.", email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
+                .order_by("email")
+                .first()
+            )
+            today = timezone.localdate()
+            for kind in (QUARTERLY, MONTHLY):
+                draft = return_services.return_generate(period=last_complete(kind, today), actor=manager)
+                return_services.return_submit(a_return=draft, actor=manager)
+    return [f"{r.kind} {r.period} v{r.version}" for r in submitted.order_by("kind", "period", "version")]
+
+
 def demo_support_seed(*, rng_seed: int = 2019) -> dict:
-    """Plans, contacts, group courses, the fund and returns for the demo families, once; the counts of what is there."""
+    """Plans, contacts, group courses and the fund for the demo families, once; the counts of what is there."""
     refuse_unless_demo_key()
     with transaction.atomic():
         if BudgetAdjustment.objects.filter(reason=DEMO_ALLOCATION).exists():
@@ -1846,5 +1850,4 @@ def demo_support_seed(*, rng_seed: int = 2019) -> dict:
         seeder.run()
         seeder.funded_education()
         seeder.budget_actuals()
-        seeder.returns()
         return demo_support_counts(created=True)

@@ -10,7 +10,11 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from devdata.demo import demo_seed
-from devdata.demo_support import DEMO_ALLOCATION, demo_support_seed, demo_support_summary
+from devdata.demo_development import demo_development_seed
+from devdata.demo_partnership import demo_partnership_seed
+from devdata.demo_support import DEMO_ALLOCATION, demo_returns_seed, demo_support_seed, demo_support_summary
+from devdata.demo_voice import demo_voice_seed
+from devdata.demo_workforce import demo_workforce_seed
 from ecfs.audit.models import AuditEvent
 from ecfs.errors import ApplicationError
 from families.models import (
@@ -173,9 +177,20 @@ def test_demo_support_covers_every_state_consistently_and_is_idempotent(db, sett
     assert not applications.filter(status="paid", paid_on__gt=today).exists()
     _assert_a_year_of_fund_applications(now, today)
 
-    # Contract budget actuals and the submitted returns.
+    # Contract budget actuals and the submitted returns, generated after the rest of the demo (as `seed_demo`
+    # does), so the partnership, workforce, voice and child development sections have records to count.
     assert BudgetActual.objects.filter(financial_year=financial_year_of(today) - 1).count() == 4 * 5
+    assert not Return.objects.exists()
+    demo_development_seed()
+    demo_partnership_seed()
+    demo_workforce_seed()
+    demo_voice_seed()
     quarter = last_complete(QUARTERLY, today)
+    assert demo_returns_seed() == [
+        f"{MONTHLY} {last_complete(MONTHLY, today).label} v1",
+        f"{QUARTERLY} {quarter.label} v1",
+    ]
+    assert len(demo_returns_seed()) == 2, "once only"
     submitted = Return.objects.get(kind=QUARTERLY, period=quarter.label, status=Return.Status.SUBMITTED)
     assert Return.objects.filter(
         kind=MONTHLY, period=last_complete(MONTHLY, today).label, status=Return.Status.SUBMITTED
@@ -197,9 +212,20 @@ def test_demo_support_covers_every_state_consistently_and_is_idempotent(db, sett
     assert len(reader.pages) >= 5
     for impact in IMPACTS:
         assert impact in text, impact
+    sections = {section["code"]: section for section in submitted.figures["sections"]}
+    for code in ("development", "partnership", "workforce", "voice", "digital"):
+        assert sections[code]["title"] in text, code
+        shown = [
+            value
+            for kpi in sections[code]["kpis"]
+            for row in kpi["rows"]
+            for value in row["display"].values()
+            if value not in ("0", "–", "-", "")
+        ]
+        assert shown, f"the demo's {code} section shows only zeros"
 
     # Nothing happens in the future.
-    assert not AuditEvent.objects.filter(occurred_at__gt=now).exists()
+    assert not AuditEvent.objects.filter(occurred_at__gt=timezone.now()).exists()
 
     # A second run creates nothing.
     before = _snapshot()

@@ -10,7 +10,7 @@ from devdata.demo_notifications import demo_notifications_seed, demo_notificatio
 from devdata.demo_partnership import demo_partnership_seed, demo_partnership_summary
 from devdata.demo_privacy import demo_privacy_seed, demo_privacy_summary
 from devdata.demo_registration import demo_registration_seed, demo_registration_summary
-from devdata.demo_support import demo_support_summary
+from devdata.demo_support import demo_returns_seed, demo_support_summary
 from devdata.demo_voice import demo_voice_seed, demo_voice_summary
 from devdata.demo_workforce import demo_workforce_seed, demo_workforce_summary
 from ecfs.errors import ApplicationError
@@ -46,6 +46,8 @@ class Command(BaseCommand):
             workforce = demo_workforce_seed()
             voice = demo_voice_seed()
             notifications = demo_notifications_seed()
+            # Last, so that every section of the returns has the demo's records to count.
+            returns = demo_returns_seed()
         except ApplicationError as error:
             raise CommandError(error.message) from error
         width = max(len(login.email) for login in logins)
@@ -72,6 +74,7 @@ class Command(BaseCommand):
         self.stdout.write(demo_workforce_summary(workforce))
         self.stdout.write(demo_voice_summary(voice))
         self.stdout.write(demo_notifications_summary(notifications))
+        self.stdout.write(f"Demo returns submitted: {', '.join(returns) or 'none'}")
         self.stdout.write("")
 
     def _scale(self, value: str) -> None:

@@ -270,7 +270,7 @@ class Professional(TimeStampedModel):
     """Someone from another agency in the team around the family."""
 
     class Agency(models.TextChoices):
-        HEALTH_VISITING = "health_visiting", "Health visiting (Healthy Child Programme)"
+        HEALTH_VISITING = "health_visiting", "Health visiting"
         MIDWIFERY = "midwifery", "Midwifery"
         GP = "gp", "GP practice"
         SPEECH_LANGUAGE = "speech_language", "Speech and language therapy"

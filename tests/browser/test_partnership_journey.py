@@ -50,7 +50,7 @@ def test_a_worker_records_a_meeting_with_two_agencies_actions_and_uploads_the_co
     # Forgetting what was decided: the error summary says so and nothing is saved.
     _date(tab, "held_on", today)
     tab.get_by_label("Kerry Howes (parent or carer)").check()
-    tab.get_by_role("checkbox", name="Jo Health, Health visiting (Healthy Child Programme)").check()
+    tab.get_by_role("checkbox", name="Jo Health, Health visiting").check()
     tab.get_by_role("checkbox", name="Sam Homes, Housing (Broadland District Council)").check()
     tab.get_by_role("button", name="Save the meeting").click()
     expect(tab.locator(".govuk-error-summary")).to_contain_text("Enter what was decided")
@@ -58,11 +58,11 @@ def test_a_worker_records_a_meeting_with_two_agencies_actions_and_uploads_the_co
     assert not TafMeeting.objects.exists()
 
     tab.get_by_label("What was decided").fill("Health visitor to review Alfie's speech; housing to inspect the damp.")
-    tab.get_by_role("radio", name="Jo Health, Health visiting (Healthy Child Programme)").check()
+    tab.get_by_role("radio", name="Jo Health, Health visiting").check()
     _date(tab, "next_meeting_on", today + timedelta(weeks=6))
     tab.get_by_label("Information was shared with the other agencies at this meeting").check()
     tab.locator('[name="action_1_description"]').fill("Book the 2-year review")
-    tab.locator('[name="action_1_owner"]').select_option(label="Jo Health (Health visiting (Healthy Child Programme))")
+    tab.locator('[name="action_1_owner"]').select_option(label="Jo Health (Health visiting)")
     _date(tab, "action_1_due_on", today + timedelta(days=14))
     tab.locator('[name="action_2_description"]').fill("Inspect the flat for damp")
     tab.locator('[name="action_2_owner"]').select_option(label="Sam Homes (Housing)")

@@ -61,9 +61,9 @@ def test_a_worker_records_a_meeting_through_the_api(cast, family):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["family"] == family.reference and body["workers"] == ["Mandy Robinson"]
-    assert body["lead_professional"] == "Jo Health (Health visiting (Healthy Child Programme))"
+    assert body["lead_professional"] == "Jo Health (Health visiting)"
     assert [(a["agency"], a["owner_name"], a["plan"]) for a in body["actions"]] == [
-        ("Health visiting (Healthy Child Programme)", "Jo Health", None),
+        ("Health visiting", "Jo Health", None),
         ("Housing", "Sam Homes", None),
     ]
     meeting = TafMeeting.objects.get(uuid=body["uuid"])

@@ -122,7 +122,7 @@ def test_agencies_involved_by_type(dataset):
     rows = partnership_agencies(Q1, districts)
     # Health visiting: family 1 at two meetings, counted once. Housing: family 1 at a meeting (A) and family 4
     # referred (B). Speech and language: family 1 referred. Portage: family 2 referred.
-    assert row(rows, "Health visiting (Healthy Child Programme)").values[COUNTY] == 1
+    assert row(rows, "Health visiting").values[COUNTY] == 1
     assert row(rows, "Housing").values[COUNTY] == 2
     assert row(rows, "Housing").values[b] == (2 if a == b else 1)
     assert row(rows, "Speech and language therapy").values[a] == 1

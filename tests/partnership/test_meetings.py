@@ -91,12 +91,12 @@ def test_a_worker_records_a_meeting_with_two_agencies_actions(client, cast, fami
         ("professional", None),
         ("professional", None),
     ]
-    assert [a.agency_label for a in actions] == ["ECFS", "Health visiting (Healthy Child Programme)", "Housing"]
+    assert [a.agency_label for a in actions] == ["ECFS", "Health visiting", "Housing"]
     event = AuditEvent.objects.get(action=AuditAction.TAF_MEETING_RECORDED)
     assert (event.actor, event.family_id, event.changes["actions"]) == (cast.worker, family.pk, 3)
 
     page = client.get(response["Location"]).content.decode()
-    assert "Jo Health (Health visiting (Healthy Child Programme))" in page  # the lead professional
+    assert "Jo Health (Health visiting)" in page  # the lead professional
     assert "Inspect the flat for damp" in page and "Sam Homes" in page
     record = client.get(reverse("family-detail", args=[family.reference])).content.decode()
     assert 'id="team-around-the-family"' in record

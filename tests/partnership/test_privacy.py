@@ -40,7 +40,7 @@ def test_the_bundle_lists_the_familys_meetings_and_onward_referrals(cast):
     assert row["What was decided"] == "Speech review for Alfie; housing to inspect the damp."
     assert "Kerry Howes" in row["Who attended"] and "Jo Health" in row["Who attended"]
     assert [(a["Action"], a["Agency"]) for a in row["Actions"]] == [
-        ("Book the 2-year review", "Health visiting (Healthy Child Programme)"),
+        ("Book the 2-year review", "Health visiting"),
         ("Assess the damp in the flat", "Housing"),
     ]
     [referrals] = [s for s in data["sections"] if s["title"] == "Onward referrals to other services"]

@@ -140,6 +140,12 @@ EXPECTED = [
     ("partnership_families", "With at least one partner agency", COUNTY, 0, "0"),
     ("partnership_onward_referrals", "Housing", COUNTY, 0, "0"),
     ("partnership_onward_outcomes", "Accepted", COUNTY, 0, "0"),
+    # Child development evidence (#20 item 5): no review in this quarter's data (tests/development/test_figures.py
+    # works the section out by hand): counts of 0, shares not applicable (–).
+    ("development_reviewed", "Children with an ASQ-3 review", COUNTY, 0, "0"),
+    ("development_expected_level", "Communication", COUNTY, None, "–"),
+    ("development_change", "Communication: moved up", COUNTY, 0, "0"),
+    ("development_eyfs", "Good level of development", COUNTY, None, "–"),
     ("fund_spend_against_budget", "Council allocation: budget", COUNTY, "1000.00", "£1,000.00"),
     ("fund_spend_against_budget", "Council allocation: spent this year", B, "65.50", "[c]"),
     ("contract_budget", "Front line delivery (indicative 62.0%)", COUNTY, 62.0, "62.0%"),  # 1240 of 2000

@@ -68,6 +68,7 @@ from families.models import (
     ParentProgress,
     Person,
     Professional,
+    RegistrationRoute,
     Review,
     SafeguardingAction,
     SupportPlan,
@@ -93,6 +94,9 @@ COUNTY = {
     "staff": 300,
 }
 YEARS = 5
+# The share of families first registered lightly, before any referral (#19), and their own random stream.
+REGISTERED_SHARE = 0.3
+REGISTRATION_SEED = 19
 COMMISSIONERS = 5
 ADMINS = 1
 # Workers' open caseloads (lead or co-worker): about 14 each, 1.4 workers per open family.
@@ -858,6 +862,9 @@ class ScaleSeed:
                 "consent_given_by",
                 "consent_date",
                 "consent_scope",
+                "registered_on",
+                "registered_via",
+                "registered_team_id",
                 "created_by_id",
                 "modified_by_id",
                 "created_at",
@@ -917,6 +924,10 @@ class ScaleSeed:
         self.family_parent = {}
         self.family_children = defaultdict(list)
         people_per_family = self.counts["people"] / max(len(self.families), 1)
+        # Light registrations (#19): about a third of families were first known at a universal session, a drop-in
+        # or outreach (the record made then, the referral after). A generator of its own keeps the rest as it was.
+        registrations = random.Random(REGISTRATION_SEED)  # noqa: S311 — demo data, not secrets
+        routes = [route for route, _ in RegistrationRoute.choices]
         for family_id, day, place, base_i in self.families:
             locality_id, district_id, town, _ = place
             base = self.bases[base_i]
@@ -927,6 +938,8 @@ class ScaleSeed:
             lone = rng.random() < 0.35
             eal = rng.random() < 0.1
             manager = self.managers[base_i]
+            registered = registrations.random() < REGISTERED_SHARE
+            registered_on = self.on(day) if registered else None
             families.add(
                 family_id,
                 self.uuid(),
@@ -954,6 +967,9 @@ class ScaleSeed:
                 "Parent",
                 self.on(day),
                 Family.ConsentScope.HOLD_AND_SHARE,
+                registered_on,
+                registrations.choice(routes) if registered else "",
+                self.teams[base_i] if registered else None,
                 manager,
                 manager,
                 created,

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from devdata import bench
@@ -69,6 +69,11 @@ def test_tiny_scale_makes_roughly_the_county_counts_in_every_state(seeded, db):
     assert Attendance.objects.exists()
     assert Application.objects.count() == round(COUNTY["applications"] * FACTOR)
     assert seeded["families.Family"] == Family.objects.count()
+    # About a third first registered lightly (#19), each with the route and the registering team of its base.
+    registered = Family.objects.filter(registered_on__isnull=False)
+    assert 0.2 < registered.count() / Family.objects.count() < 0.4
+    assert not registered.filter(Q(registered_via="") | Q(registered_team__isnull=True)).exists()
+    assert not registered.exclude(registered_team__base=F("base")).exists()
 
     assert set(Referral.objects.values_list("status", flat=True)) == set(Referral.Status.values)
     assert set(SupportPlan.objects.values_list("status", flat=True)) == set(SupportPlan.Status.values)

@@ -18,6 +18,7 @@ from venues.api import LocalTimeField
 
 from . import permissions, selectors
 from .models import WEEKDAYS, CommunityGroup, GrantApplication, GrantMonitoring, GrantPayment
+from .services import GROUP_FIELDS
 
 
 class GrantStaff(BasePermission):
@@ -38,35 +39,8 @@ class CommunityGroupSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CommunityGroup
-        fields = [
-            "uuid",
-            "name",
-            "kind",
-            "description",
-            "organisation",
-            "organisation_website",
-            "district",
-            "locality",
-            "venue_name",
-            "venue_address",
-            "venue_postcode",
-            "min_age_months",
-            "max_age_months",
-            "for_expectant_parents",
-            "weekday",
-            "day",
-            "starts_at",
-            "ends_at",
-            "frequency",
-            "cost",
-            "cost_notes",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-            "accessibility_notes",
-            "status",
-            "last_checked_on",
-        ]
+        # The register's own fields (as staff record them), and when it was last checked.
+        fields = ["uuid", *GROUP_FIELDS, "day", "last_checked_on"]
 
     def get_day(self, group) -> str:
         return WEEKDAYS[group.weekday]

@@ -6,10 +6,10 @@ restricted family shows only to the people named on it; nobody else sees any fam
 view and API endpoint asks these functions instead of restating the rules.
 
 A family registered lightly at a universal session or a drop-in (``Family.registered_team``, #19) is also seen
-by the team whose worker registered it (its workers, and its team manager) for as long as it has never been
-allocated: once a referral brings it into targeted support, it is seen like any family in support (its allocated
-workers and its base's managers). The family's base is its place's (the locality's base), which may be another
-team's: that base's managers see it as they see every family of their base.
+by the workers of the team whose worker registered it for as long as it has never been allocated: once a referral
+brings it into targeted support, it is seen like any family in support (its allocated workers and its base's
+managers). The family's base is its place's (the locality's base), usually the registering team's own; managers
+see it, as every family, when it is of a base they manage.
 
 ``via`` names the relation from the model being filtered to its family (``"family"``, ``"plan__family"``); an
 empty ``via`` filters Family itself.
@@ -54,6 +54,15 @@ def registered_filter(user) -> Q:
     )
 
 
+def _visible_ids(user):
+    """The ids of the families a worker holds a grant for or their team registered, as one subquery (a UNION
+    ALL). One ``id IN (…)`` lets PostgreSQL probe the family index; the two rules ORed as separate conditions made
+    it test every family (at county scale a worker's family search went from 15 ms to 660 ms)."""
+    grants = FamilyUserObjectPermission.objects.filter(user=user, permission__codename="view_family")
+    registered = Family.objects.filter(registered_filter(user)).order_by().values("pk")
+    return grants.order_by().values("content_object_id").union(registered, all=True)
+
+
 def restriction_filter(user, via: str = "") -> Q:
     """Keep restricted families only for their named users.
 
@@ -79,9 +88,7 @@ def family_scope(user, via: str = "") -> Q:
     if has_role(user, Role.MANAGER):
         visible |= Q(base_id__in=managed_base_ids(user))
     if has_role(user, Role.WORKER):
-        visible |= allocated_filter(user)
-    if has_role(user, Role.WORKER) or has_role(user, Role.MANAGER):
-        visible |= registered_filter(user)
+        visible |= Q(pk__in=_visible_ids(user))
     return visible & restriction_filter(user)
 
 

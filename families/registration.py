@@ -8,7 +8,7 @@ record, and a new family is made only once the worker confirms none of the match
 Where the family belongs (README, *Registering a family*): its district and locality are the place the worker
 gives (the postcode and the nearest town, as at referral intake), and its base is the base serving that locality
 (``Locality.base``, the referral routing's rule); for "Other" (outside the market towns), the registering team's
-base when it is in that district, else the district's first base. The family is seen by the registering team
+base when it is in that district, else the district's first base. The family is seen by the registering team's workers
 (``Family.registered_team``; ``families.access.registered_filter``) until it is allocated, and always by the
 managers of its base.
 """

@@ -193,11 +193,13 @@ def test_once_allocated_a_registered_family_is_seen_like_any_family_in_support(c
 
 
 def test_a_family_registered_by_another_base_belongs_to_its_towns_base(cast):
-    """Registered by Team B in Team A's town: Team B and Team A's manager see it; Team A's workers do not."""
+    """Registered by Team B in Team A's town: Team B's workers and Team A's manager see it; Team A's workers do
+    not, and nor does Team B's manager (managers see the families of the bases they manage)."""
     family = register(cast, actor=cast.other_worker)
     assert family.base == cast.team.base and family.registered_team == cast.other_team
     assert family_list(user=cast.manager).filter(pk=family.pk).exists()
-    assert family_list(user=cast.other_manager).filter(pk=family.pk).exists()
+    assert family_list(user=cast.other_worker).filter(pk=family.pk).exists()
+    assert not family_list(user=cast.other_manager).filter(pk=family.pk).exists()
     assert not family_list(user=cast.worker).filter(pk=family.pk).exists()
 
 

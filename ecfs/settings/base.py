@@ -396,6 +396,12 @@ SPECTACULAR_SETTINGS = {
         "CommunityGroupKindEnum": "community.models.CommunityGroup.Kind",
         "CommunityGroupStatusEnum": "community.models.CommunityGroup.Status",
         "GrantStatusEnum": "community.models.GrantApplication.Status",
+        "DevelopmentReviewKindEnum": "development.models.DevelopmentReview.Kind",
+        # One level (above / close to / below the expected level) for each of the five ASQ-3 domains.
+        "DevelopmentLevelEnum": "development.models.DevelopmentReview.Level",
+        "ComplaintCategoryEnum": "voice.models.Complaint.Category",
+        # The fund's categories keep the name API clients have known them by since the first release.
+        "CategoryEnum": "support_fund.models.Application.Category",
     },
 }
 

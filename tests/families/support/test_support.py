@@ -6,7 +6,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ecfs.errors import ApplicationError
-from families.models import Contact, FollowUp, OutcomeAssessment, OutcomeScore, SafeguardingAction, SupportPlan
+from families.models import (
+    Contact,
+    Determinant,
+    FollowUp,
+    OutcomeAssessment,
+    OutcomeScore,
+    SafeguardingAction,
+    SupportPlan,
+)
 from families.support import services as support_services
 from referrals.models import Referral
 from tests.families.factories import active_plan, closed_plan, completed_assessment, draft_plan, home_visit, scores
@@ -37,15 +45,13 @@ def test_full_plan_lifecycle_through_the_pages(client, cast, family):
         {
             "kind": "one_to_one",
             "review_interval_weeks": 8,
-            "goal_1_determinant": 5,
+            "goal_1_determinant": Determinant.objects.get(code="parental_mental_health").pk,
             "goal_1_description": "Make friends",
         },
     )
     assert response.status_code == 400
     assert "Complete the whole-family assessment" in response.content.decode()
     completed_assessment(family=family, worker=cast.worker)
-
-    from families.models import Determinant
 
     mental_health = Determinant.objects.get(code="parental_mental_health")
     networks = Determinant.objects.get(code="social_networks")

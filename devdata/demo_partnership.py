@@ -8,6 +8,7 @@ recorded a meeting) and deterministic for a given seed and day. Quick: a few doz
 """
 
 import random
+import unicodedata
 from datetime import date, datetime, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -106,6 +107,11 @@ def demo_partnership_summary(counts: dict) -> str:
     )
 
 
+def _plain(line: str) -> str:
+    """ASCII for the standard Helvetica font, which has no other letters: accents dropped (Woźniak → Wozniak)."""
+    return unicodedata.normalize("NFKD", line).encode("ascii", "ignore").decode("ascii").replace("\\", "/")
+
+
 def consent_form_pdf(family_reference: str, signed_by: str, on: date) -> bytes:
     """A small one-page PDF: a signed consent to share form (text only, made here: no PDF library needed)."""
     lines = [
@@ -116,7 +122,7 @@ def consent_form_pdf(family_reference: str, signed_by: str, on: date) -> bytes:
         "the professionals in our team around the family.",
     ]
     text = "BT /F1 12 Tf 56 780 Td 16 TL " + " ".join(
-        f"({line.replace('(', '[').replace(')', ']')}) '" for line in lines
+        f"({_plain(line).replace('(', '[').replace(')', ']')}) '" for line in lines
     ) + " ET"  # fmt: skip
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",

@@ -2,7 +2,8 @@
 actions, onward referrals with outcomes (some overdue) and consent forms on the record; through the services, once,
 deterministic. Built on the demo staff and a few of their families (not the whole demo: quicker)."""
 
-from datetime import timedelta
+import io
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -11,7 +12,7 @@ from pypdf import PdfReader
 
 from bases.models import Team
 from devdata.demo import DEMO_EMAIL_DOMAIN, demo_staff_seed
-from devdata.demo_partnership import demo_partnership_seed, demo_partnership_summary
+from devdata.demo_partnership import consent_form_pdf, demo_partnership_seed, demo_partnership_summary
 from documents.models import Document
 from documents.storage import document_storage
 from ecfs.roles import Role, group_name
@@ -60,3 +61,10 @@ def test_the_demo_has_meetings_referrals_with_outcomes_and_documents(demo_world)
 
     again = demo_partnership_seed()
     assert not again["created"] and again == {**counts, "created": False}
+
+
+def test_a_consent_form_for_a_name_beyond_latin_letters_reads_back():
+    """A Polish name (the demo's families have them) is written without its accents, not refused."""
+    pdf = consent_form_pdf("ECFS-000126", "Paulina Woźniak (mum)", date(2027, 7, 22))
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Signed by Paulina Wozniak [mum] on 22 July 2027" in text

@@ -19,7 +19,8 @@ from django.template.loader import render_to_string
 
 from .charts import WIDTH as CHART_WIDTH
 from .charts import split_bar_svg, trend_axis_html, trend_svg
-from .kpis import COUNTY
+from .formatting import NOT_APPLICABLE
+from .kpis import COUNTY, REGISTRY
 
 # One tidy row per published figure, for analysts: ``value`` is the number unformatted (empty when protected or
 # not applicable), ``display`` is what the PDF shows. Definitions are in their own file, once per KPI.
@@ -201,6 +202,45 @@ def _column_widths(districts: list[str]) -> dict:
     }
 
 
+def print_layouts(figures: dict) -> list[dict]:
+    """Each section's tables as the PDF prints them, by the KPI's ``layout``, each row as the texts of its cells.
+
+    - ``districts``: one table for the section, the district names heading it once (and again on each page it
+      runs on to), each KPI a group of rows under its title;
+    - ``county``: figures kept for the county alone, in a table of the county's column only;
+    - ``places``: one line per figure, naming its area (each market town is in one district, so a column per
+      district would be all dashes but one).
+
+    Every figure in the JSON and the CSV is printed, and nothing else: this decides only where it sits.
+    """
+    layouts = {kpi.code: kpi.layout for kpi in REGISTRY}
+    areas = [*figures["districts"], COUNTY]
+    printed = []
+    for section in figures["sections"]:
+        tables = {"districts": [], "county": [], "places": []}
+        for kpi in section["kpis"]:
+            layout = layouts.get(kpi["code"], "districts")
+            rows = [(row, True) for row in kpi["baseline"]] + [(row, False) for row in kpi["rows"]]
+            if layout == "places":
+                lines = [
+                    _line(row, baseline, [area, row["display"][area]], county=area == COUNTY)
+                    for row, baseline in rows
+                    for area in areas
+                    if row["display"].get(area, NOT_APPLICABLE) != NOT_APPLICABLE
+                ]
+            else:
+                columns = [COUNTY] if layout == "county" else areas
+                lines = [_line(row, baseline, [row["display"].get(a, "") for a in columns]) for row, baseline in rows]
+            tables[layout].append({"title": kpi["title"], "lines": lines})
+        printed.append({"section": section, **tables})
+    return printed
+
+
+def _line(row: dict, baseline: bool, cells: list[str], *, county: bool = True) -> dict:
+    """A printed row: its label, its cells' texts, and whether the last is the county's figure (set in bold)."""
+    return {"label": row["label"], "baseline": baseline, "cells": cells, "county": county and not baseline}
+
+
 def render_pdf(figures: dict, *, version: int, status: str, generated_on: str) -> bytes:
     """The return as a tagged (PDF/UA-1) A4 PDF.
 
@@ -216,6 +256,7 @@ def render_pdf(figures: dict, *, version: int, status: str, generated_on: str) -
         {
             "figures": figures,
             "areas": [*figures["districts"], COUNTY],
+            "printed": print_layouts(figures),
             "widths": _column_widths(figures["districts"]),
             "chart_width": CHART_WIDTH,
             "charts": _charts(figures),

@@ -2,10 +2,13 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+# A cell with no figure: the area has none by definition, or there is nothing to divide by.
+NOT_APPLICABLE = "–"
+
 
 def format_value(value, unit: str) -> str:
     if value is None:
-        return "–"
+        return NOT_APPLICABLE
     if unit == "percent":
         return f"{Decimal(str(value)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
     if unit == "money":

@@ -70,6 +70,10 @@ class Kpi:
     baseline: Callable[[list[str]], list[Row]] | None = field(default=None)
     # The rows split one whole (each referral has one source): the headline is their total, not the first row.
     headline_total: bool = False
+    # How the PDF prints the table (``documents.print_layouts``): a column per district and the county
+    # (``districts``), the county's column only (``county``: figures kept for the county alone), or one line per
+    # published figure naming its area (``places``: each row is a place in one district, as the market towns).
+    layout: str = "districts"
 
 
 REGISTRY: list[Kpi] = []
@@ -91,10 +95,32 @@ SECTIONS = {
 }
 
 
-def kpi(*, code, title, section, unit, definition, returns=(MONTHLY, QUARTERLY), baseline=None, headline_total=False):
+def kpi(
+    *,
+    code,
+    title,
+    section,
+    unit,
+    definition,
+    returns=(MONTHLY, QUARTERLY),
+    baseline=None,
+    headline_total=False,
+    layout="districts",
+):
     def register(function):
         REGISTRY.append(
-            Kpi(code, title, section, unit, " ".join(definition.split()), function, returns, baseline, headline_total)
+            Kpi(
+                code,
+                title,
+                section,
+                unit,
+                " ".join(definition.split()),
+                function,
+                returns,
+                baseline,
+                headline_total,
+                layout,
+            )
         )
         return function
 
@@ -1030,6 +1056,7 @@ def fund_spend_against_budget(period, districts):
     title="Contract budget: spend by line against the indicative split",
     section="budget",
     unit="percent",
+    layout="county",
     returns=(QUARTERLY,),
     definition="""Each budget line's share of the provider's actual spend from the start of the financial year to
     the end of the quarter (entered by the service admin), beside the indicative split of the contract: front-line

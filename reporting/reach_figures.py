@@ -191,6 +191,7 @@ def town_label(locality: Locality) -> str:
 
 @kpi(
     code="reach_under5_by_locality",
+    layout="places",
     title="Children under 5 known to the service, by market town, beside the Children's Need Index",
     section="reach",
     unit="count",

@@ -31,6 +31,7 @@ def _county_row(label: str, value, districts) -> Row:
 
 @kpi(
     code="voice_feedback",
+    layout="county",
     headline_total=True,
     title="Feedback from families, by rating",
     section="voice",
@@ -128,6 +129,7 @@ WEB_VISITS = "Visits to the service's web pages in the quarter"
 
 @kpi(
     code="digital_web_visits",
+    layout="county",
     title="Web visits",
     section="digital",
     unit="count",
@@ -144,6 +146,7 @@ def digital_web_visits(period, districts):
 
 @kpi(
     code="digital_followers",
+    layout="county",
     title="Social-media followers at the quarter's end",
     section="digital",
     unit="count",

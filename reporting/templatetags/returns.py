@@ -10,6 +10,12 @@ def cell(row: dict, area: str) -> str:
 
 
 @register.filter
+def lookup(mapping: dict, key) -> str:
+    """``mapping[key]``, or an empty string: one dictionary read where a loop over the mapping would be quadratic."""
+    return mapping.get(key, "") if key else ""
+
+
+@register.filter
 def headline(kpi: dict) -> dict | None:
     """The county figure a summary leads with (returns stored before headlines were kept lead with the first row)."""
     if "headline" in kpi:

@@ -503,20 +503,15 @@ class Goal(models.Model):
         return f"{self.determinant}: {self.description[:40]}"
 
 
-class PlanAction(models.Model):
-    """Something someone will do by a date: the worker, a family member or another agency."""
-
-    history = HistoricalRecords()
+class ActionOwner(models.Model):
+    """Who will do an action: the worker, a family member or another agency's professional, named (a plan's
+    actions, and those agreed at a team around the family meeting)."""
 
     class Owner(models.TextChoices):
         WORKER = "worker", "The worker"
         FAMILY = "family", "A family member"
         PROFESSIONAL = "professional", "Another agency"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="actions")
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions", null=True, blank=True)
-    description = models.TextField()
     owner = models.CharField(max_length=15, choices=Owner.choices)
     # The worker who will do it (owner "worker"): the plan's worker when it is added, then any worker allocated to
     # the family it is reassigned to. Their week shows it.
@@ -527,25 +522,41 @@ class PlanAction(models.Model):
     owner_professional = models.ForeignKey(
         Professional, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    class Meta:
+        abstract = True
+
+
+def owner_named_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """The owner an action names is the one its kind says (``prefix`` keeps each table's constraint names)."""
+    return [
+        models.CheckConstraint(
+            condition=~models.Q(owner=kind) | models.Q(**{f"{field}__isnull": False}),
+            name=f"{prefix}_{kind}_owner_named",
+        )
+        for kind, field in (
+            ("family", "owner_person"),
+            ("professional", "owner_professional"),
+            ("worker", "owner_worker"),
+        )
+    ]
+
+
+class PlanAction(ActionOwner):
+    """Something someone will do by a date: the worker, a family member or another agency."""
+
+    history = HistoricalRecords()
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="actions")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions", null=True, blank=True)
+    description = models.TextField()
     due_on = models.DateField()
     done_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(owner="family") | models.Q(owner_person__isnull=False),
-                name="action_family_owner_named",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(owner="professional") | models.Q(owner_professional__isnull=False),
-                name="action_professional_owner_named",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(owner="worker") | models.Q(owner_worker__isnull=False),
-                name="action_worker_owner_named",
-            ),
-        ]
+        constraints = owner_named_constraints("action")
 
     def __str__(self):
         return self.description[:60]

@@ -5,7 +5,8 @@ from django import forms
 from bases.models import District, Locality
 from ecfs.govuk_forms import GovukDateField, name_the_person
 
-from .models import ContactChannel, RegistrationRoute
+from .contact_fields import contact_fields
+from .models import RegistrationRoute
 from .registration import Child
 from .validators import normalise_postcode, validate_uk_postcode
 
@@ -73,25 +74,12 @@ class RegistrationForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select where you are registering the family"},
     )
-    safe_contact_channel = forms.ChoiceField(
-        label="How is it safe to contact them?",
-        choices=ContactChannel.choices,
-        widget=forms.RadioSelect,
-        required=False,
-        help_text="Choose Do not contact if they would rather not hear from the service.",
-    )
-    contact_phone = forms.CharField(
-        label="Phone number",
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-    )
-    contact_email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        required=False,
-        error_messages={"invalid": "Enter the email address in the right format, like name@example.com"},
-        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    safe_contact_channel, contact_phone, contact_email = contact_fields(
+        channel_label="How is it safe to contact them?",
+        channel_help="Choose Do not contact if they would rather not hear from the service.",
+        phone_label="Phone number",
+        email_label="Email address",
+        email_invalid="Enter the email address in the right format, like name@example.com",
     )
     agreed = forms.BooleanField(
         label="They agree to the service keeping these details",

@@ -7,7 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from ecfs.models import TimeStampedModel
-from families.models import PlanAction, Professional
+from families.models import ActionOwner, PlanAction, Professional, owner_named_constraints
 
 
 class TafMeeting(TimeStampedModel):
@@ -79,7 +79,7 @@ class TafMeeting(TimeStampedModel):
         return "Not agreed"
 
 
-class MeetingAction(models.Model):
+class MeetingAction(ActionOwner):
     """An action agreed at a meeting for an agency (ECFS, the family, or a partner's professional), due by a date.
 
     With an active plan the action is also the plan's (``plan_action``): it shows on the plan and, for an ECFS
@@ -94,16 +94,6 @@ class MeetingAction(models.Model):
         "families.PlanAction", on_delete=models.PROTECT, null=True, blank=True, related_name="taf_meeting_action"
     )
     description = models.TextField("action")
-    owner = models.CharField(max_length=15, choices=PlanAction.Owner.choices)
-    owner_worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    owner_person = models.ForeignKey(
-        "families.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    owner_professional = models.ForeignKey(
-        "families.Professional", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     due_on = models.DateField("due")
     done_on = models.DateField("done", null=True, blank=True)
 
@@ -117,20 +107,7 @@ class MeetingAction(models.Model):
                 name="meeting_action_open_due_idx",
             ),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(owner="family") | models.Q(owner_person__isnull=False),
-                name="meeting_action_family_owner_named",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(owner="professional") | models.Q(owner_professional__isnull=False),
-                name="meeting_action_professional_owner_named",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(owner="worker") | models.Q(owner_worker__isnull=False),
-                name="meeting_action_worker_owner_named",
-            ),
-        ]
+        constraints = owner_named_constraints("meeting_action")
 
     def __str__(self):
         return self.description[:60]

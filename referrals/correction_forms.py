@@ -6,7 +6,7 @@ import copy
 from django import forms
 from django.utils import timezone
 
-from families.models import ContactChannel
+from families.contact_fields import contact_fields
 
 from .forms import ReferralForm
 
@@ -49,21 +49,12 @@ SERVICE_FIELDS = (
 
 
 class ReferralCorrectionForm(forms.Form):
-    safe_contact_channel = forms.ChoiceField(
-        label="Safe way to contact the family",
-        choices=[("", "Not known")] + ContactChannel.choices,
-        required=False,
-    )
-    contact_phone = forms.CharField(
-        label="The family's phone",
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-    )
-    contact_email = forms.EmailField(
-        label="The family's email",
-        required=False,
-        error_messages={"invalid": "Enter the family's email address in the correct format, like name@example.com"},
+    safe_contact_channel, contact_phone, contact_email = contact_fields(
+        channel_label="Safe way to contact the family",
+        channel_blank="Not known",
+        phone_label="The family's phone",
+        email_label="The family's email",
+        email_invalid="Enter the family's email address in the correct format, like name@example.com",
     )
     reason = forms.CharField(
         label="Why are you correcting it?",

@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from bases.models import District, Locality
 from ecfs.govuk_forms import GovukDateField, name_the_person
-from families.models import ContactChannel, Determinant, Person
+from families.contact_fields import contact_fields
+from families.models import Determinant, Person
 from families.rules import validate_person_dates
 from families.validators import normalise_postcode, validate_uk_postcode
 
@@ -143,26 +144,13 @@ class ReferralForm(forms.Form):
         help_text="Tick if someone in the home may be a risk. Say below how to make contact safely.",
     )
     safe_contact_notes = forms.CharField(label="Safe ways to make contact", widget=forms.Textarea, required=False)
-    safe_contact_channel = forms.ChoiceField(
-        label="How is it safe to contact the family?",
-        choices=ContactChannel.choices,
-        widget=forms.RadioSelect,
-        required=False,
-        help_text="Messages to the family (reminders, the outcome of a request they made) go only this way. "
+    safe_contact_channel, contact_phone, contact_email = contact_fields(
+        channel_label="How is it safe to contact the family?",
+        channel_help="Messages to the family (reminders, the outcome of a request they made) go only this way. "
         "Leave it unanswered if the family was not asked.",
-    )
-    contact_phone = forms.CharField(
-        label="The family's phone number",
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-    )
-    contact_email = forms.EmailField(
-        label="The family's email address",
-        max_length=254,
-        required=False,
-        error_messages={"invalid": "Enter the family's email address in the right format, like name@example.com"},
-        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        phone_label="The family's phone number",
+        email_label="The family's email address",
+        email_invalid="Enter the family's email address in the right format, like name@example.com",
     )
 
     address_line_1 = forms.CharField(

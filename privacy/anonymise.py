@@ -44,7 +44,7 @@ from notifications.models import Message
 from partnership.models import MeetingAction, OnwardReferral, TafMeeting
 from referrals.models import Referral, ReferralPerson, TriageDecision
 from support_fund.models import Application, ApplicationEvent
-from venues.models import Attendance
+from venues.models import Attendance, GroupSession
 from voice.models import Complaint, Feedback
 
 from .retention import RetentionDue
@@ -139,7 +139,25 @@ WITH_HISTORY = (
 )
 
 
+def _forget_register_reasons(family: Family) -> None:
+    """A corrected register's reason is kept on the session's earlier version too (it is the session's record, not
+    the family's) and may name them: blank it on each session where it corrected one of the family's marks. Read
+    before the family's attendance history goes, which is where the link is."""
+    corrected = (
+        Attendance.history.filter(family=family)
+        .exclude(history_change_reason=None)
+        .exclude(history_change_reason="")
+        .values_list("session_id", "history_change_reason")
+        .distinct()
+    )
+    for session_id, reason in corrected:
+        GroupSession.history.filter(id=session_id, history_change_reason=reason).update(
+            history_change_reason=ANONYMISED
+        )
+
+
 def _forget_history(family: Family) -> None:
+    _forget_register_reasons(family)
     for model, path in WITH_HISTORY:
         value = family.pk if path == "id" else family
         model.history.filter(**{path: value}).delete()

@@ -224,3 +224,43 @@ def test_anonymising_blanks_how_to_reach_the_family_and_what_was_written_about_t
     assert set(Referral.objects.filter(family=gone).values_list("contact_phone", "contact_email")) == {("", "")}
     assert set(AdviceEntry.objects.filter(family=gone).values_list("notes", flat=True)) == {""}
     assert set(Connection.objects.filter(family=gone).values_list("note", flat=True)) == {""}
+
+
+def test_anonymising_blanks_the_reason_a_register_was_corrected_for_the_family_on_the_session_too(cast):
+    from families.support import services as support_services
+    from tests.families.factories import scores
+    from tests.venues.factories import course, enrolled, family_of, parent_of, past_sessions
+    from venues.models import GroupSession
+    from venues.services import register_take
+
+    gone = _family(cast, "Evans", close=False, children_born=date(2002, 6, 1))
+    other = family_of(cast, last_name="Fisher")
+    the_course = course(cast=cast)
+    (gone_place,) = enrolled(the_course, [parent_of(gone)], actor=cast.worker)
+    (other_place,) = enrolled(the_course, [parent_of(other)], actor=cast.worker)
+    first, second = past_sessions(the_course)[:2]
+    for session in (first, second):
+        register_take(session=session, actor=cast.worker, attended=set())
+    register_take(session=first, actor=cast.worker, attended={gone_place.uuid}, reason="Jo Evans came, not absent")
+    register_take(session=second, actor=cast.worker, attended={other_place.uuid}, reason="Fisher came after all")
+    plan = gone.plans.get(status="active")
+    support_services.plan_request_closure(
+        plan=plan,
+        reason="needs_met",
+        summary="Done",
+        scores=scores(plan, 7),
+        assessed_on=date(2026, 11, 23),
+        actor=cast.worker,
+    )
+    support_services.plan_approve_closure(plan=plan, actor=cast.manager)
+
+    results = retention_run(today=date(2033, 4, 1))
+    assert gone.reference in {result.family for result in results if result.anonymised}
+
+    gone.refresh_from_db()
+    assert gone.anonymised_at is not None
+    reasons = set(
+        GroupSession.history.exclude(history_change_reason=None).values_list("history_change_reason", flat=True)
+    )
+    assert not any("Evans" in reason for reason in reasons), reasons
+    assert "Fisher came after all" in reasons  # another family's correction is theirs to keep

@@ -335,7 +335,6 @@ def referral_decide(
         f"({TriageDecision.Reason(reason).label.lower()})"
     )
     if consent_override_reason:
-        changes["consent_override_reason"] = consent_override_reason
         summary += ", without the family's agreement (safeguarding override)"
     audit_record(
         actor=actor,
@@ -345,6 +344,16 @@ def referral_decide(
         summary=summary,
         changes=changes,
     )
+    if consent_override_reason:
+        # Its own action, so that whoever checks overrides (the data protection officer) can list them all.
+        audit_record(
+            actor=actor,
+            action=AuditAction.REFERRAL_CONSENT_OVERRIDDEN,
+            obj=referral,
+            family=referral.family,
+            summary=f"Referral {referral.reference} accepted without the family's agreement (safeguarding override)",
+            changes={"consent_override_reason": consent_override_reason},
+        )
     return triage_decision
 
 

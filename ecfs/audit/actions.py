@@ -34,6 +34,7 @@ class AuditAction(models.TextChoices):
     REFERRAL_RECEIVED = "referral.received", "Referral received"
     REFERRAL_PARTNER_RECEIVED = "referral.partner_received", "Referral received from a partner system"
     REFERRAL_DECIDED = "referral.decided", "Referral decided"
+    REFERRAL_CONSENT_OVERRIDDEN = "referral.consent_overridden", "Referral accepted without the family's agreement"
     REFERRAL_FIRST_CONTACT = "referral.first_contact", "First contact made"
     REFERRAL_AMENDED = "referral.amended", "Referral details corrected"
 

@@ -60,9 +60,13 @@ def test_the_override_is_kept_on_the_decision_and_audited(cast):
     assert referral.status == Referral.Status.ACCEPTED
     # The family made from it holds no consent, so nothing is shared on its behalf.
     assert not referral.family.consent_given and referral.family.consent_scope == ""
-    event = AuditEvent.objects.get(action="referral.decided")
-    assert event.changes["consent_override_reason"] == OVERRIDE
-    assert "safeguarding override" in event.summary
+    decided = AuditEvent.objects.get(action="referral.decided")
+    assert "safeguarding override" in decided.summary and "consent_override_reason" not in decided.changes
+    # The override is an event of its own, which lists every one, holding the reason once.
+    (overridden,) = AuditEvent.objects.filter(action="referral.consent_overridden")
+    assert overridden.changes == {"consent_override_reason": OVERRIDE}
+    assert overridden.family == referral.family and overridden.actor == cast.manager
+    assert "without the family's agreement" in overridden.summary
 
 
 def test_an_override_is_refused_where_none_is_needed(cast):

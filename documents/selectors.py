@@ -22,3 +22,12 @@ def document_get(*, user, uuid) -> Document:
     if document is None:
         raise Http404("No such document")
     return document
+
+
+def family_document_get(*, family, uuid) -> Document:
+    """One of ``family``'s documents (not one recorded in error), or 404: for a subject access request about the
+    family, whose admin is not in the family's scope."""
+    document = family_documents(family=family).filter(uuid=uuid).select_related("family").first()
+    if document is None:
+        raise Http404("No such document")
+    return document

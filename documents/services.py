@@ -55,14 +55,15 @@ def document_add(*, family, actor, upload, kind: str, description: str) -> Docum
     return document
 
 
-def document_open(*, document: Document, actor):
-    """The stored file to send to ``actor``; each download is audited (who read which file, and when)."""
+def document_open(*, document: Document, actor, purpose: str = ""):
+    """The stored file to send to ``actor``; each download is audited (who read which file, when, and ``purpose``
+    where it is not the family's record: a subject access request)."""
     audit_record(
         actor=actor,
         action=AuditAction.DOCUMENT_DOWNLOADED,
         obj=document,
         family=document.family,
-        summary=f"Downloaded a document: {document.get_kind_display()}",
+        summary=f"Downloaded a document: {document.get_kind_display()}" + (f" ({purpose})" if purpose else ""),
     )
     return document_storage.open(document.file.name, "rb")
 

@@ -1,7 +1,6 @@
 from functools import partial
 
 from django.conf import settings
-from django.http import FileResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -10,6 +9,7 @@ from families.selectors import family_get
 
 from . import selectors, services
 from .forms import DocumentForm, InErrorForm
+from .responses import document_response
 
 
 def _back_to_documents(family) -> str:
@@ -38,16 +38,7 @@ def document_add(request, reference):
 
 @require_GET
 def document_download(request, uuid):
-    document = selectors.document_get(user=request.user, uuid=uuid)
-    response = FileResponse(
-        services.document_open(document=document, actor=request.user),
-        as_attachment=True,
-        filename=services.download_name(document),
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(selectors.document_get(user=request.user, uuid=uuid), actor=request.user)
 
 
 @require_http_methods(["GET", "POST"])

@@ -8,5 +8,10 @@ urlpatterns = [
     path("subject-access/<uuid:uuid>/", views.subject_access_detail, name="subject-access-detail"),
     path("subject-access/<uuid:uuid>/release/", views.subject_access_release, name="subject-access-release"),
     path("subject-access/<uuid:uuid>/bundle.<str:kind>", views.subject_access_download, name="subject-access-bundle"),
+    path(
+        "subject-access/<uuid:uuid>/documents/<uuid:document>/",
+        views.subject_access_document,
+        name="subject-access-document",
+    ),
     path("retention/", views.retention, name="privacy-retention"),
 ]

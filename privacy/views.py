@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from documents.responses import document_response
+from documents.selectors import family_document_get, family_documents
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role
 from ecfs.view_helpers import form_post, require_role
@@ -60,7 +62,12 @@ def subject_access_detail(request, uuid):
         success="Redactions saved.",
         redirect_to=redirect("subject-access-detail", uuid=sar.uuid),
         template="privacy/subject_access_detail.html",
-        context={"sar": sar, "today": timezone.localdate(), "has_parties": bool(parties)},
+        context={
+            "sar": sar,
+            "today": timezone.localdate(),
+            "has_parties": bool(parties),
+            "documents": family_documents(family=sar.family),
+        },
     )
 
 
@@ -84,6 +91,17 @@ def subject_access_download(request, uuid, kind):
     response = HttpResponse(content, content_type="application/pdf" if kind == "pdf" else "application/json")
     response["Content-Disposition"] = f'attachment; filename="{sar.reference}.{kind}"'
     return response
+
+
+@require_GET
+def subject_access_document(request, uuid, document):
+    """A document the bundle lists, for the admin to send with it: the family's records are not theirs to open."""
+    sar = _request_of(request, uuid)
+    return document_response(
+        family_document_get(family=sar.family, uuid=document),
+        actor=request.user,
+        purpose=f"for subject access request {sar.reference}",
+    )
 
 
 @require_http_methods(["GET", "POST"])

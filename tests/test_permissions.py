@@ -121,6 +121,7 @@ TABLE = {
     "subject-access-new": ("get", None, ADMIN_ONLY),
     "subject-access-detail": ("get", "sar", ADMIN_ONLY),
     "subject-access-bundle": ("get", "sar_bundle", ADMIN_ONLY),
+    "subject-access-document": ("get", "sar_document", ADMIN_ONLY),
     "subject-access-release": ("post", "sar", expect(403, admin=302, **ANON)),
     "privacy-retention": ("get", None, ADMIN_ONLY),
     "family-assessment": ("get", "family", FAMILY_OBJECT),
@@ -455,6 +456,7 @@ def scenario(cast):
     )
     from reporting.kpis import REGISTRY
 
+    document = document_on(referral.family, cast.worker)
     return {
         "request_page": ("family", "children"),
         "request_route": ("professional",),
@@ -490,7 +492,8 @@ def scenario(cast):
         "advice": (advice_entry(actor=cast.worker).uuid,),
         "complaint": (complaint(actor=cast.manager, family=referral.family).uuid,),
         "feedback": (feedback(reference=referral.family.reference).uuid,),
-        "document": (document_on(referral.family, cast.worker).uuid,),
+        "document": (document.uuid,),
+        "sar_document": (sar.uuid, document.uuid),
         "development_review": (review_of(referral.family.members.get(kind="child"), cast.worker).uuid,),
         "reminder_token": (stop_reminders_link(referral.family).rstrip("/").rsplit("/", 1)[1],),
     }

@@ -53,6 +53,35 @@ def test_the_bundle_lists_the_documents_on_the_record_but_not_those_in_error(cas
     assert "Not theirs" not in text
 
 
+def test_the_admin_downloads_the_listed_documents_from_the_request_and_nothing_else(client, cast, family):
+    from django.urls import reverse
+
+    from ecfs.audit.models import AuditEvent
+
+    consent = document_on(family, cast.worker, name="consent.pdf", description="Consent to share signed by Jo")
+    wrong = document_on(family, cast.worker, name="other.png", content=PNG, kind="letter", description="Not theirs")
+    document_mark_in_error(document=wrong, actor=cast.worker, reason="Another family's letter")
+    elsewhere = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker).family
+    not_asked_for = document_on(elsewhere, cast.worker, name="theirs.pdf")
+    sar = services.subject_access_create(
+        actor=cast.admin, family_reference=family.reference, requester_name="Jo", received_on=date(2026, 10, 31)
+    )
+    client.force_login(cast.admin)
+
+    page = client.get(reverse("subject-access-detail", args=[sar.uuid])).content.decode()
+    assert "Download consent.pdf" in page and "other.png" not in page
+    response = client.get(reverse("subject-access-document", args=[sar.uuid, consent.uuid]))
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert "no-store" in response["Cache-Control"] and "attachment" in response["Content-Disposition"]
+    event = AuditEvent.objects.filter(action="document.downloaded").latest("pk")
+    assert event.actor == cast.admin and event.family == family
+    assert sar.reference in event.summary
+    # Only this family's documents, and not one recorded in error; the admin still cannot open the record's own link.
+    for other in (wrong, not_asked_for):
+        assert client.get(reverse("subject-access-document", args=[sar.uuid, other.uuid])).status_code == 404
+    assert client.get(reverse("document-download", args=[consent.uuid])).status_code == 404
+
+
 @pytest.mark.dates
 def test_the_retention_job_deletes_the_familys_documents_and_their_files(
     cast, documents_root, django_capture_on_commit_callbacks

@@ -13,7 +13,12 @@ from django.http import JsonResponse
 from django.urls import reverse
 
 from venues import directory as courses
-from venues.directory import _error, _feed, _page, _public  # the feed's shared envelope, errors and caching
+from venues.directory import (  # the ORUK feed's envelope, errors and caching
+    error_json,
+    oruk_feed,
+    oruk_page,
+    public_json,
+)
 
 from .models import CommunityGroup
 
@@ -214,10 +219,10 @@ class _Chain:
 # Endpoints --------------------------------------------------------------------------------------------
 
 
-@_feed
+@oruk_feed
 def root(request):
     """ORUK's API description: the HSDS version, the profile followed and the OpenAPI file that defines it."""
-    return _public(
+    return public_json(
         JsonResponse(
             {
                 "version": ORUK_VERSION,
@@ -239,7 +244,7 @@ def root(request):
     )
 
 
-@_feed
+@oruk_feed
 def service_list(request):
     """ORUK services: ECFS's own service, its open-access and universal courses, then the community groups (query:
     page, per_page)."""
@@ -256,7 +261,7 @@ def service_list(request):
     )
     # ECFS's own service (its contact route is the online request for support) comes first.
     with_own = _Chain([ecfs_service_json(request)], 1, chain, course_count + group_count, _same, _same)
-    return _page(request, with_own, 1 + course_count + group_count, _same)
+    return oruk_page(request, with_own, 1 + course_count + group_count, _same)
 
 
 def _same(shaped: dict) -> dict:
@@ -270,24 +275,24 @@ def ecfs_service_json(request) -> dict:
     return service
 
 
-@_feed
+@oruk_feed
 def service_detail(request, id):
     try:
         wanted = uuid.UUID(id)
     except ValueError:
-        return _error(404, "No such service.")
+        return error_json(404, "No such service.")
     if wanted == courses.ECFS_SERVICE_ID:
-        return _public(JsonResponse(ecfs_service_json(request)))
+        return public_json(JsonResponse(ecfs_service_json(request)))
     course = courses._services_queryset().filter(uuid=wanted).first()
     if course is not None:
-        return _public(JsonResponse(course_service_json(request, course)))
+        return public_json(JsonResponse(course_service_json(request, course)))
     group = published_groups().filter(uuid=wanted).first()
     if group is not None:
-        return _public(JsonResponse(group_service_json(request, group)))
-    return _error(404, "No such service.")
+        return public_json(JsonResponse(group_service_json(request, group)))
+    return error_json(404, "No such service.")
 
 
-@_feed
+@oruk_feed
 def location_list(request):
     """ORUK locations: the courses' venues, then the places the community groups meet (query: page, per_page)."""
     venues = (
@@ -298,31 +303,31 @@ def location_list(request):
     groups = published_groups().order_by("venue_name", "uuid")
     venue_count, group_count = venues.count(), groups.count()
     chain = _Chain(venues, venue_count, groups, group_count, venue_location_json, group_location_json)
-    return _page(request, chain, venue_count + group_count, lambda shaped: shaped)
+    return oruk_page(request, chain, venue_count + group_count, lambda shaped: shaped)
 
 
-@_feed
+@oruk_feed
 def taxonomy_list(request):
-    return _page(request, [TAXONOMY], 1, lambda taxonomy: taxonomy)
+    return oruk_page(request, [TAXONOMY], 1, lambda taxonomy: taxonomy)
 
 
-@_feed
+@oruk_feed
 def taxonomy_detail(request, id):
     if id != TAXONOMY["id"]:
-        return _error(404, "No such taxonomy.")
-    return _public(JsonResponse({**TAXONOMY, "taxonomy_terms": [taxonomy_term_json(*term) for term in _terms()]}))
+        return error_json(404, "No such taxonomy.")
+    return public_json(JsonResponse({**TAXONOMY, "taxonomy_terms": [taxonomy_term_json(*term) for term in _terms()]}))
 
 
-@_feed
+@oruk_feed
 def taxonomy_term_list(request):
     terms = [taxonomy_term_json(*term) for term in _terms()]
-    return _page(request, terms, len(terms), lambda term: term)
+    return oruk_page(request, terms, len(terms), lambda term: term)
 
 
-@_feed
+@oruk_feed
 def taxonomy_term_detail(request, id):
     for term in _terms():
         shaped = taxonomy_term_json(*term)
         if shaped["id"] == id:
-            return _public(JsonResponse(shaped))
-    return _error(404, "No such taxonomy term.")
+            return public_json(JsonResponse(shaped))
+    return error_json(404, "No such taxonomy term.")

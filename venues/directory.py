@@ -272,14 +272,14 @@ def session_json(session: GroupSession) -> dict:
 # Responses --------------------------------------------------------------------------------------
 
 
-def _public(response: JsonResponse) -> JsonResponse:
+def public_json(response: JsonResponse) -> JsonResponse:
     patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
-def _error(status: int, message: str) -> JsonResponse:
-    return _public(JsonResponse({"status": status, "detail": message}, status=status))
+def error_json(status: int, message: str) -> JsonResponse:
+    return public_json(JsonResponse({"status": status, "detail": message}, status=status))
 
 
 def _whole_number(request, name: str, default: int, low: int, high: int) -> int:
@@ -291,14 +291,14 @@ def _whole_number(request, name: str, default: int, low: int, high: int) -> int:
     return int(raw)
 
 
-def _page(request, items, total: int, shape) -> JsonResponse:
+def oruk_page(request, items, total: int, shape) -> JsonResponse:
     """An ORUK page of ``items`` (a queryset or list, sliced here); ``page`` from 1, ``per_page`` up to 200."""
     page = _whole_number(request, "page", 1, 1, 1_000_000)
     size = _whole_number(request, "per_page", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
     total_pages = math.ceil(total / size) if total else 0
     start = (page - 1) * size
     contents = [shape(item) for item in items[start : start + size]] if start < total else []
-    return _public(
+    return public_json(
         JsonResponse(
             {
                 "total_items": total,
@@ -314,7 +314,7 @@ def _page(request, items, total: int, shape) -> JsonResponse:
     )
 
 
-def _feed(view):
+def oruk_feed(view):
     """Public, GET only, errors as JSON."""
 
     @login_not_required
@@ -324,38 +324,38 @@ def _feed(view):
         try:
             return view(request, *args, **kwargs)
         except BadRequest as error:
-            return _error(400, str(error))
+            return error_json(400, str(error))
 
     return wrapped
 
 
-@_feed
+@oruk_feed
 def service_list(request):
     """ORUK services: open-access and universal courses that are open (query: page, per_page)."""
     courses = _services_queryset()
-    return _page(request, courses, courses.count(), service_json)
+    return oruk_page(request, courses, courses.count(), service_json)
 
 
-@_feed
+@oruk_feed
 def service_detail(request, id):
     try:
         wanted = uuid.UUID(id)
     except ValueError:
-        return _error(404, "No such service.")
+        return error_json(404, "No such service.")
     course = _services_queryset().filter(uuid=wanted).first()
     if course is None:
-        return _error(404, "No such service.")
-    return _public(JsonResponse(service_json(course)))
+        return error_json(404, "No such service.")
+    return public_json(JsonResponse(service_json(course)))
 
 
-@_feed
+@oruk_feed
 def location_list(request):
     """ORUK locations: the venues of the services (query: page, per_page)."""
     venues = Venue.objects.filter(pk__in=public_venues().values("pk")).select_related("district").order_by("name")
-    return _page(request, venues, venues.count(), location_json)
+    return oruk_page(request, venues, venues.count(), location_json)
 
 
-@_feed
+@oruk_feed
 def session_list(request):
     """Upcoming sessions of the services that are not cancelled, soonest first (query: page, per_page)."""
     sessions = (
@@ -364,4 +364,4 @@ def session_list(request):
         .select_related("course__programme", "venue")
         .order_by("starts_at", "uuid")
     )
-    return _page(request, sessions, sessions.count(), session_json)
+    return oruk_page(request, sessions, sessions.count(), session_json)

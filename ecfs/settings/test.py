@@ -4,7 +4,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS
+from .base import INSTALLED_APPS, env
 
 # The demo, the county-scale generator and the benchmark: the suite tests them (production does not install them).
 INSTALLED_APPS = [*INSTALLED_APPS, "devdata"]
@@ -23,6 +23,8 @@ STORAGES = {  # noqa: F405
         "OPTIONS": {"location": Path(tempfile.gettempdir()) / "ecfs-test-documents"},
     },
 }
+# What tests write (the generated returns' files): out of the working tree, so a run leaves ./media as it found it.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(Path(tempfile.gettempdir()) / "ecfs-test-media"))
 # Serve static files from the finders: tests need no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

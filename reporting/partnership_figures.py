@@ -92,14 +92,17 @@ def partnership_agencies(period, districts):
     returns=(QUARTERLY,),
     definition=f"""Of the families supported in the quarter ({SUPPORTED}), by district, those with at least one
     partner agency: a professional of another agency recorded on their team around the family before the quarter
-    ended, a team around the family meeting held in the quarter, or an onward referral made in the quarter; and
+    ended, a team around the family meeting held in the quarter that a professional of another agency attended (a
+    meeting of ECFS staff and the family alone does not count), or an onward referral made in the quarter; and
     the share.""",
 )
 def partnership_families(period, districts):
     supported = _supported_families(period)
     partnered = supported.filter(
         Exists(Professional.objects.filter(family=OuterRef("pk"), created_at__lt=period.end_at))
-        | Exists(TafMeeting.objects.filter(_in_dates(period, "held_on"), family=OuterRef("pk")))
+        | Exists(
+            TafMeeting.objects.filter(_in_dates(period, "held_on"), family=OuterRef("pk"), professionals__isnull=False)
+        )
         | Exists(OnwardReferral.objects.filter(_in_dates(period, "referred_on"), family=OuterRef("pk")))
     )
 

@@ -8,6 +8,8 @@ Kept apart from kpis.py, which registers them by importing this module. Rows are
 from django.db.models import Count, Sum
 
 from community.models import Connection, GrantApplication, GrantMonitoring
+from ecfs.audit.actions import AuditAction
+from ecfs.audit.models import AuditEvent
 
 from .kpis import _count_row, _in_dates, _money_row, _percent_row, kpi
 from .periods import QUARTERLY
@@ -23,6 +25,37 @@ def _families_by_district(connections) -> dict:
     return {row["family__district__name"]: row["n"] for row in rows}
 
 
+def _answers_at_end(period, due) -> dict[int, str]:
+    """Each follow-up's answer as it stood at the quarter's last moment. The connection keeps only its latest
+    answer (an answer changed in July moves its date into July), so the answers recorded up to then are read from
+    the audit trail that ``connection_record_outcome`` writes; a connection with no such event (written in bulk),
+    or whose event lost its detail when the family was anonymised, counts its answer if recorded by then."""
+    rows = due.values_list("pk", "uuid", "outcome", "outcome_recorded_on")
+    connections = {str(uuid): (pk, outcome, on) for pk, uuid, outcome, on in rows}
+    events = (
+        AuditEvent.objects.filter(
+            action=AuditAction.CONNECTION_OUTCOME,
+            object_type=Connection._meta.label_lower,
+            object_id__in=list(connections),
+        )
+        .order_by("occurred_at", "pk")
+        .values_list("object_id", "occurred_at", "changes")
+    )
+    answers: dict[int, str] = {}
+    audited: set[str] = set()
+    for uuid, occurred_at, changes in events:
+        audited.add(uuid)
+        if occurred_at >= period.end_at:
+            continue
+        pk, outcome, _on = connections[uuid]
+        recorded = (changes or {}).get("outcome")
+        answers[pk] = recorded[1] if isinstance(recorded, list) and len(recorded) == 2 else outcome
+    for uuid, (pk, outcome, on) in connections.items():
+        if uuid not in audited and on is not None and on <= period.end:
+            answers[pk] = outcome
+    return answers
+
+
 @kpi(
     code="community_connections",
     title="Families connected to community groups and services, and the share who went",
@@ -30,18 +63,19 @@ def _families_by_district(connections) -> dict:
     unit="count",
     returns=(QUARTERLY,),
     definition="""Families a worker connected to a community group or another service in the quarter (by the
-    family's district). Of the families whose four-week follow-up fell due in the quarter and was answered by
-    its end ("went" or "did not go"; "could not find out" is left out), how many went, and the share.""",
+    family's district), each once. Of the families whose four-week follow-up fell due in the quarter and was
+    answered by its end ("went" or "did not go", the answer as it stood at the quarter's last moment: an answer
+    changed later does not change the figure; "could not find out" is left out), how many went to at least one
+    of them, and the share.""",
 )
 def community_connections(period, districts):
     made = Connection.objects.filter(_in_dates(period, "connected_on"))
-    due = Connection.objects.filter(
-        _in_dates(period, "follow_up_due"),
-        outcome__in=Connection.ANSWERED,
-        outcome_recorded_on__lte=period.end,
-    )
-    answered = _families_by_district(due)
-    went = _families_by_district(due.filter(outcome__in=Connection.ATTENDED))
+    due = Connection.objects.filter(_in_dates(period, "follow_up_due"))
+    answers = _answers_at_end(period, due)
+    answered_ids = [pk for pk, outcome in answers.items() if outcome in Connection.ANSWERED]
+    went_ids = [pk for pk, outcome in answers.items() if outcome in Connection.ATTENDED]
+    answered = _families_by_district(Connection.objects.filter(pk__in=answered_ids))
+    went = _families_by_district(Connection.objects.filter(pk__in=went_ids))
     return [
         _count_row(CONNECTED, _families_by_district(made), districts),
         _count_row(ANSWERED, answered, districts),

@@ -1,0 +1,97 @@
+"""The networks-of-support figures (reach section) worked out by hand from their published definitions, on the
+edges a commissioner checks: follow-ups falling due on the quarter's first and last day, an answer given at 23:30
+on the last day (UK time) and changed after the quarter, a family connected twice, a "could not find out".
+
+Quarter 1 of 2026/27 (April to June 2026); a follow-up falls due four weeks after the connection. District A is
+Team A's, district B Team B's.
+
+- F1 (A): connected 2 June (due 30 June); "did not go" recorded at 23:30 on 30 June, changed on 3 July to "went".
+- F2 (A): connected 4 March (due 1 April); "went" recorded on 1 April.
+- F3 (A): connected on 5 May to a group and to another service (both due 2 June): went to one, not the other.
+- F4 (A): connected 3 June (due 1 July, the next quarter); "went" recorded on 20 June.
+- F5 (B): connected 31 March (due 28 April); "could not find out".
+
+By hand: families connected in the quarter: F1, F3 (once), F4 = 3 (A). Follow-ups due in the quarter and answered
+by its end: F1 (did not go, as it stood on 30 June), F2 (went), F3 (went, once) = 3; F5's is left out; F4's is
+not due yet. Went: F2, F3 = 2, 66.7%.
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from community import services
+from reporting.community_figures import community_connections
+from reporting.kpis import COUNTY
+from reporting.periods import parse_period
+from tests.community.factories import community_group
+from tests.referrals.factories import allocated_referral
+
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
+
+Q1 = parse_period("2026-Q1")
+LONDON = ZoneInfo("Europe/London")
+
+
+def at(day: date, hour=10, minute=0):
+    return time_machine.travel(datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON), tick=False)
+
+
+def values(rows, label, a, b):
+    cells = next(r for r in rows if r.label == label).values
+    return cells[a], cells[b], cells[COUNTY]
+
+
+@pytest.fixture
+def quarter(cast):
+    a, b = cast.team.base.district.name, cast.other_team.base.district.name
+    assert a != b, "the cast's two teams must be in different districts for these sums"
+    with at(date(2026, 2, 2)):
+        group = community_group(cast)
+        f1, f2, f3, f4 = (
+            allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker).family for _ in range(4)
+        )
+        f5 = allocated_referral(team=cast.other_team, manager=cast.other_manager, worker=cast.other_worker).family
+
+    def connect(family, day, worker=cast.worker, **to):
+        with at(day):
+            return services.connection_create(family=family, actor=worker, **(to or {"group": group}))
+
+    def answer(connection, moment, outcome, worker=cast.worker):
+        with moment:
+            services.connection_record_outcome(connection=connection, actor=worker, outcome=outcome)
+
+    first = connect(f1, date(2026, 6, 2))
+    answer(first, at(date(2026, 6, 30), 23, 30), "did_not_go")
+    answer(first, at(date(2026, 7, 3)), "going_helping")
+    answer(connect(f2, date(2026, 3, 4)), at(date(2026, 4, 1)), "going_helping")
+    answer(connect(f3, date(2026, 5, 5)), at(date(2026, 6, 2)), "going_not_helping")
+    answer(connect(f3, date(2026, 5, 5), service_name="Home-Start"), at(date(2026, 6, 2)), "did_not_go")
+    answer(connect(f4, date(2026, 6, 3)), at(date(2026, 6, 20)), "going_helping")
+    answer(
+        connect(f5, date(2026, 3, 31), worker=cast.other_worker), at(date(2026, 4, 28)), "unknown", cast.other_worker
+    )
+    return a, b
+
+
+def test_families_connected_in_the_quarter_each_once(quarter):
+    a, b = quarter
+    assert values(community_connections(Q1, [a, b]), "Families connected", a, b) == (3, 0, 3)
+
+
+def test_the_share_who_went_reads_each_answer_as_it_stood_at_the_quarters_end(quarter):
+    a, b = quarter
+    rows = community_connections(Q1, [a, b])
+    assert values(rows, "Followed up: families asked whether they went", a, b) == (3, 0, 3)
+    assert values(rows, "Went", a, b) == (2, 0, 2)
+    assert values(rows, "% who went", a, b) == (66.7, None, 66.7)
+
+
+def test_the_next_quarter_has_its_own_follow_ups_and_the_changed_answer(quarter):
+    a, b = quarter
+    rows = community_connections(parse_period("2026-Q2"), [a, b])
+    # Only F4's follow-up (due 1 July) falls in July to September: answered "went" in June.
+    assert values(rows, "Followed up: families asked whether they went", a, b) == (1, 0, 1)
+    assert values(rows, "Went", a, b) == (1, 0, 1)

@@ -97,6 +97,25 @@ def _validate(
             raise ValidationError({name: f"Select the level in {label}"})
 
 
+def _refuse_duplicate(*, child: Person, kind: str, reviewed_on: date, exclude: DevelopmentReview | None = None) -> None:
+    """One ASQ-3 review (of either kind) and one EYFS result per child per day: a second is the same one entered
+    again (a form sent twice, the API retried). Reviews recorded in error do not count."""
+    same_kinds = DevelopmentReview.ASQ_KINDS if kind in DevelopmentReview.ASQ_KINDS else (kind,)
+    same = DevelopmentReview.objects.filter(
+        child=child, kind__in=same_kinds, reviewed_on=reviewed_on, in_error_at__isnull=True
+    )
+    if exclude is not None:
+        same = same.exclude(pk=exclude.pk)
+    if same.exists():
+        what = "An EYFS profile result" if kind == DevelopmentReview.Kind.EYFS else "An ASQ-3 review"
+        raise ValidationError(
+            {
+                "reviewed_on": f"{what} of {child.first_name} on {reviewed_on:%d %B %Y} is already recorded: "
+                "correct that one if something in it is wrong"
+            }
+        )
+
+
 def _fields(kind: str, levels: dict | None, good_level_of_development: bool | None) -> dict:
     """The kind's own fields set, the other kind's left empty (the table's constraints insist)."""
     if kind == DevelopmentReview.Kind.EYFS:
@@ -134,6 +153,9 @@ def development_review_record(
         good_level_of_development=good_level_of_development,
         today=timezone.localdate(),
     )
+    # Two requests recording the same review queue on the child's row, so the second sees the first.
+    Person.objects.select_for_update().get(pk=child.pk)
+    _refuse_duplicate(child=child, kind=kind, reviewed_on=reviewed_on)
     review = DevelopmentReview(
         family_id=child.family_id,
         child=child,
@@ -200,6 +222,7 @@ def development_review_amend(
         good_level_of_development=good_level_of_development,
         today=timezone.localdate(),
     )
+    _refuse_duplicate(child=review.child, kind=review.kind, reviewed_on=reviewed_on, exclude=review)
     new = {
         "reviewed_on": reviewed_on,
         "source": source.strip(),

@@ -76,6 +76,15 @@ def test_an_asq_review_needs_every_domain_and_an_eyfs_result_its_outcome(cast, c
     assert response.status_code == 400 and "reviewed_on" in response.json()["error"]["fields"]  # Alfie is 2
 
 
+def test_the_same_review_sent_twice_is_refused_naming_the_date(cast, child):
+    api = client_for(cast.worker)
+    assert api.post(reverse("api-development-review-list"), _body(child), format="json").status_code == 201
+    response = api.post(reverse("api-development-review-list"), _body(child), format="json")
+    assert response.status_code == 400
+    assert "is already recorded" in response.json()["error"]["fields"]["reviewed_on"][0]
+    assert DevelopmentReview.objects.count() == 1
+
+
 def test_another_workers_familys_review_is_404_and_their_child_cannot_be_named(cast, child):
     theirs = allocated_referral(team=cast.other_team, manager=cast.other_manager, worker=cast.other_worker).family
     their_child = theirs.members.get(kind="child")

@@ -31,7 +31,7 @@ def _frozen():
 
 def test_the_bundle_lists_the_childrens_reviews_but_not_those_in_error(cast, family, child):
     review_of(child, cast.worker, source="Health visitor, Nina Hale", levels=levels(communication="close"))
-    wrong = review_of(child, cast.worker, source="Not theirs at all")
+    wrong = review_of(child, cast.worker, source="Not theirs at all", reviewed_on=date(2026, 6, 1))
     development_review_mark_in_error(review=wrong, actor=cast.worker, reason="Another child's review")
     sar = services.subject_access_create(
         actor=cast.admin, family_reference=family.reference, requester_name="Kerry", received_on=date(2026, 10, 31)

@@ -171,3 +171,22 @@ def test_each_kind_keeps_to_its_own_fields(cast, child):
         levels=levels(),
     )
     assert "no ASQ-3 domains" in message
+
+
+def test_the_same_review_entered_twice_is_refused_and_nothing_more_is_saved(cast, child):
+    _born(child, date(2024, 3, 10))
+    first = review_of(child, cast.worker, reviewed_on=date(2026, 4, 20))
+    message = _refused("reviewed_on", child, cast.worker, reviewed_on=date(2026, 4, 20), kind="asq")
+    assert message == (
+        "An ASQ-3 review of Alfie on 20 April 2026 is already recorded: correct that one if something in it is wrong"
+    )
+    assert DevelopmentReview.objects.filter(child=child).count() == 1
+    # Nor can a correction move another review onto that day.
+    other = review_of(child, cast.worker, reviewed_on=date(2026, 4, 1))
+    with pytest.raises(ValidationError, match="already recorded"):
+        services.development_review_amend(
+            review=other, actor=cast.worker, reason="Date", reviewed_on=date(2026, 4, 20), source="HV", levels=levels()
+        )
+    # One recorded in error does not count: the right one can then be entered.
+    services.development_review_mark_in_error(review=first, actor=cast.worker, reason="Wrong child")
+    assert review_of(child, cast.worker, reviewed_on=date(2026, 4, 20))

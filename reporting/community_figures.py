@@ -5,7 +5,7 @@ Kept apart from kpis.py, which registers them by importing this module. Rows are
 ``reporting.disclosure`` protects their small numbers like every other breakdown's.
 """
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from community.models import Connection, GrantApplication, GrantMonitoring
 from ecfs.audit.actions import AuditAction
@@ -85,9 +85,23 @@ def community_connections(period, districts):
 
 
 def _approved_in(period):
-    return GrantApplication.objects.filter(
-        _in_dates(period, "decided_on"),
-        status__in=(GrantApplication.Status.APPROVED, GrantApplication.Status.PAID),
+    """Grants approved in the quarter and not withdrawn by its end: a grant withdrawn later was still approved in
+    it (a later decision never changes a past figure). Only an approved grant has a decision date and can then be
+    withdrawn, so a withdrawn one dated in the quarter was approved in it; when it was withdrawn is in the audit
+    trail (``grant_withdraw``)."""
+    decided = GrantApplication.objects.filter(_in_dates(period, "decided_on"))
+    withdrawn = {
+        str(uuid): pk for pk, uuid in decided.filter(status=GrantApplication.Status.WITHDRAWN).values_list("pk", "uuid")
+    }
+    withdrawn_later = AuditEvent.objects.filter(
+        action=AuditAction.GRANT_WITHDRAWN,
+        object_type=GrantApplication._meta.label_lower,
+        object_id__in=list(withdrawn),
+        occurred_at__gte=period.end_at,
+    ).values_list("object_id", flat=True)
+    return decided.filter(
+        Q(status__in=(GrantApplication.Status.APPROVED, GrantApplication.Status.PAID))
+        | Q(pk__in=[withdrawn[uuid] for uuid in withdrawn_later])
     )
 
 
@@ -98,7 +112,8 @@ def _approved_in(period):
     unit="money",
     returns=(QUARTERLY,),
     definition="""Community grants (the £250,000 for networks of support) approved in the quarter and not
-    withdrawn, by the district of the group's place: the total, then each market town (and the rest of the
+    withdrawn by its end (a grant withdrawn later still counts: it was approved in the quarter), the amount
+    approved, by the district of the group's place: the total, then each market town (and the rest of the
     county) where a grant was approved. Grants go to community groups, not families.""",
 )
 def community_grants(period, districts):
@@ -124,8 +139,10 @@ def community_grants(period, districts):
     section="reach",
     unit="count",
     returns=(QUARTERLY,),
-    definition="""The number of community grants approved in the quarter by district, and the families the
-    funded groups reported reaching in monitoring returns up to a date in the quarter.""",
+    definition="""The number of community grants approved in the quarter and not withdrawn by its end (as
+    "Community grants approved, by district and town"), by district; and the families the funded groups reported
+    reaching in their monitoring returns that run up to a date in the quarter, by the grant's district: each
+    return's own count, added up (a family a group reached in the periods of two returns counts in each).""",
 )
 def community_grants_count(period, districts):
     counts = {

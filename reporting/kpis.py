@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from bases.models import District, Locality, StaffProfile
 from ecfs.roles import Role, group_name
@@ -953,8 +953,9 @@ def targeted_course_outcomes(period, districts):
     section="reach",
     unit="percent",
     returns=(QUARTERLY,),
-    definition=f"""Of the families supported in the quarter ({SUPPORTED}), the share living
-    in the {HIGH_NEED_LOCALITIES} market towns with the highest Children's Need Index.""",
+    definition=f"""Of the families supported in the quarter ({SUPPORTED}), each once, the share living
+    in the {HIGH_NEED_LOCALITIES} market towns with the highest Children's Need Index (the family's town as its
+    record stood at the quarter's end), by the family's district.""",
 )
 def reach_high_need(period, districts):
     supported = _period_supported(period)
@@ -984,9 +985,11 @@ EQUALITY_GROUPS = (
     section="reach",
     unit="count",
     returns=(QUARTERLY,),
-    definition=f"""Families supported in the quarter ({SUPPORTED}), in total and by characteristic: ethnicity
-    of the main carer (ONS 2021 categories, Gypsy, Roma and Traveller families shown separately), English as an
-    additional language, disability or special educational needs in the household, lone and teenage parents.""",
+    definition=f"""Families supported in the quarter ({SUPPORTED}), each once, in total and by characteristic:
+    ethnicity of the main carer (ONS 2021 categories, Gypsy, Roma and Traveller families shown separately; "not
+    stated" in no group), English as an additional language, disability or special educational needs in the
+    household, lone and teenage parents; by the family's district. The characteristics are those recorded on the
+    family's record at the quarter's end: one recorded later does not change the figure.""",
 )
 def equality_monitoring(period, districts):
     supported = _period_supported(period)
@@ -1004,8 +1007,35 @@ def _period_supported(period: Period) -> list[dict]:
     aggregates.update({f"g{i}": Count("pk", filter=q) for i, (_, q) in enumerate(EQUALITY_GROUPS)})
 
     def compute():
-        rows = _supported_families(period).values("district__name").annotate(**aggregates).order_by()
-        return [{**row, "district": row["district__name"]} for row in rows]
+        supported = _supported_families(period)
+        # Each family as its record stood at the quarter's last moment (its last saved version before then), so a
+        # characteristic recorded later (an ethnicity no longer "not stated", a lone parent) leaves the past
+        # figure alone; counted in the family's district like every other figure.
+        versions = Family.history.model.objects
+        at_end = versions.filter(id=OuterRef("id"), history_date__lt=period.end_at).order_by(
+            "-history_date", "-history_id"
+        )
+        as_at_end = (
+            versions.filter(id__in=supported.values("pk"), history_id=Subquery(at_end.values("history_id")[:1]))
+            .annotate(district_name=Subquery(Family.objects.filter(pk=OuterRef("id")).values("district__name")[:1]))
+            .values("district_name")
+            .annotate(**aggregates)
+            .order_by()
+        )
+        # A family with no saved version before then (written in bulk) is read as it stands.
+        unversioned = (
+            supported.exclude(pk__in=versions.filter(history_date__lt=period.end_at).values("id"))
+            .annotate(district_name=F("district__name"))
+            .values("district_name")
+            .annotate(**aggregates)
+            .order_by()
+        )
+        merged: dict[str, dict] = {}
+        for row in [*as_at_end, *unversioned]:
+            cell = merged.setdefault(row["district_name"], dict.fromkeys(aggregates, 0))
+            for key in aggregates:
+                cell[key] += row[key]
+        return [{**cell, "district": district} for district, cell in merged.items()]
 
     return _once("supported", period, compute)
 

@@ -101,6 +101,21 @@ def _validate_dates(family, *, held_on: date, next_meeting_on: date | None) -> N
             raise ValidationError({"next_meeting_on": "The next meeting must be after this one"})
 
 
+def _refuse_second_meeting(family, held_on: date, *, exclude: TafMeeting | None = None) -> None:
+    """One meeting a day for a family: a second is the same meeting entered again (a form sent twice, the API
+    retried), which would also give the plan every action twice."""
+    same_day = TafMeeting.objects.filter(family=family, held_on=held_on)
+    if exclude is not None:
+        same_day = same_day.exclude(pk=exclude.pk)
+    if same_day.exists():
+        raise ValidationError(
+            {
+                "held_on": f"A team around the family meeting on {long_date(held_on)} is already recorded for "
+                f"{family.reference}: correct that meeting if something in it is wrong"
+            }
+        )
+
+
 def _validate_sharing(family, shared: bool) -> None:
     if shared and not shares_with_team_around_family(family):
         raise ValidationError({"shared_with_agencies": NOT_SHARED_WITHOUT_CONSENT})
@@ -189,6 +204,7 @@ def taf_meeting_record(
     family = Family.objects.select_for_update().get(pk=family.pk)
     professionals, people, workers = list(professionals), list(people), list(workers)
     _validate_dates(family, held_on=held_on, next_meeting_on=next_meeting_on)
+    _refuse_second_meeting(family, held_on)
     if not decisions.strip():
         raise ValidationError({"decisions": "Enter what was decided"})
     _validate_attendees(family, professionals=professionals, people=people, workers=workers, actor=actor)
@@ -260,6 +276,7 @@ def taf_meeting_amend(
             "Only whoever recorded the meeting, the family's workers or a team manager of its base can correct it."
         )
     _validate_dates(meeting.family, held_on=held_on, next_meeting_on=next_meeting_on)
+    _refuse_second_meeting(meeting.family, held_on, exclude=meeting)
     if not decisions.strip():
         raise ValidationError({"decisions": "Enter what was decided"})
     _validate_sharing(meeting.family, shared_with_agencies)
@@ -363,6 +380,18 @@ def onward_referral_record(
                 )
             except ValidationError as error:
                 errors.update(error.message_dict)
+    if (
+        "organisation" not in errors
+        and "referred_on" not in errors
+        and OnwardReferral.objects.filter(
+            family=family, organisation__iexact=organisation.strip(), referred_on=referred_on
+        ).exists()
+    ):
+        # The same referral entered again (a form sent twice, the API retried).
+        errors["organisation"] = (
+            f"A referral to {organisation.strip()} on {long_date(referred_on)} is already recorded for "
+            f"{family.reference}"
+        )
     if errors:
         raise ValidationError(errors)
     referral = OnwardReferral.objects.create(

@@ -91,6 +91,15 @@ def test_a_bad_meeting_is_a_400_naming_the_field_and_saves_nothing(cast, family)
     assert not TafMeeting.objects.exists() and not MeetingAction.objects.exists()
 
 
+def test_a_meeting_sent_twice_is_a_400_naming_the_date(cast, family):
+    body = {"family": family.reference, "held_on": TODAY.isoformat(), "decisions": "x", "workers": [cast.worker.email]}
+    assert api(cast.worker).post("/api/taf-meetings/", body, format="json").status_code == 201
+    response = api(cast.worker).post("/api/taf-meetings/", body, format="json")
+    assert response.status_code == 400
+    assert "is already recorded" in response.json()["error"]["fields"]["held_on"][0]
+    assert TafMeeting.objects.count() == 1
+
+
 def test_an_onward_referral_through_the_api(cast, family):
     response = api(cast.worker).post(
         "/api/onward-referrals/",

@@ -180,7 +180,7 @@ def test_without_consent_to_share_a_meeting_is_recorded_but_not_as_shared(client
         meeting_on(family, cast.worker)
     assert "action_1_owner" in refused.value.message_dict
     # Recorded for ECFS's own record, not shared: fine.
-    meeting = meeting_on(family, cast.worker, actions=[])
+    meeting = meeting_on(family, cast.worker, actions=[], held_on=TODAY - timedelta(days=1))
     assert not meeting.shared_with_agencies
 
     client.force_login(cast.worker)
@@ -229,8 +229,9 @@ def test_a_bad_action_saves_nothing_and_says_why(client, cast, family):
 def test_another_agencys_professional_may_lead_or_an_ecfs_worker(cast, family):
     meeting = meeting_on(family, cast.worker, actions=[], lead_worker=cast.worker)
     assert meeting.lead_label == "Mandy Robinson (ECFS)"
-    with pytest.raises(ValidationError):
-        meeting_on(family, cast.worker, actions=[], lead_worker=cast.other_worker)
+    with pytest.raises(ValidationError) as refused:
+        meeting_on(family, cast.worker, actions=[], lead_worker=cast.other_worker, held_on=TODAY - timedelta(days=1))
+    assert "lead" in refused.value.message_dict
 
 
 def test_a_meeting_is_corrected_with_a_reason_and_the_page_shows_what_was_there(client, cast, family):
@@ -278,3 +279,24 @@ def test_viewing_a_meeting_is_audited(client, cast, family):
     client.force_login(cast.manager)
     client.get(reverse("taf-meeting-detail", args=[meeting.uuid]))
     assert AuditEvent.objects.filter(action=AuditAction.VIEWED, family=family, actor=cast.manager).exists()
+
+
+def test_the_same_meeting_sent_twice_is_refused_and_its_actions_not_added_again(client, cast, family):
+    client.force_login(cast.worker)
+    url = reverse("taf-meeting-add", args=[family.reference])
+    assert client.post(url, _meeting_form(family, cast)).status_code == 302
+    response = client.post(url, _meeting_form(family, cast))
+    assert response.status_code == 400
+    assert (
+        f"A team around the family meeting on 10 March 2026 is already recorded for {family.reference}"
+        in response.content.decode()
+    )
+    assert TafMeeting.objects.count() == 1 and MeetingAction.objects.count() == 3
+    # Nor can a correction move another meeting onto that day.
+    earlier = meeting_on(family, cast.worker, actions=[], held_on=TODAY - timedelta(days=7))
+    with pytest.raises(ValidationError) as refused:
+        services.taf_meeting_amend(
+            meeting=earlier, actor=cast.worker, reason="Wrong date", held_on=TODAY, decisions=earlier.decisions,
+            next_meeting_on=None, shared_with_agencies=False,
+        )  # fmt: skip
+    assert "already recorded" in refused.value.message_dict["held_on"][0]

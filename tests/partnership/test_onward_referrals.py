@@ -143,3 +143,18 @@ def test_another_workers_familys_onward_referral_is_404(client, cast, family):
     assert response.status_code == 404
     referral.refresh_from_db()
     assert referral.outcome == ""
+
+
+def test_the_same_referral_sent_twice_is_refused(client, cast, family):
+    client.force_login(cast.worker)
+    url = reverse("onward-referral-add", args=[family.reference])
+    assert client.post(url, _form()).status_code == 302
+    response = client.post(url, _form(organisation="norfolk speech and language therapy "))
+    assert response.status_code == 400
+    assert (
+        "A referral to norfolk speech and language therapy on 10 March 2026 is already recorded"
+        in response.content.decode()
+    )
+    assert OnwardReferral.objects.count() == 1
+    # Another service the same day is a referral of its own.
+    assert client.post(url, _form(organisation="Norfolk Portage", agency="portage")).status_code == 302

@@ -1,5 +1,5 @@
 """The demo's advice log: a year of entries across every channel, district and many topics, made through the
-service, once, the same for the same seed and day."""
+service, once, the same for the same seed and day. (With the whole demo: tests/devdata/test_demo_support.py.)"""
 
 from datetime import timedelta
 
@@ -9,9 +9,8 @@ from django.db.models import Max, Min
 
 from advice.models import AdviceEntry
 from bases.models import District
-from devdata.demo import demo_seed, demo_staff_seed
+from devdata.demo import demo_staff_seed
 from devdata.demo_advice import demo_advice_seed, demo_advice_summary
-from devdata.demo_privacy import demo_privacy_seed
 from ecfs.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -58,15 +57,3 @@ def test_the_same_seed_and_day_give_the_same_advice():
     AdviceEntry.objects.all().delete()
     demo_advice_seed(days=30)
     assert first and _entries() == first
-
-
-@pytest.mark.slow
-@time_machine.travel(DAY, tick=False)
-def test_the_whole_demo_names_known_families_and_links_referrals_made():
-    demo_seed()
-    demo_privacy_seed()
-    counts = demo_advice_seed()
-    assert counts["known_families"] > 0 and counts["referrals_linked"] > 0
-    # A manager recorded each known family's advice, and may see the family.
-    for entry in AdviceEntry.objects.filter(family__isnull=False).select_related("family", "base")[:20]:
-        assert entry.family.base_id == entry.base_id

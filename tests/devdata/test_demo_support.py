@@ -9,9 +9,12 @@ from django.db.models import F
 from django.utils import timezone
 from pypdf import PdfReader
 
+from advice.models import AdviceEntry
 from devdata.demo import demo_seed
+from devdata.demo_advice import demo_advice_seed
 from devdata.demo_development import demo_development_seed
 from devdata.demo_partnership import demo_partnership_seed
+from devdata.demo_privacy import demo_privacy_seed
 from devdata.demo_support import DEMO_ALLOCATION, demo_returns_seed, demo_support_seed, demo_support_summary
 from devdata.demo_voice import demo_voice_seed
 from devdata.demo_workforce import demo_workforce_seed
@@ -176,6 +179,14 @@ def test_demo_support_covers_every_state_consistently_and_is_idempotent(db, sett
         assert application.budget.financial_year == financial_year_of(timezone.localdate(application.approved_at))
     assert not applications.filter(status="paid", paid_on__gt=today).exists()
     _assert_a_year_of_fund_applications(now, today)
+
+    # The advice log, seeded after the families' support as `seed_demo` does: entries name known families and link
+    # the referrals made for them, each recorded at the family's own base (its manager may see the family).
+    demo_privacy_seed()
+    advice = demo_advice_seed()
+    assert advice["known_families"] > 0 and advice["referrals_linked"] > 0
+    for entry in AdviceEntry.objects.filter(family__isnull=False).select_related("family", "base")[:20]:
+        assert entry.family.base_id == entry.base_id
 
     # Contract budget actuals and the submitted returns, generated after the rest of the demo (as `seed_demo`
     # does), so the partnership, workforce, voice and child development sections have records to count.

@@ -22,6 +22,10 @@ NO_CONSENT_HINT = (
     "meeting can be recorded for ECFS's own record only, not as shared with the other agencies, and actions "
     "cannot be given to another agency. Record the family's consent to share first."
 )
+SHARED_BEFORE_WITHDRAWN = (
+    "Shared with the other agencies at the meeting, with the family's consent at the time. Their consent to share "
+    "is no longer recorded, so this answer cannot be changed here."
+)
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
@@ -187,6 +191,8 @@ class MeetingCorrectForm(forms.Form):
         )
         for name in ("held_on", "decisions", "next_meeting_on", "shared_with_agencies"):
             self.fields[name].initial = getattr(meeting, name)
+        if meeting.shared_with_agencies and self.fields["shared_with_agencies"].disabled:
+            self.fields["shared_with_agencies"].help_text = SHARED_BEFORE_WITHDRAWN
 
 
 class ActionDoneForm(forms.Form):

@@ -279,7 +279,8 @@ def taf_meeting_amend(
     _refuse_second_meeting(meeting.family, held_on, exclude=meeting)
     if not decisions.strip():
         raise ValidationError({"decisions": "Enter what was decided"})
-    _validate_sharing(meeting.family, shared_with_agencies)
+    # Consent withdrawn later does not undo what was shared at the time: only marking it shared now needs it.
+    _validate_sharing(meeting.family, shared_with_agencies and not meeting.shared_with_agencies)
     new = {
         "held_on": held_on,
         "decisions": decisions.strip(),

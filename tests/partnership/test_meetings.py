@@ -300,3 +300,27 @@ def test_the_same_meeting_sent_twice_is_refused_and_its_actions_not_added_again(
             next_meeting_on=None, shared_with_agencies=False,
         )  # fmt: skip
     assert "already recorded" in refused.value.message_dict["held_on"][0]
+
+
+def test_a_meeting_shared_before_consent_was_withdrawn_can_still_be_corrected(client, cast, family):
+    meeting = meeting_on(family, cast.worker, actions=[], shared_with_agencies=True)
+    family_services.family_update_characteristics(
+        family=family, actor=cast.manager, consent_scope=Family.ConsentScope.HOLD
+    )
+    client.force_login(cast.worker)
+    url = reverse("taf-meeting-correct", args=[meeting.uuid])
+    assert "with the family&#x27;s consent at the time" in client.get(url).content.decode()
+    # The sharing box is disabled now, so the page sends the meeting's own answer back.
+    form = {**_day("held_on", TODAY - timedelta(days=1)), "decisions": meeting.decisions, "reason": "Wrong date"}
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()
+    meeting.refresh_from_db()
+    assert (meeting.held_on, meeting.shared_with_agencies) == (TODAY - timedelta(days=1), True)
+    # Marking as shared one that was not still needs the consent.
+    unshared = meeting_on(family, cast.worker, actions=[], held_on=TODAY - timedelta(days=3))
+    with pytest.raises(ValidationError) as refused:
+        services.taf_meeting_amend(
+            meeting=unshared, actor=cast.worker, reason="It was shared", held_on=unshared.held_on,
+            decisions=unshared.decisions, next_meeting_on=None, shared_with_agencies=True,
+        )  # fmt: skip
+    assert "shared_with_agencies" in refused.value.message_dict

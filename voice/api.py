@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import mixins, serializers
 from rest_framework.permissions import BasePermission
 
+from ecfs.api.filters import BooleanFilter
 from ecfs.api.permissions import is_staff_user
 from ecfs.api.views import StaffViewSet
 from ecfs.roles import Role, has_role
@@ -70,7 +71,7 @@ class ComplaintFilter(django_filters.FilterSet):
     received_from = django_filters.DateFilter(field_name="received_on", lookup_expr="gte")
     received_to = django_filters.DateFilter(field_name="received_on", lookup_expr="lte")
     category = django_filters.ChoiceFilter(choices=Complaint.Category.choices)
-    open = django_filters.BooleanFilter(field_name="responded_on", lookup_expr="isnull", help_text="No response yet.")
+    open = BooleanFilter(field_name="responded_on", lookup_expr="isnull", help_text="No response yet.")
 
     class Meta:
         model = Complaint

@@ -201,3 +201,18 @@ def test_the_lists_take_the_same_queries_however_many_they_hold(client, cast):
         feedback(district=cast.team.base.district)
     assert [_queries(client, url) for url in lists] == few
     assert few == [7, 7], few
+
+
+@time_machine.travel("2026-06-01 10:00 +0100", tick=False)
+def test_the_api_filters_open_complaints_and_refuses_a_filter_it_cannot_read(client, cast):
+    answered = complaint(actor=cast.manager, received_on=date(2026, 3, 2))
+    services.complaint_respond(complaint=answered, actor=cast.manager, responded_on=date(2026, 3, 9), outcome="upheld")
+    waiting = complaint(actor=cast.manager, received_on=date(2026, 3, 2))
+    client.force_login(cast.manager)
+    url = reverse("api-complaints-list")
+    listed = client.get(url, {"open": "true"}).json()
+    assert [row["uuid"] for row in listed["results"]] == [str(waiting.uuid)]
+    for value in ("maybe", "yes", "1"):
+        response = client.get(url, {"open": value})
+        assert response.status_code == 400
+        assert response.json()["error"]["fields"] == {"open": ["Enter true or false."]}

@@ -137,7 +137,13 @@ class GroupForm(_PlaceChoices, forms.ModelForm):
                 "invalid": "Enter the oldest age as a whole number of months",
                 "max_value": "The oldest age must be 60 months or less",
             },
-            "cost": {"required": "Enter the cost (0 if it is free)", "invalid": "Enter the cost in pounds, like 1.50"},
+            "cost": {
+                "required": "Enter the cost (0 if it is free)",
+                "invalid": "Enter the cost in pounds, like 1.50",
+                "max_digits": "Enter a cost of £9,999.99 or less",
+                "max_whole_digits": "Enter a cost of £9,999.99 or less",
+                "max_decimal_places": "Enter the cost in pounds and pence, like 1.50",
+            },
             "contact_email": {"invalid": "Enter an email address, like name@example.org"},
             "frequency": {"required": "Choose how often it meets"},
             "status": {"required": "Choose whether it is running"},
@@ -153,6 +159,13 @@ class GroupForm(_PlaceChoices, forms.ModelForm):
     def __init__(self, *args, districts=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._set_places(districts)
+
+    def clean_cost(self):
+        # The table's check constraint would otherwise answer with its own name, not on the field.
+        cost = self.cleaned_data["cost"]
+        if cost is not None and cost < 0:
+            raise forms.ValidationError("The cost cannot be less than £0: enter 0 if it is free")
+        return cost
 
     def clean(self):
         cleaned = super().clean()

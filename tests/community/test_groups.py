@@ -115,6 +115,25 @@ def test_a_finish_before_the_start_is_refused_on_the_page(client, cast):
     assert "The group must finish after it starts" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("cost", "message"),
+    [
+        ("-1", "The cost cannot be less than £0: enter 0 if it is free"),
+        ("100000", "Enter a cost of £9,999.99 or less"),
+        ("1.505", "Enter the cost in pounds and pence, like 1.50"),
+    ],
+    ids=["negative", "too-large", "fractions-of-a-penny"],
+)
+def test_an_impossible_cost_is_refused_on_the_field(client, cast, cost, message):
+    client.force_login(cast.manager)
+    response = client.post(reverse("community-group-add"), page_data(cast.team.base.district, cost=cost))
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html and "Constraint" not in html
+    assert not CommunityGroup.objects.exists()
+
+
 def test_the_list_takes_a_fixed_number_of_queries(client, cast, django_assert_max_num_queries):
     for number in range(6):
         community_group(cast, name=f"Group {number}")

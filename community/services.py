@@ -19,6 +19,7 @@ from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 from families.models import Family
+from families.rules import validate_event_date
 
 from . import permissions, scoring
 from .models import (
@@ -187,8 +188,13 @@ def connection_create(
         raise ApplicationError(f"{group.name} is {group.get_status_display().lower()}: choose a group that is running.")
     today = timezone.localdate()
     connected_on = connected_on or today
-    if connected_on > today:
-        raise ValidationError({"connected_on": "The date cannot be in the future"})
+    validate_event_date(
+        connected_on,
+        field="connected_on",
+        today=today,
+        first_referred=None,
+        what="The date you connected them",
+    )
     waiting = Connection.objects.filter(family=family, outcome=Connection.Outcome.PENDING)
     waiting = waiting.filter(group=group) if group is not None else waiting.filter(service_name__iexact=service_name)
     earlier = waiting.order_by("connected_on").first()
@@ -498,6 +504,12 @@ def grant_record_monitoring(
         raise ApplicationError(f"{application.reference} has no grant to monitor.")
     if period_end > timezone.localdate():
         raise ValidationError({"period_end": "The date cannot be in the future"})
+    # The quarterly return counts the families reached in the quarter the return runs up to.
+    if period_end < application.decided_on:
+        approved = f"{application.decided_on:%-d %B %Y}"
+        raise ValidationError(
+            {"period_end": f"The return must run up to the day the grant was approved ({approved}) or later"}
+        )
     if application.monitoring.filter(period_end=period_end).exists():
         raise ValidationError({"period_end": "A return up to this date is already recorded"})
     monitoring = GrantMonitoring.objects.create(

@@ -128,3 +128,16 @@ def test_a_family_is_not_connected_twice_to_a_group_before_anyone_asks_how_it_we
         services.connection_create(family=family, actor=cast.worker, group=group)
     services.connection_record_outcome(connection=connection, actor=cast.worker, outcome="did_not_go")
     assert services.connection_create(family=family, actor=cast.worker, group=group).outcome == "pending"
+
+
+def test_a_connection_dated_before_the_service_began_is_refused(client, cast, family):
+    group = community_group(cast)
+    client.force_login(cast.worker)
+    response = client.post(
+        reverse("community-connect", args=[family.reference]),
+        {"group": str(group.uuid), "connected_on_day": "1", "connected_on_month": "1", "connected_on_year": "1901"},
+    )
+
+    assert response.status_code == 400
+    assert "The date you connected them must be after the service began (1 October 2019)" in response.content.decode()
+    assert not Connection.objects.exists()

@@ -33,6 +33,11 @@ def _past_date(value: date | None, field: str, what: str, errors: dict) -> None:
         errors[field] = f"{what} must be in {EARLIEST.year} or later"
 
 
+def _lock_member(profile: StaffProfile) -> None:
+    """Writes to one member's records wait for each other, so a form sent twice at once is seen as a duplicate."""
+    StaffProfile.objects.select_for_update().filter(pk=profile.pk).first()
+
+
 def _require_admin(actor) -> None:
     if not has_role(actor, Role.ADMIN):
         raise PermissionDenied("Only the service admin enters vacancies.")
@@ -103,8 +108,11 @@ def supervision_record(
     discussed. No notes: what was said about families stays on the families' records."""
     if not can_record_supervision(actor, profile):
         raise PermissionDenied("Only the worker's team manager records their supervision.")
+    _lock_member(profile)
     errors: dict[str, str] = {}
     _past_date(held_on, "held_on", "The date of the session", errors)
+    if "held_on" not in errors and SupervisionSession.objects.filter(worker=profile.user, held_on=held_on).exists():
+        errors["held_on"] = f"A supervision session on {held_on:%-d %B %Y} is already recorded"
     if supervisor is None:
         errors["supervisor"] = "Select who supervised"
     elif supervisor.pk == profile.user_id:
@@ -140,6 +148,12 @@ def training_record(
     if course not in Course.values:
         errors["course"] = "Select the course"
     _past_date(completed_on, "completed_on", "The date it was completed", errors)
+    _lock_member(profile)
+    same = TrainingRecord.objects.filter(staff=profile.user, course=course, completed_on=completed_on)
+    if not errors and same.exists():
+        errors["completed_on"] = (
+            f"{Course(course).label} training completed on {completed_on:%-d %B %Y} is already recorded"
+        )
     if not errors and expires_on is None:
         expires_on = default_expiry(course, completed_on)
     if not errors and expires_on <= completed_on:
@@ -163,6 +177,7 @@ def background_check_record(*, actor, profile: StaffProfile, checked_on: date) -
     """A member of staff's enhanced DBS check date (renewal due three years later, ``rules.DBS_RENEWAL_YEARS``)."""
     if not can_record_training(actor, profile):
         raise PermissionDenied("Only the service admin or the member's team manager records their DBS check.")
+    _lock_member(profile)
     errors: dict[str, str] = {}
     _past_date(checked_on, "checked_on", "The DBS check date", errors)
     if not errors and BackgroundCheck.objects.filter(staff=profile.user, checked_on=checked_on).exists():

@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from ecfs.audit.models import AuditEvent
 from workforce import rules, services
-from workforce.models import SupervisionSession
+from workforce.models import SupervisionSession, TrainingRecord
 from workforce.rules import Course
 from workforce.selectors import flagged_workers, member_get, staff_in_post
 
@@ -104,6 +105,36 @@ def test_the_same_dbs_check_twice_is_refused(cast):
     services.background_check_record(actor=cast.admin, profile=profile_of(cast.worker), checked_on=date(2025, 3, 1))
     with pytest.raises(ValidationError):
         services.background_check_record(actor=cast.admin, profile=profile_of(cast.worker), checked_on=date(2025, 3, 1))
+
+
+def _day(prefix: str, day: date) -> dict:
+    return {f"{prefix}_day": day.day, f"{prefix}_month": day.month, f"{prefix}_year": day.year}
+
+
+def test_sending_a_supervision_session_twice_keeps_one(client, cast):
+    client.force_login(cast.manager)
+    url = reverse("workforce-supervision-new", args=[cast.worker.pk])
+    data = {**_day("held_on", date(2026, 11, 2)), "supervisor": str(cast.manager.pk), "case_discussion": "on"}
+    assert client.post(url, data).status_code == 302
+
+    again = client.post(url, data)
+    assert again.status_code == 400
+    assert "A supervision session on 2 November 2026 is already recorded" in again.content.decode()
+    assert SupervisionSession.objects.filter(worker=cast.worker).count() == 1
+
+
+def test_sending_the_same_training_twice_keeps_one(client, cast):
+    client.force_login(cast.manager)
+    url = reverse("workforce-training-new", args=[cast.worker.pk])
+    data = {"course": "safeguarding", **_day("completed_on", date(2026, 11, 2))}
+    assert client.post(url, data).status_code == 302
+
+    again = client.post(url, data)
+    assert again.status_code == 400
+    assert "Safeguarding children training completed on 2 November 2026 is already recorded" in (again.content.decode())
+    assert TrainingRecord.objects.filter(staff=cast.worker).count() == 1
+    # Another course on the same day is a record of its own.
+    assert client.post(url, {**data, "course": "data_protection"}).status_code == 302
 
 
 def test_only_the_admin_enters_vacancies(cast):

@@ -51,7 +51,10 @@ def _meeting_dates(form):
         label="What was decided",
         widget=forms.Textarea,
         max_length=5000,
-        error_messages={"required": "Enter what was decided"},
+        error_messages={
+            "required": "Enter what was decided",
+            "max_length": "What was decided must be 5,000 characters or fewer",
+        },
     )
     form.fields["next_meeting_on"] = GovukDateField(label="Date of the next meeting", required=False)
 
@@ -127,7 +130,12 @@ class MeetingForm(forms.Form):
         ]
         for number in range(1, ACTION_ROWS + 1):
             self.fields[f"action_{number}_description"] = forms.CharField(
-                label="What will be done", max_length=1000, required=False
+                label="What will be done",
+                max_length=1000,
+                required=False,
+                error_messages={
+                    "max_length": f"What will be done for action {number} must be 1,000 characters or fewer"
+                },
             )
             self.fields[f"action_{number}_owner"] = forms.ChoiceField(
                 label="Who will do it", choices=owner_choices, required=False
@@ -162,7 +170,8 @@ class MeetingForm(forms.Form):
             description = (data.get(f"action_{number}_description") or "").strip()
             owner = data.get(f"action_{number}_owner")
             due_on = data.get(f"action_{number}_due_on")
-            if f"action_{number}_due_on" in self.errors:
+            refused = {part for part in ("description", "owner", "due_on") if f"action_{number}_{part}" in self.errors}
+            if refused:  # already says what is wrong with the row
                 continue
             if not (description or owner or due_on):
                 continue
@@ -187,7 +196,10 @@ class MeetingCorrectForm(forms.Form):
             label="Why are you correcting it?",
             max_length=100,
             help_text="For example, 'Wrong date entered'.",
-            error_messages={"required": "Say why the record is being corrected"},
+            error_messages={
+                "required": "Say why the record is being corrected",
+                "max_length": "Why you are correcting it must be 100 characters or fewer",
+            },
         )
         for name in ("held_on", "decisions", "next_meeting_on", "shared_with_agencies"):
             self.fields[name].initial = getattr(meeting, name)
@@ -209,13 +221,19 @@ class OnwardReferralForm(forms.Form):
         label="Organisation",
         max_length=150,
         help_text="For example, 'Norfolk Community Health and Care speech and language therapy'.",
-        error_messages={"required": "Enter the organisation referred to"},
+        error_messages={
+            "required": "Enter the organisation referred to",
+            "max_length": "The organisation must be 150 characters or fewer",
+        },
     )
     reason = forms.CharField(
         label="Why the family was referred",
         widget=forms.Textarea,
         max_length=2000,
-        error_messages={"required": "Enter why the family was referred"},
+        error_messages={
+            "required": "Enter why the family was referred",
+            "max_length": "Why the family was referred must be 2,000 characters or fewer",
+        },
     )
     referred_on = GovukDateField(
         label="Date referred", must_be_past=True, error_messages={"required": "Enter the date referred"}
@@ -242,4 +260,9 @@ class OutcomeForm(forms.Form):
     outcome_on = GovukDateField(
         label="Date of the outcome", must_be_past=True, error_messages={"required": "Enter the date of the outcome"}
     )
-    outcome_notes = forms.CharField(label="About the outcome", max_length=300, required=False)
+    outcome_notes = forms.CharField(
+        label="About the outcome",
+        max_length=300,
+        required=False,
+        error_messages={"max_length": "About the outcome must be 300 characters or fewer"},
+    )

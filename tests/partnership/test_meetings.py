@@ -324,3 +324,28 @@ def test_a_meeting_shared_before_consent_was_withdrawn_can_still_be_corrected(cl
             decisions=unshared.decisions, next_meeting_on=None, shared_with_agencies=True,
         )  # fmt: skip
     assert "shared_with_agencies" in refused.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message", "not_shown"),
+    [
+        ({"decisions": "x" * 5001}, "What was decided must be 5,000 characters or fewer", "Ensure this value"),
+        (
+            {"action_1_description": "x" * 1001},
+            "What will be done for action 1 must be 1,000 characters or fewer",
+            "Enter what will be done for action 1",
+        ),
+        ({"action_1_owner": "worker:0"}, "Select a valid choice", "Select who will do action 1"),
+    ],
+)
+def test_a_refused_answer_is_named_once_with_a_message_that_says_which(
+    client, cast, family, overrides, message, not_shown
+):
+    client.force_login(cast.worker)
+    response = client.post(
+        reverse("taf-meeting-add", args=[family.reference]), _meeting_form(family, cast, **overrides)
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert message in page and not_shown not in page
+    assert not TafMeeting.objects.exists()

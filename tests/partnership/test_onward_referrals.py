@@ -158,3 +158,15 @@ def test_the_same_referral_sent_twice_is_refused(client, cast, family):
     assert OnwardReferral.objects.count() == 1
     # Another service the same day is a referral of its own.
     assert client.post(url, _form(organisation="Norfolk Portage", agency="portage")).status_code == 302
+
+
+def test_too_long_answers_are_named(client, cast, family):
+    client.force_login(cast.worker)
+    response = client.post(
+        reverse("onward-referral-add", args=[family.reference]), _form(organisation="o" * 151, reason="r" * 2001)
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The organisation must be 150 characters or fewer" in page
+    assert "Why the family was referred must be 2,000 characters or fewer" in page
+    assert not OnwardReferral.objects.exists()

@@ -117,6 +117,7 @@ class ComplaintForm(forms.Form):
         required=False,
         empty_label="Choose a base",
         help_text="Which of your bases it is about, if it names no family.",
+        error_messages={"invalid_choice": "Select one of your bases"},
     )
     summary = _text("Summary of the complaint", required=True, what="The summary")
 
@@ -143,7 +144,8 @@ class ComplaintForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors.get("family") and getattr(self, "family", None) is None and not cleaned.get("base"):
+        named = getattr(self, "family", None) is not None or cleaned.get("base")
+        if not named and not self.errors.get("family") and not self.errors.get("base"):
             self.add_error("base", "Select the base the complaint is about")
         return cleaned
 
@@ -180,8 +182,16 @@ class CorrectionForm(forms.Form):
     """Every answer of a complaint, as recorded, and why it is being corrected."""
 
     received_on = GovukDateField(label="Date received", must_be_past=True)
-    received_how = forms.ChoiceField(label="How did the complaint come?", choices=Complaint.How.choices)
-    category = forms.ChoiceField(label="What is it about?", choices=Complaint.Category.choices)
+    received_how = forms.ChoiceField(
+        label="How did the complaint come?",
+        choices=Complaint.How.choices,
+        error_messages={"required": "Select how the complaint came"},
+    )
+    category = forms.ChoiceField(
+        label="What is it about?",
+        choices=Complaint.Category.choices,
+        error_messages={"required": "Select what the complaint is about"},
+    )
     summary = _text("Summary of the complaint", required=True, what="The summary")
     responded_on = GovukDateField(label="Date of the response", must_be_past=True, required=False)
     outcome = forms.ChoiceField(label="Outcome", choices=[("", "No response yet"), *Complaint.Outcome.choices],

@@ -89,6 +89,29 @@ def test_another_bases_family_or_base_is_refused(cast):
         complaint(actor=cast.worker, base=cast.team.base)
 
 
+def test_another_bases_base_on_the_page_gets_one_message_naming_the_mistake(client, cast):
+    client.force_login(cast.manager)
+    data = {**_date("received_on", date.today()), "received_how": "phone", "category": "other", "summary": "S"}
+    response = client.post(reverse("voice-complaint-new"), {**data, "base": str(cast.other_team.base.pk)})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Select one of your bases" in html
+    assert "Select the base the complaint is about" not in html and "Select a valid choice" not in html
+    assert not Complaint.objects.exists()
+
+
+def test_the_correction_page_says_which_answer_is_missing(client, cast):
+    made = complaint(actor=cast.manager)
+    client.force_login(cast.manager)
+    response = client.post(reverse("voice-complaint-correct", args=[made.uuid]), {"reason": "Typed in error"})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Select how the complaint came" in html and "Select what the complaint is about" in html
+    assert "This field is required" not in html
+
+
 def test_another_bases_complaint_is_404_in_pages_and_api(client, cast):
     family = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker).family
     made = complaint(actor=cast.manager, family=family)

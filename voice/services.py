@@ -4,7 +4,7 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bases.models import Base, District
@@ -318,6 +318,17 @@ def complaint_correct(*, complaint: Complaint, actor, reason: str, **fields) -> 
 DIGITAL_FIELDS = ("web_visits", *(field for field, _ in DigitalReach.PLATFORMS))
 
 
+def _digital_reach_save(record: DigitalReach, *, actor, figures: dict) -> dict | None:
+    """Put the figures on the month's record and save it; returns its figures before (None when it is new)."""
+    before = None if record.pk is None else {field: getattr(record, field) for field in DIGITAL_FIELDS}
+    for field in DIGITAL_FIELDS:
+        setattr(record, field, figures.get(field))
+    record.recorded_by = actor
+    record._history_user = actor
+    record.save()
+    return before
+
+
 @transaction.atomic
 def digital_reach_record(*, actor, month: date, **figures) -> DigitalReach:
     """Save one month's web visits and followers (blank: not known yet); returns the month's record."""
@@ -333,15 +344,15 @@ def digital_reach_record(*, actor, month: date, **figures) -> DigitalReach:
             errors[field] = "Enter a whole number from 0 to 100,000,000"
     if errors:
         raise ValidationError(errors)
-    record = DigitalReach.objects.select_for_update().filter(month=month).first()
-    before = None if record is None else {field: getattr(record, field) for field in DIGITAL_FIELDS}
-    if record is None:
-        record = DigitalReach(month=month)
-    for field in DIGITAL_FIELDS:
-        setattr(record, field, figures.get(field))
-    record.recorded_by = actor
-    record._history_user = actor
-    record.save()
+    record = DigitalReach.objects.select_for_update().filter(month=month).first() or DigitalReach(month=month)
+    try:
+        # A savepoint: when another admin saves the month's first figures at the same moment, theirs is kept and
+        # these correct it, as saving again does.
+        with transaction.atomic():
+            before = _digital_reach_save(record, actor=actor, figures=figures)
+    except IntegrityError:
+        record = DigitalReach.objects.select_for_update().get(month=month)
+        before = _digital_reach_save(record, actor=actor, figures=figures)
     audit_record(
         actor=actor,
         action=AuditAction.DIGITAL_REACH_RECORDED,

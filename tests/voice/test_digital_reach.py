@@ -1,14 +1,18 @@
 """The service admin enters each month's web visits and followers; nobody else can."""
 
+import threading
 from datetime import date
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import close_old_connections, connection
 from django.urls import reverse
 
 from ecfs.audit.models import AuditEvent
 from ecfs.errors import ApplicationError
+from ecfs.roles import Role
+from tests.factories import UserFactory
 from voice import services
 from voice.models import DigitalReach
 
@@ -42,3 +46,41 @@ def test_only_the_admin_enters_it_and_not_for_a_month_to_come(cast):
         services.digital_reach_record(actor=cast.manager, month=date(2026, 10, 1), web_visits=5)
     with pytest.raises(ValidationError):
         services.digital_reach_record(actor=cast.admin, month=date(2026, 12, 1), web_visits=5)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_saving_a_new_month_at_once_keep_one_record(on_postgres, reference_data, monkeypatch):
+    first, second = (UserFactory(role=Role.ADMIN, email=f"admin{n}@example.org") for n in (1, 2))
+    # Both have looked for the month (and found none) before either saves it.
+    barrier, seen = threading.Barrier(2), threading.local()
+    save = DigitalReach.save
+
+    def save_together(self, *args, **kwargs):
+        if not getattr(seen, "waited", False):
+            seen.waited = True
+            barrier.wait(timeout=20)
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(DigitalReach, "save", save_together)
+    failures = []
+
+    def enter(actor, visits):
+        close_old_connections()
+        try:
+            services.digital_reach_record(actor=actor, month=date(2026, 10, 1), web_visits=visits)
+        except Exception as error:  # noqa: BLE001 - the test reports whatever went wrong
+            failures.append(repr(error))
+        finally:
+            connection.close()
+
+    with time_machine.travel("2026-11-03 10:00 +0000", tick=False):
+        threads = [threading.Thread(target=enter, args=pair) for pair in ((first, 4210), (second, 4310))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+
+    assert failures == []
+    record = DigitalReach.objects.get()
+    assert record.web_visits in (4210, 4310) and record.history.count() == 2
+    assert AuditEvent.objects.filter(action="digital_reach.recorded").count() == 2

@@ -26,6 +26,10 @@ EYFS_OLDEST_YEARS = 6
 CONSENT_MISSING = (
     "Confirm the family consented to this being shared with the service: without their consent it cannot be recorded"
 )
+NO_DATE_OF_BIRTH = (
+    "{name}'s date of birth is not recorded: add it on the family record first, as a review is checked against "
+    "the child's age"
+)
 SOURCE_MAX = 200
 REASON_MAX = 200
 
@@ -42,8 +46,10 @@ def _validate(
     today: date,
 ) -> None:
     """Raise a ``ValidationError`` naming the field for anything that cannot be true."""
-    if child.kind not in CHILD_KINDS or child.date_of_birth is None:
+    if child.kind not in CHILD_KINDS:
         raise ValidationError({"child": "A development review is recorded for a child who has been born"})
+    if child.date_of_birth is None:
+        raise ValidationError({"child": NO_DATE_OF_BIRTH.format(name=child.first_name)})
     if kind not in DevelopmentReview.Kind.values:
         raise ValidationError({"kind": "Select what kind of review it was"})
     if not consent_confirmed:

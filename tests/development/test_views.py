@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from development.models import DevelopmentReview
 from ecfs.audit.models import AuditEvent
+from families.models import Person
 from tests.development.factories import review_of
 from tests.referrals.factories import allocated_referral
 
@@ -162,6 +163,18 @@ def test_a_parent_has_no_review_page(client, cast, family):
     client.force_login(cast.worker)
     parent = family.members.get(kind="parent_carer")
     assert client.get(_add_url(family, parent)).status_code == 404
+
+
+def test_an_older_child_without_a_date_of_birth_is_asked_for_it_first(client, cast, family):
+    older = Person.objects.create(family=family, kind="older_child", first_name="Maisie", last_name="Howes")
+    client.force_login(cast.worker)
+    page = client.get(reverse("development-list", args=[family.reference])).content.decode()
+    assert "Maisie's date of birth is not recorded" in page and "Born </p>" not in page
+    assert _add_url(family, older) not in page
+    response = client.post(_add_url(family, older), _asq())
+    assert response.status_code == 400
+    assert "Maisie&#x27;s date of birth is not recorded: add it on the family record first" in response.content.decode()
+    assert not DevelopmentReview.objects.exists()
 
 
 def test_viewing_is_audited(client, cast, family, child):

@@ -116,6 +116,21 @@ def _refuse_second_meeting(family, held_on: date, *, exclude: TafMeeting | None 
         )
 
 
+def _refuse_date_after_actions(meeting: TafMeeting, held_on: date) -> None:
+    """The meeting's actions were agreed at it: none can fall due or be done before it."""
+    dates = []
+    for action in meeting.actions.select_related("plan_action"):
+        current = action.current
+        dates += [current.due_on] + ([current.done_on] if current.done_on else [])
+    if dates and min(dates) < held_on:
+        raise ValidationError(
+            {
+                "held_on": f"The meeting must be on or before {long_date(min(dates))}: one of its actions is due or "
+                "was done then"
+            }
+        )
+
+
 def _validate_sharing(family, shared: bool) -> None:
     if shared and not shares_with_team_around_family(family):
         raise ValidationError({"shared_with_agencies": NOT_SHARED_WITHOUT_CONSENT})
@@ -277,6 +292,8 @@ def taf_meeting_amend(
         )
     _validate_dates(meeting.family, held_on=held_on, next_meeting_on=next_meeting_on)
     _refuse_second_meeting(meeting.family, held_on, exclude=meeting)
+    if held_on > meeting.held_on:
+        _refuse_date_after_actions(meeting, held_on)
     if not decisions.strip():
         raise ValidationError({"decisions": "Enter what was decided"})
     # Consent withdrawn later does not undo what was shared at the time: only marking it shared now needs it.

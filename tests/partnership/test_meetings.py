@@ -349,3 +349,20 @@ def test_a_refused_answer_is_named_once_with_a_message_that_says_which(
     assert response.status_code == 400
     assert message in page and not_shown not in page
     assert not TafMeeting.objects.exists()
+
+
+def test_a_meeting_cannot_be_moved_after_the_actions_agreed_at_it(cast, family):
+    meeting = meeting_on(family, cast.worker, held_on=TODAY - timedelta(days=20))  # actions due in 14 and 21 days
+
+    def correct(held_on):
+        return services.taf_meeting_amend(
+            meeting=meeting, actor=cast.worker, reason="Wrong date", held_on=held_on, decisions=meeting.decisions,
+            next_meeting_on=None, shared_with_agencies=meeting.shared_with_agencies,
+        )  # fmt: skip
+
+    with pytest.raises(ValidationError) as refused:
+        correct(TODAY - timedelta(days=5))
+    assert refused.value.message_dict["held_on"] == [
+        "The meeting must be on or before 4 March 2026: one of its actions is due or was done then"
+    ]
+    assert correct(TODAY - timedelta(days=6)).held_on == TODAY - timedelta(days=6)

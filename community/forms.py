@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 from bases.models import District, Locality
 from ecfs.govuk_forms import GovukDateField
@@ -6,6 +7,21 @@ from ecfs.govuk_forms import GovukDateField
 from .models import WEEKDAYS, CommunityGroup, Connection, GrantApplication
 
 WHOLE_NUMBER = {"inputmode": "numeric", "spellcheck": "false"}
+# Free text, as in the rest of the service (advice notes, complaints): long enough for a paragraph or two.
+TEXT_MAX = 2000
+
+
+def _text(label, *, what, rows=3, required=False, help_text="", error_messages=None):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=TEXT_MAX,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"max_length": f"{what} must be {TEXT_MAX:,} characters or fewer", **(error_messages or {})},
+    )
+
+
 ANY_DAY = [("", "Any day")] + [(str(number), name) for number, name in enumerate(WEEKDAYS)]
 
 
@@ -159,6 +175,11 @@ class GroupForm(_PlaceChoices, forms.ModelForm):
     def __init__(self, *args, districts=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._set_places(districts)
+        for name, what in (("description", "What happens at the group"), ("accessibility_notes", "Accessibility")):
+            field = self.fields[name]
+            field.max_length = TEXT_MAX
+            field.validators.append(MaxLengthValidator(TEXT_MAX))
+            field.error_messages["max_length"] = f"{what} must be {TEXT_MAX:,} characters or fewer"
 
     def clean_cost(self):
         # The table's check constraint would otherwise answer with its own name, not on the field.
@@ -195,10 +216,9 @@ class ConnectForm(forms.Form):
         required=False,
         help_text="Leave empty for today. For example, 27 3 2026",
     )
-    note = forms.CharField(
-        label="How you helped them get there",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    note = _text(
+        "How you helped them get there",
+        what="How you helped them get there",
         help_text="For example, introduced her to the organiser; will meet her there the first time",
     )
 
@@ -228,7 +248,7 @@ class OutcomeForm(forms.Form):
         choices=[choice for choice in Connection.Outcome.choices if choice[0] != Connection.Outcome.PENDING],
         error_messages={"required": "Choose whether they went and whether it is helping"},
     )
-    note = forms.CharField(label="Anything to add", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = _text("Anything to add", what="Anything to add")
 
 
 # Grants -----------------------------------------------------------------------------------------------
@@ -253,9 +273,11 @@ class GrantForm(_PlaceChoices, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what the grant is for"},
     )
-    description = forms.CharField(
-        label="What the money will pay for",
-        widget=forms.Textarea(attrs={"rows": 4}),
+    description = _text(
+        "What the money will pay for",
+        what="What the money will pay for",
+        rows=4,
+        required=True,
         error_messages={"required": "Say what the money will pay for"},
     )
     district = forms.ModelChoiceField(
@@ -324,7 +346,7 @@ class AssessForm(forms.Form):
         help_text="0 to 10: is it clear what will happen, for whom, and can the group deliver it?",
         error_messages={"required": "Give the plan from 0 to 10 points"},
     )
-    notes = forms.CharField(label="Assessment notes", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    notes = _text("Assessment notes", what="Assessment notes", rows=4)
 
 
 class DecisionForm(forms.Form):
@@ -339,7 +361,7 @@ class DecisionForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
     )
-    reason = forms.CharField(label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = _text("Reason", what="The reason")
 
     def clean(self):
         cleaned = super().clean()
@@ -380,12 +402,12 @@ class MonitoringForm(forms.Form):
         widget=forms.TextInput(attrs=WHOLE_NUMBER),
         error_messages={"required": "Enter how many sessions it held", "invalid": "Enter a whole number"},
     )
-    notes = forms.CharField(label="What difference it made", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = _text("What difference it made", what="What difference it made")
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label="Why it is withdrawn", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Say why"}
+    reason = _text(
+        "Why it is withdrawn", what="Why it is withdrawn", required=True, error_messages={"required": "Say why"}
     )
 
 

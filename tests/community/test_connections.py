@@ -141,3 +141,24 @@ def test_a_connection_dated_before_the_service_began_is_refused(client, cast, fa
     assert response.status_code == 400
     assert "The date you connected them must be after the service began (1 October 2019)" in response.content.decode()
     assert not Connection.objects.exists()
+
+
+def test_too_long_notes_on_a_connection_or_its_answer_are_refused(client, cast, family):
+    group = community_group(cast)
+    client.force_login(cast.worker)
+    long = "x" * 2001
+    refused = client.post(
+        reverse("community-connect", args=[family.reference]), {"group": str(group.uuid), "note": long}
+    )
+    assert refused.status_code == 400
+    assert "How you helped them get there must be 2,000 characters or fewer" in refused.content.decode()
+    assert not Connection.objects.exists()
+
+    connection = services.connection_create(family=family, actor=cast.worker, group=group)
+    answer = client.post(
+        reverse("community-connection-outcome", args=[connection.uuid]), {"outcome": "going_helping", "note": long}
+    )
+    assert answer.status_code == 400
+    assert "Anything to add must be 2,000 characters or fewer" in answer.content.decode()
+    connection.refresh_from_db()
+    assert connection.outcome == "pending"

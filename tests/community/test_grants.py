@@ -204,3 +204,49 @@ def test_a_monitoring_return_cannot_run_up_to_a_day_before_the_grant_was_approve
         response.content.decode()
     )
     assert not application.monitoring.exists()
+
+
+LONG = "x" * 2001
+
+
+@pytest.mark.parametrize(
+    ("page", "data", "message"),
+    [
+        ("community-grant-assess", {"quality_points": "5", "notes": LONG}, "Assessment notes must be 2,000"),
+        ("community-grant-decide", {"decision": "decline", "reason": LONG}, "The reason must be 2,000"),
+        ("community-grant-withdraw", {"reason": LONG}, "Why it is withdrawn must be 2,000"),
+    ],
+    ids=["assessment-notes", "decision-reason", "withdrawal-reason"],
+)
+def test_too_long_text_on_an_application_is_refused_and_changes_nothing(client, cast, page, data, message):
+    application = grant_application(cast)
+    client.force_login(cast.other_manager)
+    response = client.post(reverse(page, args=[application.uuid]), data)
+
+    assert response.status_code == 400
+    assert f"{message} characters or fewer" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == "received" and application.assessment_notes == ""
+
+
+def test_an_application_with_too_long_a_description_is_refused(client, cast):
+    district = cast.team.base.district
+    client.force_login(cast.manager)
+    response = client.post(
+        reverse("community-grant-new"),
+        {
+            "group_name": "Yarmouth Mums Together",
+            "organisation": "Yarmouth Mums Together CIC",
+            "contact_name": "Dee Organiser",
+            "purpose": "new_group",
+            "description": LONG,
+            "district": district.slug,
+            "locality": Locality.objects.filter(district=district, is_other=False).order_by("name").first().name,
+            "families_expected": "20",
+            "amount_requested": "2500",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "What the money will pay for must be 2,000 characters or fewer" in response.content.decode()
+    assert not GrantApplication.objects.exists()

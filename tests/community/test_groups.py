@@ -134,6 +134,18 @@ def test_an_impossible_cost_is_refused_on_the_field(client, cast, cost, message)
     assert not CommunityGroup.objects.exists()
 
 
+def test_too_long_a_description_is_refused_on_the_field(client, cast):
+    client.force_login(cast.manager)
+    data = page_data(cast.team.base.district, description="x" * 2001, accessibility_notes="y" * 2001)
+    response = client.post(reverse("community-group-add"), data)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "What happens at the group must be 2,000 characters or fewer" in html
+    assert "Accessibility must be 2,000 characters or fewer" in html
+    assert not CommunityGroup.objects.exists()
+
+
 def test_the_list_takes_a_fixed_number_of_queries(client, cast, django_assert_max_num_queries):
     for number in range(6):
         community_group(cast, name=f"Group {number}")

@@ -4,6 +4,7 @@ referral and its outcome."""
 from django import forms
 from django.contrib.auth import get_user_model
 
+from ecfs.api.dates import EARLIEST_YEAR, LATEST_YEAR
 from ecfs.govuk_forms import GovukDateField
 from families.models import PlanAction, Professional
 from families.rules import shares_with_team_around_family
@@ -140,7 +141,17 @@ class MeetingForm(forms.Form):
             self.fields[f"action_{number}_owner"] = forms.ChoiceField(
                 label="Who will do it", choices=owner_choices, required=False
             )
-            self.fields[f"action_{number}_due_on"] = GovukDateField(label="Due by", required=False)
+            # Four rows share the labels: the messages say which action's date is wrong.
+            self.fields[f"action_{number}_due_on"] = GovukDateField(
+                label="Due by",
+                required=False,
+                error_messages={
+                    "incomplete": f"The due date of action {number} must include a %(missing)s",
+                    "invalid": f"The due date of action {number} must be a real date",
+                    "year_length": f"The year of action {number}'s due date must include 4 numbers",
+                    "year_range": f"The due date of action {number} must be between {EARLIEST_YEAR} and {LATEST_YEAR}",
+                },
+            )
 
     def action_rows(self):
         """Each action's three fields, for the template's fieldsets."""

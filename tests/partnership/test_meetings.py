@@ -336,6 +336,11 @@ def test_a_meeting_shared_before_consent_was_withdrawn_can_still_be_corrected(cl
             "Enter what will be done for action 1",
         ),
         ({"action_1_owner": "worker:0"}, "Select a valid choice", "Select who will do action 1"),
+        (
+            {"action_2_due_on_day": "31", "action_2_due_on_month": "2"},
+            "The due date of action 2 must be a real date",
+            "Due by must be a real date",
+        ),
     ],
 )
 def test_a_refused_answer_is_named_once_with_a_message_that_says_which(

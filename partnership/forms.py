@@ -112,7 +112,11 @@ class MeetingForm(forms.Form):
             for key, p in self.professionals_by_uuid.items()
         ]
         self.fields["lead"] = forms.ChoiceField(
-            label="Lead professional", choices=lead_choices, required=False, widget=forms.RadioSelect
+            label="Lead professional",
+            choices=lead_choices,
+            required=False,
+            widget=forms.RadioSelect,
+            error_messages={"invalid_choice": "Select the lead professional from the list"},
         )
         # Reorder: the date first, then who came.
         order = ["held_on", "workers", "people", "professionals", "decisions", "lead", "next_meeting_on"]
@@ -139,7 +143,10 @@ class MeetingForm(forms.Form):
                 },
             )
             self.fields[f"action_{number}_owner"] = forms.ChoiceField(
-                label="Who will do it", choices=owner_choices, required=False
+                label="Who will do it",
+                choices=owner_choices,
+                required=False,
+                error_messages={"invalid_choice": f"Select who will do action {number}: choose someone on the list"},
             )
             # Four rows share the labels: the messages say which action's date is wrong.
             self.fields[f"action_{number}_due_on"] = GovukDateField(

@@ -335,7 +335,13 @@ def test_a_meeting_shared_before_consent_was_withdrawn_can_still_be_corrected(cl
             "What will be done for action 1 must be 1,000 characters or fewer",
             "Enter what will be done for action 1",
         ),
-        ({"action_1_owner": "worker:0"}, "Select a valid choice", "Select who will do action 1"),
+        # A worker no longer allocated since the page was opened.
+        (
+            {"action_1_owner": "worker:0"},
+            "Select who will do action 1: choose someone on the list",
+            "Select a valid choice",
+        ),
+        ({"lead": "worker:0"}, "Select the lead professional from the list", "Select a valid choice"),
         (
             {"action_2_due_on_day": "31", "action_2_due_on_month": "2"},
             "The due date of action 2 must be a real date",

@@ -105,12 +105,12 @@ def test_the_next_quarter_has_its_own_follow_ups_and_the_changed_answer(quarter)
 def grants(cast):
     """District A: approved 31 March (the quarter before, £900); approved 1 April and withdrawn 20 June (£800);
     approved at 23:30 on 30 June (£1,000) and withdrawn on 2 July; approved on 1 July (£700, the next quarter).
-    District B: approved 15 May (£1,500). Monitoring of the £1,000 grant: up to 31 May 10 families, up to
-    30 June 12, up to 1 July 5.
+    District B: approved 15 May (£1,500); its monitoring: up to 31 May 10 families, up to 30 June 12, up to
+    1 July 5.
 
     By hand, quarter 1: A £1,000 in 1 grant (the withdrawal came after the quarter; the £800 was withdrawn within
     it), B £1,500 in 1; county £2,500 in 2. Families reached in returns up to a date in the quarter: 10 + 12 =
-    22 (A)."""
+    22 (B)."""
     a, b = cast.team.base.district.name, cast.other_team.base.district.name
     assert a != b, "the cast's two teams must be in different districts for these sums"
     for year in (2025, 2026):
@@ -127,17 +127,17 @@ def grants(cast):
     with at(date(2026, 6, 20)):
         services.grant_withdraw(application=early, actor=cast.manager, reason="The group folded")
     late = approved(at(date(2026, 6, 30), 23, 30), "1000")
-    for day, families in ((date(2026, 5, 31), 10), (date(2026, 6, 30), 12), (date(2026, 7, 1), 5)):
-        with at(date(2026, 7, 1), 12):
-            services.grant_record_monitoring(
-                application=late, actor=cast.manager, period_end=day, families_reached=families, sessions_held=4
-            )
     with at(date(2026, 7, 2)):
         services.grant_withdraw(application=late, actor=cast.manager, reason="The hall closed")
     approved(at(date(2026, 7, 1)), "700")
     district_b = cast.other_team.base.district
     town_b = Locality.objects.filter(district=district_b, is_other=False).order_by("name").first()
-    approved(at(date(2026, 5, 15)), "1500", district=district_b, locality=town_b)
+    funded = approved(at(date(2026, 5, 15)), "1500", district=district_b, locality=town_b)
+    for day, families in ((date(2026, 5, 31), 10), (date(2026, 6, 30), 12), (date(2026, 7, 1), 5)):
+        with at(date(2026, 7, 1), 12):
+            services.grant_record_monitoring(
+                application=funded, actor=cast.manager, period_end=day, families_reached=families, sessions_held=4
+            )
     return a, b
 
 
@@ -147,7 +147,7 @@ def test_grants_approved_in_the_quarter_count_though_withdrawn_after_it(grants):
     assert values(rows, "All grants", a, b) == ("1000.00", "1500.00", "2500.00")
     counted = community_grants_count(Q1, [a, b])
     assert values(counted, "Grants approved", a, b) == (1, 1, 2)
-    assert values(counted, "Families the funded groups reached", a, b) == (22, 0, 22)
+    assert values(counted, "Families the funded groups reached", a, b) == (0, 22, 22)
 
 
 def test_a_grant_withdrawn_within_the_quarter_is_not_counted_and_the_next_quarter_has_its_own(grants):

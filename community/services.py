@@ -504,6 +504,12 @@ def grant_record_monitoring(
         raise ApplicationError(f"{application.reference} has no grant to monitor.")
     if period_end > timezone.localdate():
         raise ValidationError({"period_end": "The date cannot be in the future"})
+    # The quarterly return counts the families reached in the quarter the return runs up to.
+    if period_end < application.decided_on:
+        approved = f"{application.decided_on:%-d %B %Y}"
+        raise ValidationError(
+            {"period_end": f"The return must run up to the day the grant was approved ({approved}) or later"}
+        )
     if application.monitoring.filter(period_end=period_end).exists():
         raise ValidationError({"period_end": "A return up to this date is already recorded"})
     monitoring = GrantMonitoring.objects.create(

@@ -5,6 +5,7 @@ import threading
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, connection
 from django.urls import reverse
@@ -179,6 +180,30 @@ def test_ten_concurrent_approvals_never_overspend_the_budget(on_postgres, refere
     budget = GrantBudget.objects.get()
     assert budget.committed_amount == Decimal("3000.00") == budget.total_amount
     assert GrantApplication.objects.filter(status="approved").count() == 3
+
+
+@time_machine.travel("2026-05-12 10:00 +0100", tick=False)
+def test_a_monitoring_return_cannot_run_up_to_a_day_before_the_grant_was_approved(client, cast):
+    budget_of(cast, "5000")
+    application = assessed(cast)
+    services.grant_approve(application=application, actor=cast.other_manager, amount="2000")
+    client.force_login(cast.manager)
+    response = client.post(
+        reverse("community-grant-monitoring", args=[application.uuid]),
+        {
+            "period_end_day": "11",
+            "period_end_month": "5",
+            "period_end_year": "2026",
+            "families_reached": "9",
+            "sessions_held": "4",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "The return must run up to the day the grant was approved (12 May 2026) or later" in (
+        response.content.decode()
+    )
+    assert not application.monitoring.exists()
 
 
 LONG = "x" * 2001

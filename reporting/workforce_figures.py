@@ -169,8 +169,8 @@ def workforce_dbs(period, districts):
     definition="""The caseload of "Caseload per worker": allocations (lead or co-worker) open at the quarter's last
     moment, that is families still in support, counted for each active member of staff of the district's teams
     who holds the family support worker role, as in "Caseload per worker" (a team manager who also holds it
-    included, unlike "Staff in post"; a worker with none counts 0). The fewest, the median and the most families one worker holds, by the
-    worker's district and for the county. Withheld where there are fewer than 5 workers.""",
+    included, unlike "Staff in post"; a worker with none counts 0). The fewest, the median and the most families
+    one worker holds, by the worker's district and for the county. Withheld where there are fewer than 5 workers.""",
 )
 def workforce_caseload_spread(period, districts):
     workers = dict(caseload_workers().values_list("user_id", DISTRICT).distinct())

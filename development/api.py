@@ -58,7 +58,10 @@ class DevelopmentReviewInputSerializer(serializers.Serializer):
         scope=visible_people, lookup="uuid", help_text="The child's uuid (a born child of a family you may see)."
     )
     kind = serializers.ChoiceField(choices=DevelopmentReview.Kind.choices)
-    reviewed_on = DateField(help_text="Not before the child's birth, not in the future.")
+    reviewed_on = DateField(
+        help_text="Not before the child's birth, not in the future, and not a day the child already has an ASQ-3 "
+        "review (for `two_year` and `asq`) or an EYFS result (for `eyfs`) recorded: that is the same review sent again."
+    )
     communication = _level()
     gross_motor = _level()
     fine_motor = _level()

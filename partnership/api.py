@@ -118,7 +118,10 @@ class ActionInputSerializer(serializers.Serializer):
 
 class TafMeetingInputSerializer(serializers.Serializer):
     family = family_field()
-    held_on = DateField()
+    held_on = DateField(
+        help_text="Today or earlier. One meeting a day for a family: a second on the same day is refused as the "
+        "same meeting sent again."
+    )
     decisions = serializers.CharField(max_length=5000)
     workers = serializers.ListField(child=_staff_field(), required=False, default=list, max_length=20)
     people = serializers.ListField(
@@ -197,7 +200,11 @@ class OnwardReferralSerializer(serializers.ModelSerializer):
 class OnwardReferralInputSerializer(serializers.Serializer):
     family = family_field()
     agency = serializers.ChoiceField(choices=Professional.Agency.choices)
-    organisation = serializers.CharField(max_length=150)
+    organisation = serializers.CharField(
+        max_length=150,
+        help_text="A second referral of the family to the same organisation on the same day is refused as the same "
+        "referral sent again.",
+    )
     reason = serializers.CharField(max_length=2000)
     referred_on = DateField()
     consent_confirmed = serializers.BooleanField(help_text="The family agreed to the referral: it must be true.")

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from ecfs.api.dates import EARLIEST_YEAR, LATEST_YEAR
 from ecfs.govuk_forms import GovukDateField
-from families.models import PlanAction, Professional
+from families.models import Person, PlanAction, Professional
 from families.rules import shares_with_team_around_family
 
 from .models import OnwardReferral
@@ -78,7 +78,7 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.family = family
         professionals = family.professionals.all()
-        people = family.members.all()
+        people = family.members.exclude(kind=Person.Kind.UNBORN)
         workers = ecfs_workers_of(family, actor)
         self.workers_by_pk = {str(worker.pk): worker for worker in workers}
         self.professionals_by_uuid = {str(professional.uuid): professional for professional in professionals}

@@ -72,6 +72,8 @@ def _validate_attendees(family, *, professionals, people, workers, actor) -> Non
         errors["professionals"] = "Choose professionals from the family's team around the family"
     if any(person.family_id != family.pk for person in people):
         errors["people"] = "Choose people in this family"
+    elif any(person.kind == Person.Kind.UNBORN for person in people):
+        errors["people"] = "An unborn child cannot attend a meeting: choose family members who were there"
     allowed = {worker.pk for worker in ecfs_workers_of(family, actor)}
     if any(worker.pk not in allowed for worker in workers):
         errors["workers"] = "Choose workers allocated to the family"
@@ -151,7 +153,11 @@ def _add_action(meeting: TafMeeting, plan: SupportPlan | None, item: ActionInput
         ):
             raise ValidationError({f"{prefix}owner": f"Action {number}: choose a worker allocated to the family"})
     elif owner == PlanAction.Owner.FAMILY:
-        if item.owner_person is None or item.owner_person.family_id != family.pk:
+        if (
+            item.owner_person is None
+            or item.owner_person.family_id != family.pk
+            or item.owner_person.kind == Person.Kind.UNBORN
+        ):
             raise ValidationError({f"{prefix}owner": f"Action {number}: choose someone in the family"})
     elif owner == PlanAction.Owner.PROFESSIONAL:
         if item.owner_professional is None or item.owner_professional.family_id != family.pk:

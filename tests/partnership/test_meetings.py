@@ -13,7 +13,7 @@ from django.urls import reverse
 from ecfs.audit.actions import AuditAction
 from ecfs.audit.models import AuditEvent
 from families import services as family_services
-from families.models import Family, PlanAction
+from families.models import Family, Person, PlanAction
 from families.support.selectors import worker_week
 from partnership import services
 from partnership.models import MeetingAction, TafMeeting
@@ -377,3 +377,21 @@ def test_a_meeting_cannot_be_moved_after_the_actions_agreed_at_it(cast, family):
         "The meeting must be on or before 4 March 2026: one of its actions is due or was done then"
     ]
     assert correct(TODAY - timedelta(days=6)).held_on == TODAY - timedelta(days=6)
+
+
+def test_an_unborn_child_neither_attends_nor_is_given_an_action(client, cast, family):
+    baby = Person.objects.create(
+        family=family, kind="unborn", first_name="Baby", last_name="Howes", expected_date=TODAY + timedelta(weeks=8)
+    )
+    client.force_login(cast.worker)
+    page = client.get(reverse("taf-meeting-add", args=[family.reference])).content.decode()
+    assert "Baby Howes" not in page
+    with pytest.raises(ValidationError) as refused:
+        meeting_on(family, cast.worker, actions=[], people=[baby])
+    assert refused.value.message_dict["people"] == [
+        "An unborn child cannot attend a meeting: choose family members who were there"
+    ]
+    with pytest.raises(ValidationError) as refused:
+        meeting_on(family, cast.worker, actions=[ActionInput("Sleep", "family", TODAY, owner_person=baby)])
+    assert "action_1_owner" in refused.value.message_dict
+    assert not TafMeeting.objects.exists()

@@ -40,10 +40,10 @@ def _consent_field():
     )
 
 
-def _reason_field(what: str):
+def _reason_field(what: str, example: str):
     return forms.CharField(
         label=f"Why is the {what} being corrected?",
-        help_text="For example, 'Communication was entered as below: the review says close to'.",
+        help_text=f"For example, '{example}'.",
         max_length=REASON_MAX,
         error_messages={
             "required": "Say why the review is being corrected",
@@ -91,7 +91,7 @@ class AsqReviewAmendForm(_Levels):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"] = _source_field()
-        self.fields["reason"] = _reason_field("review")
+        self.fields["reason"] = _reason_field("review", "Communication was entered as below: the review says close to")
 
 
 class _Eyfs(forms.Form):
@@ -123,7 +123,9 @@ class EyfsAmendForm(_Eyfs):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"] = _source_field()
-        self.fields["reason"] = _reason_field("result")
+        self.fields["reason"] = _reason_field(
+            "result", "Entered as not reaching a good level of development: the school's letter says it did"
+        )
 
 
 class InErrorForm(forms.Form):

@@ -107,6 +107,9 @@ def test_an_eyfs_result_is_recorded(client, cast, family, child):
     assert (result.kind, result.good_level_of_development) == ("eyfs", True)
     page = client.get(reverse("development-list", args=[family.reference])).content.decode()
     assert "Good level of development" in page and "2024/25 school year" in page
+    # Its correction's example is about a result, not an ASQ-3 domain.
+    page = client.get(reverse("development-review-amend", args=[result.uuid])).content.decode()
+    assert "the school&#x27;s letter says it did" in page and "Communication was entered" not in page
 
 
 def test_a_correction_shows_what_was_there_before(client, cast, family, child):

@@ -591,9 +591,11 @@ def caseload_workers() -> QuerySet[StaffProfile]:
     title="Caseload per worker at the end of the period",
     section="outputs",
     unit="mean",
-    definition="""Families in support allocated to a worker (as lead or co-worker) at the last moment of the
-    period, divided by the number of active family support workers in the district's teams. Allocations end
-    when a family's support ends (its last plan closed, or its accepted referral closed before a plan).""",
+    definition="""Allocations of families in support to a worker (as lead or co-worker: a family with two
+    workers counts once for each) open at the last moment of the period, by the district of the worker's team,
+    divided by the number of active staff of the district's teams who hold the family support worker role (a team
+    manager who also holds it included). Allocations end when a family's support ends (its last plan closed, or
+    its accepted referral closed before a plan).""",
 )
 def caseload_per_worker(period, districts):
     allocations = {

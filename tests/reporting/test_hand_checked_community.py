@@ -16,33 +16,21 @@ by its end: F1 (did not go, as it stood on 30 June), F2 (went), F3 (went, once) 
 not due yet. Went: F2, F3 = 2, 66.7%.
 """
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 
 from bases.models import Locality
 from community import services
 from reporting.community_figures import community_connections, community_grants, community_grants_count
-from reporting.kpis import COUNTY
 from reporting.periods import parse_period
 from tests.community.factories import community_group, grant_application
 from tests.referrals.factories import allocated_referral
+from tests.reporting.hand_checked import at, values
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 Q1 = parse_period("2026-Q1")
-LONDON = ZoneInfo("Europe/London")
-
-
-def at(day: date, hour=10, minute=0):
-    return time_machine.travel(datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON), tick=False)
-
-
-def values(rows, label, a, b):
-    cells = next(r for r in rows if r.label == label).values
-    return cells[a], cells[b], cells[COUNTY]
 
 
 @pytest.fixture

@@ -19,35 +19,23 @@ Amy up in every domain; Cal against 1 February (all C): communication down, the 
 EYFS good level: Dot, 100%.
 """
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 
 from development import services
 from reporting import development_figures as figures
-from reporting.kpis import COUNTY
 from reporting.periods import parse_period
 from tests.development.test_figures import _asq, _child, _eyfs
 from tests.families.factories import active_plan
 from tests.referrals.factories import allocated_referral
+from tests.reporting.hand_checked import at, values
 from tests.reporting.test_definitions import close_plan
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 Q1 = parse_period("2026-Q1")
-LONDON = ZoneInfo("Europe/London")
 A, B, C = "above", "below", "close"
-
-
-def at(day: date, hour=10, minute=0):
-    return time_machine.travel(datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON), tick=False)
-
-
-def values(rows, label, a, b):
-    cells = next(r for r in rows if r.label == label).values
-    return cells[a], cells[b], cells[COUNTY]
 
 
 @pytest.fixture

@@ -20,11 +20,9 @@ referred) — F2's meeting had no other agency and F3's came after. Onward refer
 Outcomes known at the quarter's end: on a waiting list 1 (F4), declined 1 (F5).
 """
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 
 from families import services as family_services
 from partnership import services
@@ -39,20 +37,11 @@ from reporting.partnership_figures import (
 from reporting.periods import parse_period
 from tests.families.factories import active_plan
 from tests.referrals.factories import allocated_referral, default_people
+from tests.reporting.hand_checked import at, values
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 Q1 = parse_period("2026-Q1")
-LONDON = ZoneInfo("Europe/London")
-
-
-def at(day: date, hour=10, minute=0):
-    return time_machine.travel(datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON), tick=False)
-
-
-def values(rows, label, a, b):
-    cells = next(r for r in rows if r.label == label).values
-    return cells[a], cells[b], cells[COUNTY]
 
 
 @pytest.fixture

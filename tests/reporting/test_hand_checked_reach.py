@@ -19,33 +19,22 @@ British: 0 (F4 was "not stated" at the quarter's end). English as an additional 
 (F1; F4's came after). Teenage parent: 0 (F5 not supported).
 """
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 
 from bases.models import Locality
 from families import services as family_services
 from families.support import services as support_services
-from reporting.kpis import COUNTY, equality_monitoring, reach_high_need
+from reporting.kpis import equality_monitoring, reach_high_need
 from reporting.periods import parse_period
 from tests.families.factories import active_plan, scores
 from tests.referrals.factories import allocated_referral
+from tests.reporting.hand_checked import at, values
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 Q1 = parse_period("2026-Q1")
-LONDON = ZoneInfo("Europe/London")
-
-
-def at(day: date, hour=10, minute=0):
-    return time_machine.travel(datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON), tick=False)
-
-
-def values(rows, label, a, b):
-    cells = next(r for r in rows if r.label == label).values
-    return cells[a], cells[b], cells[COUNTY]
 
 
 @pytest.fixture

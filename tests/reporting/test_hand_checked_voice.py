@@ -21,21 +21,16 @@ from datetime import date
 import pytest
 import time_machine
 
-from reporting.kpis import COUNTY
 from reporting.periods import parse_period
 from reporting.voice_figures import voice_complaint_outcomes, voice_complaints_on_time, voice_complaints_received
 from tests.referrals.factories import allocated_referral
+from tests.reporting.hand_checked import values
 from tests.voice.factories import complaint
 from voice import services
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 Q2 = parse_period("2026-Q2")
-
-
-def values(rows, label, a, b):
-    cells = next(r for r in rows if r.label == label).values
-    return cells[a], cells[b], cells[COUNTY]
 
 
 @pytest.fixture

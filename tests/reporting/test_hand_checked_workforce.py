@@ -17,11 +17,9 @@ manager.
   dual included: A holds 1, 0, 0 (fewest 0, median 0, most 1, on 3); B 0 on 1.
 """
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 from django.contrib.auth.models import Group
 
 from ecfs.roles import Role, group_name
@@ -35,22 +33,13 @@ from reporting.workforce_figures import (
 )
 from tests.factories import staff_member
 from tests.referrals.factories import allocated_referral
+from tests.reporting.hand_checked import at, values
 from tests.workforce.factories import all_training, supervision, training
 from workforce.rules import Course
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 Q3 = parse_period("2026-Q3")
-LONDON = ZoneInfo("Europe/London")
-
-
-def at(day: date, hour=10, minute=0):
-    return time_machine.travel(datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON), tick=False)
-
-
-def values(rows, label, a, b):
-    cells = next(r for r in rows if r.label == label).values
-    return cells[a], cells[b], cells[COUNTY]
 
 
 @pytest.fixture

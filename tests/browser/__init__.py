@@ -13,6 +13,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from tests.factories import TEST_PASSWORD
@@ -78,8 +79,24 @@ def _axe_source() -> str:
 
 
 def axe_violations(page: Page) -> list[dict]:
-    _inject_axe(page)
-    return page.evaluate(_AXE_RUN, AXE_TAGS)
+    """axe-core's violations on the page once it has loaded.
+
+    A link clicked just before may still be navigating: the document axe started on is then torn down under
+    it. The run is repeated on the page that has loaded instead (at most three tries; any other error, or a
+    third navigation, is raised).
+    """
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            _inject_axe(page)
+            return page.evaluate(_AXE_RUN, AXE_TAGS)
+        except PlaywrightError as error:
+            if attempt == 2 or not _NAVIGATED.search(str(error)):
+                raise
+    raise AssertionError("unreachable")
+
+
+_NAVIGATED = re.compile(r"Execution context was destroyed|reading 'documentElement'|navigat", re.IGNORECASE)
 
 
 def format_violations(url: str, violations: list[dict]) -> str:

@@ -30,8 +30,13 @@ def expect_success(page: Page, text: str) -> None:
 
 
 def nav(page: Page, name: str) -> None:
-    """Follow a link in the service navigation."""
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True).click()
+    """Follow a link in the service navigation and wait for the page it leads to.
+
+    A click returns before the navigation it starts has finished, so a check run straight after it could
+    read the page being left (or one half torn down).
+    """
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True).click()
 
 
 def fill_date(page: Page, legend: str, day) -> None:

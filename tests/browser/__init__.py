@@ -78,18 +78,17 @@ def _axe_source() -> str:
     return AXE_SOURCE.read_text(encoding="utf-8")
 
 
-def axe_violations(page: Page) -> list[dict]:
-    """axe-core's violations on the page once it has loaded.
+def on_loaded_page(page: Page, read):
+    """``read(page)`` once the page has loaded.
 
-    A link clicked just before may still be navigating: the document axe started on is then torn down under
-    it. The run is repeated on the page that has loaded instead (at most three tries; any other error, or a
-    third navigation, is raised).
+    A link clicked just before may still be navigating: the document a script started on is then torn down
+    under it. The read is repeated on the page that has loaded instead (at most three tries; any other error,
+    or a third navigation, is raised).
     """
     for attempt in range(3):
         page.wait_for_load_state("load")
         try:
-            _inject_axe(page)
-            return page.evaluate(_AXE_RUN, AXE_TAGS)
+            return read(page)
         except PlaywrightError as error:
             if attempt == 2 or not _NAVIGATED.search(str(error)):
                 raise
@@ -97,6 +96,14 @@ def axe_violations(page: Page) -> list[dict]:
 
 
 _NAVIGATED = re.compile(r"Execution context was destroyed|reading 'documentElement'|navigat", re.IGNORECASE)
+
+
+def axe_violations(page: Page) -> list[dict]:
+    def run(page):
+        _inject_axe(page)
+        return page.evaluate(_AXE_RUN, AXE_TAGS)
+
+    return on_loaded_page(page, run)
 
 
 def format_violations(url: str, violations: list[dict]) -> str:
@@ -135,7 +142,7 @@ _WIDTHS = """() => {
 
 def assert_no_horizontal_scroll(page: Page) -> None:
     """The page fits the viewport's width: nothing makes the whole page scroll sideways."""
-    widths = page.evaluate(_WIDTHS)
+    widths = on_loaded_page(page, lambda page: page.evaluate(_WIDTHS))
     assert widths["scroll"] <= widths["inner"], (
         f"{page.url} scrolls sideways at {widths['inner']}px: the page is {widths['scroll']}px wide "
         f"(outermost elements past the edge: {', '.join(widths['wide']) or 'none found'})"

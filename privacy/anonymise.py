@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from advice.models import AdviceEntry
@@ -55,13 +56,14 @@ ANONYMISED = "Anonymised"
 BLANKED = (
     (Professional, "family", {"name": ANONYMISED, "organisation": "", "role": "", "phone": "", "email": ""}),
     (Allocation, "family", {"reason": "", "end_reason": ""}),
-    (Assessment, "family", {"strengths": "", "family_view": "", "child_voice": ""}),
+    (Assessment, "family", {"strengths": "", "family_view": "", "child_voice": "", "in_error_reason": ""}),
     (SupportPlan, "family", {"closure_summary": ""}),
     (Goal, "plan__family", {"description": ANONYMISED}),
     (PlanAction, "plan__family", {"description": ANONYMISED}),
     (Review, "plan__family", {"notes": ""}),
-    (FollowUp, "plan__family", {"notes": ""}),
-    (Contact, "family", {"notes": "", "next_steps": ""}),
+    (FollowUp, "plan__family", {"notes": "", "in_error_reason": ""}),
+    (OutcomeAssessment, "plan__family", {"in_error_reason": ""}),
+    (Contact, "family", {"notes": "", "next_steps": "", "in_error_reason": ""}),
     (SafeguardingAction, "contact__family", {"notes": ""}),
     (PlannedVisit, "family", {"notes": ""}),
     (
@@ -157,10 +159,13 @@ def _forget_register_reasons(family: Family) -> None:
 
 
 def _forget_history(family: Family) -> None:
+    """Each record's earlier versions go, found by the record as well as by the family: a version from before
+    the record was linked to the family (a referral before triage, a complaint before it was matched) has none."""
     _forget_register_reasons(family)
     for model, path in WITH_HISTORY:
         value = family.pk if path == "id" else family
-        model.history.filter(**{path: value}).delete()
+        records = model.objects.filter(**{path: value}).values("pk")
+        model.history.filter(Q(**{path: value}) | Q(id__in=records)).delete()
 
 
 def _month_start(day: date | None) -> date | None:

@@ -264,3 +264,36 @@ def test_anonymising_blanks_the_reason_a_register_was_corrected_for_the_family_o
     )
     assert not any("Evans" in reason for reason in reasons), reasons
     assert "Fisher came after all" in reasons  # another family's correction is theirs to keep
+
+
+def test_anonymising_removes_every_earlier_version_of_the_referral_those_from_before_it_joined_the_family_too(
+    cast, families
+):
+    """A referral is received with no family and is linked to one at triage: its first versions hold the
+    referrer's and the family's details with no family on them, and must go with the rest."""
+    gone = families["closure_rule"]
+    referral = Referral.objects.get(family=gone)
+    assert Referral.history.filter(id=referral.id, family=None).exists()  # the versions from before triage
+
+    retention_run(today=date(2033, 4, 1))
+
+    remaining = Referral.history.filter(id=referral.id)
+    assert not remaining.filter(address_line_1="12 Market Street").exists()
+    assert not remaining.filter(referrer_name="Jo Health").exists()
+    assert not remaining.exists()
+
+
+def test_anonymising_blanks_why_a_record_was_marked_in_error(cast, families):
+    from families.support.services.corrections import contact_mark_in_error
+
+    gone = families["closure_rule"]
+    contact = Contact.objects.filter(family=gone).first()
+    contact_mark_in_error(contact=contact, actor=cast.worker, reason="This was Jo Adams's sister's visit")
+
+    retention_run(today=date(2033, 4, 1))
+
+    contact.refresh_from_db()
+    assert contact.in_error_at is not None and contact.in_error_reason == ""
+    events = AuditEvent.objects.filter(family=gone)
+    assert not events.filter(summary__contains="sister").exists()
+    assert not [event.changes for event in events if "sister" in str(event.changes)]

@@ -92,6 +92,18 @@ def test_tiny_scale_makes_roughly_the_county_counts_in_every_state(seeded, db):
     assert not open_allocations.exclude(family__status=Family.Status.OPEN).exists()
     assert all(f.reference == f"ECFS-{f.pk:06d}" for f in Family.objects.all()[:20])
 
+    # Every family has the saved version made with it, open; a closed family has another, closed when it closed.
+    versions = Family.history.model.objects
+    made = versions.filter(history_type="+")
+    assert made.count() == Family.objects.count()
+    assert not made.exclude(status=Family.Status.OPEN).exists()
+    assert not made.exclude(history_date=F("created_at")).exists()
+    closed = Family.objects.filter(status=Family.Status.CLOSED)
+    assert closed.exists()
+    closings = versions.filter(history_type="~")
+    assert sorted(closings.values_list("id", "history_date")) == sorted(closed.values_list("id", "closed_at"))
+    assert not closings.exclude(status=Family.Status.CLOSED).exists()
+
 
 def test_a_seeded_workers_caseload_loads_and_bench_prints_its_summary(seeded, db, client):
     worker_id = (

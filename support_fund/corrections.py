@@ -21,18 +21,16 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from ecfs.history import Amendment, Change, amendments_of
 from families.access import manages_family
-from families.rules import long_date, validate_event_date
-from families.selectors import first_referred_on
+from families.rules import long_date
 
 from .models import Application, Budget
-from .services import _event, _pence, clean_amount, over_limit_reasons
+from .services import _event, _pence, clean_amount, over_limit_reasons, validate_payment_date
 
 Status = Application.Status
 
@@ -80,20 +78,9 @@ def _clean(application: Application, *, amount, category, delivery, supplier, pa
             errors["paid_on"] = ["Enter the date paid"]
         else:
             try:
-                validate_event_date(
-                    paid_on,
-                    field="paid_on",
-                    today=timezone.localdate(),
-                    first_referred=first_referred_on(application.family),
-                    what="The payment date",
-                )
+                validate_payment_date(application, paid_on)
             except ValidationError as error:
                 errors.update(error.message_dict)
-            if application.approved_at and paid_on < timezone.localtime(application.approved_at).date():
-                errors.setdefault("paid_on", []).append(
-                    "The payment date must be on or after the approval "
-                    f"({long_date(timezone.localtime(application.approved_at).date())})"
-                )
         new.update({"paid_on": paid_on, "payment_reference": payment_reference})
     if errors:
         raise ValidationError(errors)

@@ -23,7 +23,7 @@ from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 from families.access import manages_family
 from families.models import Family, Goal, SupportPlan
-from families.rules import validate_event_date
+from families.rules import long_date, validate_event_date
 from families.selectors import family_list, first_referred_on
 
 from .models import Application, ApplicationEvent, Budget, BudgetAdjustment, FundLimits, FundSource
@@ -418,6 +418,28 @@ def application_decline(*, application: Application, actor, reason: str) -> Appl
     return application
 
 
+def validate_payment_date(application: Application, paid_on: date) -> None:
+    """Not in the future, not before the family was referred, and not before the money was approved."""
+    errors = {}
+    try:
+        validate_event_date(
+            paid_on,
+            field="paid_on",
+            today=timezone.localdate(),
+            first_referred=first_referred_on(application.family),
+            what="The payment date",
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    approved_on = timezone.localtime(application.approved_at).date() if application.approved_at else None
+    if approved_on and paid_on < approved_on:
+        errors.setdefault("paid_on", []).append(
+            f"The payment date must be on or after the approval ({long_date(approved_on)})"
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def application_record_payment(*, application: Application, paid_on: date, reference: str, actor) -> Application:
     """Record the payment. A retried request with the same reference changes nothing."""
@@ -425,13 +447,7 @@ def application_record_payment(*, application: Application, paid_on: date, refer
     if not reference:
         raise ValidationError({"reference": "Enter the payment reference"})
     application = Application.objects.select_for_update().select_related("family").get(pk=application.pk)
-    validate_event_date(
-        paid_on,
-        field="paid_on",
-        today=timezone.localdate(),
-        first_referred=first_referred_on(application.family),
-        what="The payment date",
-    )
+    validate_payment_date(application, paid_on)
     if application.status == Status.PAID:
         if application.payment_reference == reference:
             return application

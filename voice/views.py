@@ -8,6 +8,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django_ratelimit.decorators import ratelimit
 from ecfs.audit.services import audit_view
 from ecfs.roles import Role
 from ecfs.view_helpers import form_post, require_role
+from families.rules import SERVICE_START
 
 from . import selectors, services
 from .forms import ComplaintForm, CorrectionForm, DigitalReachForm, FeedbackForm, ResponseForm
@@ -221,17 +223,23 @@ def complaint_correct(request, uuid):
 
 
 def _month(request) -> date:
-    """The month the page is about: ``?month=2026-11``, else last month (figures come in after a month ends)."""
+    """The month the page is about: ``?month=2026-11``, else last month (figures come in after a month ends).
+
+    A month typed into the address that cannot have figures (not a month, one to come, or before the service
+    began) is not found, rather than quietly showing (and saving) another month.
+    """
     this_month = timezone.localdate().replace(day=1)
+    asked = request.GET.get("month", "").strip()
+    if not asked:
+        return (this_month - timedelta(days=1)).replace(day=1)
     try:
-        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        asked = date(year, month, 1)
+        year, month = (int(part) for part in asked.split("-"))
+        chosen = date(year, month, 1)
     except ValueError:
-        asked = None
-    if asked is None or asked > this_month or asked.year < 2019:
-        previous = this_month.replace(day=1) - timedelta(days=1)
-        return previous.replace(day=1)
-    return asked
+        raise Http404("Not a month") from None
+    if chosen > this_month or chosen < SERVICE_START.replace(day=1):
+        raise Http404("No digital reach for that month")
+    return chosen
 
 
 @require_http_methods(["GET", "POST"])

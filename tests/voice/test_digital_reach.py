@@ -84,3 +84,16 @@ def test_two_admins_saving_a_new_month_at_once_keep_one_record(on_postgres, refe
     record = DigitalReach.objects.get()
     assert record.web_visits in (4210, 4310) and record.history.count() == 2
     assert AuditEvent.objects.filter(action="digital_reach.recorded").count() == 2
+
+
+@time_machine.travel("2026-11-03 10:00 +0000", tick=False)
+@pytest.mark.parametrize("month", ["2026-12", "2027-01", "2019-09", "2018-05", "banana", "2026-13", "2026"])
+def test_a_typed_month_that_cannot_have_figures_is_not_found_and_nothing_is_saved(client, cast, month):
+    client.force_login(cast.admin)
+    url = reverse("voice-digital-reach") + f"?month={month}"
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"web_visits": "4210"}).status_code == 404
+    assert not DigitalReach.objects.exists()
+    # This month (followers so far) and the service's first month can still be shown.
+    for shown in ("2026-11", "2019-10"):
+        assert client.get(reverse("voice-digital-reach") + f"?month={shown}").status_code == 200

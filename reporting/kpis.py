@@ -174,6 +174,14 @@ def _percent(numerator, denominator):
     return float((Decimal(100) * numerator / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def _mean(total, count, places: str):
+    """``total / count`` worked out exactly and rounded once, a half up, to ``places`` (what is published: a mean
+    change in points to ``"0.1"``, a caseload to ``"0.01"``), so no figure is rounded twice."""
+    if not count:
+        return None
+    return float((Decimal(total) / Decimal(count)).quantize(Decimal(places), rounding=ROUND_HALF_UP))
+
+
 def _money_row(label: str, sums: dict, districts, families: dict | None = None) -> Row:
     """Money by district with a county total; ``families`` (how many families each sum is paid to) are the
     bases, so money paid to fewer than 5 families is protected like a small count."""
@@ -614,7 +622,7 @@ def caseload_per_worker(period, districts):
             families, staff = sum(allocations.get(d, 0) for d in districts), sum(workers.get(d, 0) for d in districts)
         else:
             families, staff = allocations.get(name, 0), workers.get(name, 0)
-        values[name] = float(Decimal(families / staff).quantize(Decimal("0.01"))) if staff else None
+        values[name] = _mean(families, staff, "0.01")
         bases[name] = staff
     return [Row("Families per worker", values, bases)]
 
@@ -739,7 +747,7 @@ def _improvement_kpi(impact: int):
             rows = list(grouped.values()) if name == COUNTY else [grouped[name]] if name in grouped else []
             change = sum(r["change"] or 0 for r in rows)
             scores = sum(r["scores"] or 0 for r in rows)
-            means[name] = float(Decimal(change / scores).quantize(Decimal("0.01"))) if scores else None
+            means[name] = _mean(change, scores, "0.1")
             bases[name] = sum(r["plans"] for r in rows)
         return [improved, Row("Mean change in score per need", means, bases, unit="points")]
 
@@ -943,7 +951,9 @@ def targeted_course_outcomes(period, districts):
             if value is not None:
                 weighted += Decimal(str(value)) * row["measured_parents"]
                 measured += row["measured_parents"]
-        values[COUNTY] = float((weighted / measured).quantize(Decimal("0.01"))) if measured else None
+        # Each district's mean times its parents gives back the whole points it was worked out from (ratings are 1
+        # to 10), so the county's mean is their sum over its parents, rounded once to what is published.
+        values[COUNTY] = _mean(weighted.quantize(Decimal(1)), measured, "0.1")
         bases[COUNTY] = measured
         result.append(Row(label, values, bases, unit="points"))
     return result

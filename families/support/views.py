@@ -50,10 +50,10 @@ from .services import plans as plan_rules
 @require_http_methods(["GET", "POST"])
 def assessment(request, reference):
     family = selectors.family_get(user=request.user, reference=reference)
-    current = support_selectors.open_assessment(family=family)
-    if current is None and request.method == "POST" and "start" in request.POST:
+    if request.method == "POST" and "start" in request.POST:
         services.assessment_start(family=family, actor=request.user)
         return redirect("family-assessment", reference=reference)
+    current = support_selectors.open_assessment(family=family)
     if current is None:
         return render(request, "support/assessment_start.html", {"family": family})
     can_mark_in_error = assessment_corrections.can_mark_assessment_in_error(request.user, current)
@@ -497,7 +497,10 @@ def parent_progress(request, reference):
         request,
         partial(ParentProgressForm, family=family),
         call=lambda f: services.parent_progress_record(actor=request.user, **f.cleaned_data),
-        success="Recorded.",
+        success=lambda progress: (
+            f"Recorded: {progress.person.full_name} started "
+            f"{progress.get_kind_display().lower()} on {progress.started_on:%-d %B %Y}."
+        ),
         redirect_to=redirect("family-detail", reference=reference),
         template="support/progress_form.html",
         context={"family": family},

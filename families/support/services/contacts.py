@@ -31,7 +31,10 @@ def contact_log(
     safeguarding_concern: bool = False,
     plan: SupportPlan | None = None,
 ) -> Contact:
-    """Record a contact. A home visit must say, for each child, whether they were seen."""
+    """Record a contact. A home visit must say, for each child, whether they were seen.
+
+    The same contact twice (this worker, this family, the same time and way: a double submit) is refused."""
+    family = Family.objects.select_for_update().get(pk=family.pk)
     errors = {}
     contact_day = timezone.localdate(occurred_at)
     try:
@@ -75,6 +78,8 @@ def contact_log(
         errors["people_seen"] = "Choose people from this family"
     if plan is not None and plan.family_id != family.pk:
         errors["plan"] = "Choose one of this family's plans"
+    if not errors:
+        _refuse_duplicate_contact(family=family, actor=actor, occurred_at=occurred_at, mode=mode)
     if errors:
         raise ValidationError(errors)
 
@@ -108,6 +113,20 @@ def contact_log(
         + (" with a safeguarding concern" if safeguarding_concern else ""),
     )
     return contact
+
+
+def _refuse_duplicate_contact(*, family: Family, actor, occurred_at, mode: str) -> None:
+    already = family.contacts.filter(
+        created_by=actor, occurred_at=occurred_at, mode=mode, in_error_at__isnull=True
+    ).exists()
+    if already:
+        when = timezone.localtime(occurred_at)
+        raise ValidationError(
+            {
+                "occurred_at": f"You have already recorded a {Contact.Mode(mode).label.lower()} with this family at "
+                f"{when:%H:%M} on {when:%-d %B %Y}. To change it, open it from the family's contacts and correct it"
+            }
+        )
 
 
 def _record_first_contact(*, family: Family, contact: Contact, actor) -> None:
@@ -159,7 +178,8 @@ def safeguarding_action_record(*, contact: Contact, action: str, notes: str, act
 
 @transaction.atomic
 def visit_plan(*, family: Family, actor, starts_at, mode: str, notes: str = "") -> PlannedVisit:
-    """Arrange a visit or call; it shows in the worker's week until it happens or is cancelled."""
+    """Arrange a visit or call; it shows in the worker's week until it happens or is cancelled. The same visit
+    twice (a double submit) is refused."""
     if starts_at <= timezone.now():
         raise ValidationError({"starts_at": "The visit must be in the future"})
     validate_forward_date(
@@ -167,6 +187,12 @@ def visit_plan(*, family: Family, actor, starts_at, mode: str, notes: str = "") 
     )
     if mode not in Contact.Mode.values:
         raise ValidationError({"mode": "Select how the visit will happen"})
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    if family.planned_visits.filter(worker=actor, starts_at=starts_at, cancelled_at__isnull=True).exists():
+        when = timezone.localtime(starts_at)
+        raise ValidationError(
+            {"starts_at": f"You already have a visit with this family planned at {when:%H:%M} on {when:%-d %B %Y}"}
+        )
     visit = PlannedVisit.objects.create(family=family, worker=actor, starts_at=starts_at, mode=mode, notes=notes)
     audit_record(
         actor=actor,

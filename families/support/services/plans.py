@@ -129,6 +129,13 @@ def can_return_plan(user, plan: SupportPlan) -> bool:
 
 @transaction.atomic
 def assessment_start(*, family: Family, actor) -> Assessment:
+    """Start the family's assessment; one already started is returned as it is (a double submit starts one)."""
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    started_already = (
+        family.assessments.filter(completed_at__isnull=True, in_error_at__isnull=True).order_by("-created_at").first()
+    )
+    if started_already is not None:
+        return started_already
     lead = open_lead_allocation(family)
     started = timezone.localtime(lead.started_at).date() if lead else timezone.localdate()
     assessment = Assessment.objects.create(
@@ -259,6 +266,10 @@ def plan_action_add(
     if goal is not None and goal.plan_id != plan.pk:
         raise ValidationError({"goal": "Choose one of this plan's goals"})
     _check_due(plan, due_on)
+    if plan.actions.filter(
+        description=description, owner=owner, due_on=due_on, done_on__isnull=True, goal=goal
+    ).exists():
+        raise ValidationError({"description": f"This action is already on the plan, due {due_on:%-d %B %Y}"})
     action = PlanAction.objects.create(
         plan=plan,
         goal=goal,
@@ -695,6 +706,8 @@ def follow_up_record(*, follow_up: FollowUp, sustained: bool, notes: str, actor)
 
 @transaction.atomic
 def parent_progress_record(*, person: Person, kind: str, started_on: date, actor) -> ParentProgress:
+    """A parent started work, training, education or volunteering; the same start twice is refused."""
+    person = Person.objects.select_for_update().select_related("family").get(pk=person.pk)
     if person.kind not in (Person.Kind.PARENT_CARER, Person.Kind.OTHER_ADULT):
         raise ValidationError({"person": "Choose a parent, carer or other adult"})
     validate_event_date(
@@ -704,6 +717,15 @@ def parent_progress_record(*, person: Person, kind: str, started_on: date, actor
         first_referred=first_referred_on(person.family),
         what="The start date",
     )
+    if kind not in ParentProgress.Kind.values:
+        raise ValidationError({"kind": "Select what they started"})
+    if person.progress.filter(kind=kind, started_on=started_on).exists():
+        raise ValidationError(
+            {
+                "started_on": f"{person.full_name} starting {ParentProgress.Kind(kind).label.lower()} on "
+                f"{started_on:%-d %B %Y} is already recorded"
+            }
+        )
     progress = ParentProgress.objects.create(person=person, kind=kind, started_on=started_on, recorded_by=actor)
     audit_record(
         actor=actor,

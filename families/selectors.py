@@ -24,9 +24,6 @@ def family_list(*, user) -> QuerySet[Family]:
     return Family.objects.filter(family_scope(user))
 
 
-REGISTERED_LIST_SIZE = 200
-
-
 def registered_by_my_team(*, user) -> QuerySet[Family]:
     """The families the user's team registered without a referral and that the user sees (not yet in support),
     most recently registered first, with who is in them: a worker's *Registered by your team*."""
@@ -35,7 +32,7 @@ def registered_by_my_team(*, user) -> QuerySet[Family]:
         .filter(registered_on__isnull=False, registered_team__in=registering_teams(user))
         .select_related("locality")
         .prefetch_related(household_prefetch())
-        .order_by("-registered_on", "reference")[:REGISTERED_LIST_SIZE]
+        .order_by("-registered_on", "reference")
     )
 
 

@@ -1,4 +1,5 @@
 from functools import partial
+from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
@@ -35,7 +36,7 @@ FAMILY_PAGE_SIZE = 50
 def family_list(request):
     """Workers see their caseload; managers see their bases' families."""
     today = timezone.localdate()
-    context = {"today": today, "page": None}
+    context = {"today": today}
     if has_role(request.user, Role.WORKER):
         context["caseload"] = support_selectors.caseload(user=request.user, today=today, names=True)
         context["showing_ended"] = request.GET.get("show") == "ended"
@@ -43,7 +44,8 @@ def family_list(request):
             context["ended"] = support_selectors.support_ended(user=request.user)
         context["showing_registered"] = request.GET.get("show") == "registered"
         if context["showing_registered"]:
-            context["registered"] = list(selectors.registered_by_my_team(user=request.user))
+            registered = selectors.registered_by_my_team(user=request.user)
+            context["page"] = Paginator(registered, FAMILY_PAGE_SIZE).get_page(request.GET.get("page"))
     if has_role(request.user, Role.MANAGER):
         families = (
             selectors.family_list(user=request.user)
@@ -56,8 +58,9 @@ def family_list(request):
         if query:
             families = families.filter(reference__icontains=query) | families.filter(postcode__iexact=query)
         context["query"] = query
-        context["page"] = Paginator(families, FAMILY_PAGE_SIZE).get_page(request.GET.get("page"))
-    if "caseload" not in context and context["page"] is None:
+        context["pagination_query"] = urlencode({"q": query}) if query else ""
+        context["bases_page"] = Paginator(families, FAMILY_PAGE_SIZE).get_page(request.GET.get("page"))
+    if "caseload" not in context and "bases_page" not in context:
         raise PermissionDenied("Your role does not work with families.")
     return render(request, "families/list.html", context)
 

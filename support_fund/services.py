@@ -187,6 +187,34 @@ def _active_plan(family: Family) -> SupportPlan | None:
     return family.plans.filter(status=SupportPlan.Status.ACTIVE).order_by("-activated_at").first()
 
 
+def _refuse_the_same_application_again(*, family: Family, actor, **fields) -> None:
+    """The same application made again the same day by the same person (a form sent twice): refused, naming the
+    first. Applications for a family wait for each other here, so two sent at once are seen as one and its
+    duplicate. One declined or cancelled may be made again."""
+    Family.objects.select_for_update().filter(pk=family.pk).first()
+    earlier = (
+        Application.objects.filter(
+            family=family,
+            applicant=actor,
+            created_at__date=timezone.localdate(),
+            category=fields["category"],
+            amount=fields["amount"],
+            delivery=fields["delivery"],
+            supplier=fields["supplier"],
+            justification=fields["justification"],
+        )
+        .exclude(status__in=(Status.DECLINED, Status.CANCELLED))
+        .first()
+    )
+    if earlier is not None:
+        raise ValidationError(
+            {
+                "__all__": f"This application is already made as {earlier.reference} "
+                f"({earlier.get_status_display().lower()}): it has not been made again"
+            }
+        )
+
+
 @transaction.atomic
 def application_create(
     *,
@@ -222,6 +250,15 @@ def application_create(
         errors["goals"] = ["Choose goals from the family's active plan"]
     if errors:
         raise ValidationError(errors)
+    _refuse_the_same_application_again(
+        family=family,
+        actor=actor,
+        category=category,
+        amount=amount,
+        justification=justification,
+        delivery=delivery,
+        supplier=supplier,
+    )
     application = Application.objects.create(
         family=family,
         plan=plan,

@@ -1,3 +1,4 @@
+import itertools
 from decimal import Decimal
 
 from django.utils import timezone
@@ -24,11 +25,15 @@ def budget(cast, amount, *, district=None, source="Council allocation"):
     )
 
 
+# Each application made here is a new request (the same one again the same day is refused as sent twice).
+_requests = itertools.count(1)
+
+
 def application(cast, family, amount="40.00", **overrides):
     fields = {
         "category": "food",
         "amount": amount,
-        "justification": "Food while benefits are sorted, so mum can focus on the plan",
+        "justification": f"Food while benefits are sorted, so mum can focus on the plan (request {next(_requests)})",
         "delivery": "voucher",
     }
     fields.update(overrides)

@@ -50,9 +50,12 @@ P3 14 Dec stepped up (3, 3); P4 15 Dec needs met (4, 4); P5 16 Dec needs met (6,
   (P1's parent at both), families attending 1. In the quarter: 5 sessions, 6 attendances, 2 families.
 """
 
+import csv
+import io
 from datetime import date, datetime, time
 
 import pytest
+from pypdf import PdfReader
 
 from ecfs.roles import Role
 from families.models import Determinant, Person
@@ -65,6 +68,7 @@ from reporting.figures import computed_figures
 from reporting.formatting import format_value
 from reporting.kpis import COUNTY, caseload_per_worker
 from reporting.periods import parse_period
+from reporting.services import return_generate
 from support_fund import services as fund_services
 from support_fund.models import FundSource
 from tests.factories import staff_member
@@ -336,3 +340,77 @@ def test_the_county_mean_change_of_a_targeted_course_is_rounded_once(cast, monke
     confidence = next(r for r in kpis.targeted_course_outcomes(Q3, [B, N]) if r.label == "Mean change in confidence")
     assert (confidence.values[COUNTY], confidence.bases[COUNTY]) == (0.0, 22)
     assert plain_value(confidence.values[COUNTY], "points") == "0.0"
+
+
+# What a commissioner reads, (Broadland, county), for the figures above: shown where the count is 5 or more (or the
+# share or mean is of 5 or more), [c] for a count of 1 to 4 and for whatever would give one away.
+MONTH_SHOWN = {
+    ("referrals_by_source", "Health visitor"): ("6", "6"),
+    ("referrals_by_source", "Self-referral"): ("[c]", "[c]"),
+    ("referrals_by_source", "School"): ("[c]", "[c]"),
+    ("triage_decisions", "Accept for tier 2 support"): ("7", "7"),
+    ("triage_decisions", "Signpost"): ("[c]", "[c]"),
+    ("triaged_within_timescale", "Triaged on time"): ("77.8%", "77.8%"),
+    ("first_contact_within_timescale", "First contact on time"): ("60.0%", "60.0%"),
+    ("open_plans", "One-to-one"): ("[c]", "[c]"),
+    ("new_and_closed_plans", "Closed"): ("5", "5"),
+    ("sessions_by_offer", "Targeted"): ("[c]", "[c]"),
+    ("attendances", "Attendances"): ("[c]", "[c]"),
+    ("caseload_per_worker", "Families per worker"): ("[c]", "[c]"),  # of 2 workers, and 3
+    ("fund_payments_by_category", "Travel"): ("[c]", "[c]"),  # paid to one family
+}
+
+QUARTER_SHOWN = {
+    ("referrals_by_source", "Midwife"): ("6", "6"),
+    ("referrals_by_source", "Police"): ("[c]", "[c]"),
+    ("triage_decisions", "Accept for tier 2 support"): ("14", "14"),
+    ("triage_decisions", "Step up"): ("[c]", "[c]"),
+    ("triaged_within_timescale", "Triaged on time"): ("88.9%", "88.9%"),
+    ("first_contact_within_timescale", "First contact on time"): ("66.7%", "66.7%"),
+    ("new_and_closed_plans", "Started"): ("6", "6"),
+    # 5 closed, but 4 of them needs met and 1 stepped up: the total would give the reasons away.
+    ("new_and_closed_plans", "Closed"): ("[c]", "[c]"),
+    ("closures_by_reason", "Needs met"): ("[c]", "[c]"),
+    ("closures_by_reason", "Stepped up"): ("[c]", "[c]"),
+    ("step_ups_and_downs", "Re-referrals within 12 months"): ("[c]", "[c]"),
+    ("step_ups_and_downs", "Step-downs received"): ("[c]", "[c]"),
+    ("impact1_improvement", "Plans with improved scores"): ("80.0%", "80.0%"),
+    ("impact1_improvement", "Mean change in score per need"): ("+2.0 points", "+2.0 points"),
+    ("impact2_improvement", "Plans with improved scores"): ("40.0%", "40.0%"),
+    ("impact2_improvement", "Mean change in score per need"): ("+0.8 points", "+0.8 points"),
+    ("impact3_improvement", "Plans with improved scores"): ("–", "–"),
+    ("early_education_takeup", "Aged 4"): ("[c]", "[c]"),  # of 2 children
+    ("equality_monitoring", "Families supported"): ("6", "6"),
+    ("sessions_by_offer", "Targeted"): ("5", "5"),
+    ("sessions_by_place", "% at bases"): ("100.0%", "100.0%"),
+    ("attendances", "Attendances"): ("6", "6"),
+    ("attendances", "Families attending"): ("[c]", "[c]"),
+    ("fund_payments_by_category", "Food"): ("£150.00", "£150.00"),
+}
+
+
+@pytest.mark.parametrize(("period", "shown"), [(DECEMBER, MONTH_SHOWN), (Q3, QUARTER_SHOWN)], ids=["month", "quarter"])
+def test_the_generated_return_publishes_the_same_figures_in_its_json_csv_and_pdf(county, period, shown):
+    with at(date(2027, 1, 6)):
+        generated = return_generate(period=period)
+    rows = csv.DictReader(io.StringIO(generated.csv.open("rb").read().decode()))
+    published = {(r["kpi"], r["breakdown"], r["district"]): r for r in rows}
+    pdf = "\n".join(page.extract_text() for page in PdfReader(generated.pdf.open("rb")).pages)
+    wrong = {}
+    for (code, label), expected in shown.items():
+        row = table(generated.figures, code)[label]
+        in_json = (row["display"][B], row["display"][COUNTY])
+        in_csv = tuple(published[(code, label, area)]["display"] for area in (B, COUNTY))
+        if in_json != expected or in_csv != expected:
+            wrong[(code, label)] = (in_json, in_csv, expected)
+        for area in (B, COUNTY):
+            line = published[(code, label, area)]
+            hidden = line["display"] == "[c]"
+            # A hidden figure has no value anywhere: not in the CSV's value column, not in the stored JSON.
+            if hidden and (line["value"] != "" or line["protected"] != "true" or row["values"][area] is not None):
+                wrong[(code, label, area)] = line
+        shown_figures = [text for text in expected if text not in ("[c]", "–", "0")]
+        if any(text not in pdf for text in shown_figures):
+            wrong[(code, label, "pdf")] = shown_figures
+    assert not wrong
+    assert "£12.50" not in pdf  # the one family's travel payment

@@ -145,8 +145,9 @@ def _referral_rows(family) -> list[dict]:
 MESSAGE_INTERNAL_FIELDS = ("idempotency_key", "recipient_user", "digest", "attempts", "last_error")
 
 
-# A review recorded in error is left out (it may be another child's); the rows left say nothing about that.
-DEVELOPMENT_INTERNAL_FIELDS = ("in_error_at", "in_error_by", "in_error_reason")
+# A record entered on the wrong family (an assessment, contact, follow-up, outcome scores or development review
+# marked recorded in error) is about someone else and is left out; the rows left say nothing about that.
+IN_ERROR_FIELDS = ("in_error_at", "in_error_by", "in_error_reason")
 
 
 def _document_rows(family) -> list[dict]:
@@ -205,7 +206,11 @@ def bundle(sar: SubjectAccessRequest) -> dict:
         _section("People in the family", family.members.all()),
         _section("The team around the family", Professional.objects.filter(family=family)),
         {"title": "Referrals", "rows": _referral_rows(family)},
-        _section("Assessments", Assessment.objects.filter(family=family).prefetch_related("needs")),
+        _section(
+            "Assessments",
+            Assessment.objects.filter(family=family, in_error_at__isnull=True).prefetch_related("needs"),
+            skip=IN_ERROR_FIELDS,
+        ),
         {
             "title": "Support plans",
             "rows": [_row(plan) | {"Goals": [goal.description for goal in plan.goals.all()]} for plan in plans],
@@ -214,23 +219,29 @@ def bundle(sar: SubjectAccessRequest) -> dict:
         {
             "title": "Outcome scores",
             "rows": [
-                _row(assessment) | {score.determinant.name: score.score for score in assessment.scores.all()}
-                for assessment in OutcomeAssessment.objects.filter(plan__family=family).prefetch_related(
-                    "scores__determinant"
-                )
+                _row(assessment, skip=IN_ERROR_FIELDS)
+                | {score.determinant.name: score.score for score in assessment.scores.all()}
+                for assessment in OutcomeAssessment.objects.filter(
+                    plan__family=family, in_error_at__isnull=True
+                ).prefetch_related("scores__determinant")
             ],
         },
         _section(
             "Contacts and visits",
-            Contact.objects.filter(family=family).select_related("created_by", "venue").order_by("occurred_at"),
+            Contact.objects.filter(family=family, in_error_at__isnull=True)
+            .select_related("created_by", "venue")
+            .order_by("occurred_at"),
+            skip=IN_ERROR_FIELDS,
         ),
-        _section("Follow-ups", FollowUp.objects.filter(plan__family=family)),
+        _section(
+            "Follow-ups", FollowUp.objects.filter(plan__family=family, in_error_at__isnull=True), skip=IN_ERROR_FIELDS
+        ),
         _section(
             "Child development reviews (ASQ-3) and EYFS profile results",
             DevelopmentReview.objects.filter(family=family, in_error_at__isnull=True)
             .select_related("child", "created_by")
             .order_by("child_id", "reviewed_on", "pk"),
-            skip=DEVELOPMENT_INTERNAL_FIELDS,
+            skip=IN_ERROR_FIELDS,
         ),
         _section("Planned visits", PlannedVisit.objects.filter(family=family).select_related("worker")),
         _section("Family support fund", Application.objects.filter(family=family).select_related("applicant")),

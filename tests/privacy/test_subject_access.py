@@ -223,3 +223,20 @@ def test_the_bundle_holds_advice_given_and_connections_to_groups(client, cast, f
     assert advice["Notes"] == "Talked through the housing register with Kerry." and advice["Topics"]
     [connection] = sections["Connections to community groups and services"]
     assert "Dereham baby bank" in json.dumps(connection) and "Went with Kerry" in json.dumps(connection)
+
+
+def test_a_record_marked_as_entered_on_the_wrong_family_is_left_out_of_the_bundle(client, cast, family):
+    """Recorded in error means it was about someone else: like a development review or a document in error, it
+    is not this family's to receive."""
+    from families.support.services.corrections import contact_mark_in_error
+
+    wrong = home_visit(family=family, worker=cast.worker, notes="Saw the Okafor twins; their eviction is on Friday.")
+    contact_mark_in_error(contact=wrong, actor=cast.worker, reason="Meant for another family")
+    client.force_login(cast.admin)
+    _new_request(client, family)
+    sar = SubjectAccessRequest.objects.get()
+
+    text = client.get(reverse("subject-access-bundle", args=[sar.uuid, "json"])).content.decode()
+
+    assert "Alfie is walking now" in text
+    assert "Okafor" not in text and "eviction" not in text

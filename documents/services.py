@@ -9,6 +9,8 @@ from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from families.access import is_allocated, manages_family
+from families.models import Family
+from families.rules import long_date
 
 from .content import real_type
 from .models import Document
@@ -17,6 +19,38 @@ from .storage import document_storage
 
 def max_upload_bytes() -> int:
     return settings.DOCUMENTS_MAX_UPLOAD_MB * 1024 * 1024
+
+
+def _same_content(document: Document, upload) -> bool:
+    upload.seek(0)
+    try:
+        stored = document_storage.open(document.file.name, "rb")
+    except FileNotFoundError:
+        return False
+    with stored:
+        for chunk in upload.chunks():
+            if stored.read(len(chunk)) != chunk:
+                return False
+        return not stored.read(1)
+
+
+def _refuse_the_same_file_again(*, family, upload) -> None:
+    """The same file already on the family's record (a form sent twice, or uploaded again under another name) is
+    not kept twice. Uploads to a family wait for each other here, so two sent at once are seen as one and its
+    duplicate. A file recorded in error may be added again."""
+    Family.objects.select_for_update().filter(pk=family.pk).first()
+    same_size = Document.objects.filter(family=family, size=upload.size, in_error_at__isnull=True)
+    try:
+        earlier = next((document for document in same_size if _same_content(document, upload)), None)
+    finally:
+        upload.seek(0)
+    if earlier is not None:
+        raise ValidationError(
+            {
+                "file": f"This file is already on the record: “{earlier.description}”, added "
+                f"{long_date(timezone.localtime(earlier.added_at).date())}"
+            }
+        )
 
 
 def document_add(*, family, actor, upload, kind: str, description: str) -> Document:
@@ -37,6 +71,7 @@ def document_add(*, family, actor, upload, kind: str, description: str) -> Docum
     )
     try:
         with transaction.atomic():
+            _refuse_the_same_file_again(family=family, upload=upload)
             document.file.save("upload", upload, save=False)
             document.save()
             audit_record(

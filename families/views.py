@@ -226,7 +226,7 @@ def family_reallocate(request, reference):
         family,
         form,
         "families/worker_form.html",
-        "Family reallocated.",
+        lambda allocation: f"Family reallocated: {allocation.worker.get_full_name()} is now the lead worker.",
         lambda f: services.family_reallocate(
             family=family, worker=f.cleaned_data["worker"], reason=f.cleaned_data["reason"], actor=request.user
         ),
@@ -243,7 +243,7 @@ def family_add_co_worker(request, reference):
         family,
         form,
         "families/worker_form.html",
-        "Co-worker added.",
+        lambda allocation: f"{allocation.worker.get_full_name()} added as a co-worker.",
         lambda f: services.family_add_co_worker(
             family=family, worker=f.cleaned_data["worker"], reason=f.cleaned_data["reason"], actor=request.user
         ),

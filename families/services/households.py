@@ -243,6 +243,15 @@ def _check_manages(actor, family: Family) -> None:
         raise ApplicationError("Only a team manager of the family's base can allocate its workers.")
 
 
+def _check_in_support(family: Family) -> None:
+    """Workers join a family only while it is in support: once support has ended, a referral brings it back."""
+    if family.status == Family.Status.CLOSED:
+        raise ApplicationError(
+            f"Support for {family.reference} has ended, so no worker can be allocated. To work with the family "
+            "again, record a referral for them: once accepted, it is allocated from the triage queue."
+        )
+
+
 def _check_allocatable(actor, worker) -> None:
     if not worker.is_active or not has_role(worker, Role.WORKER):
         raise ApplicationError(f"{worker} is not an active family support worker.")
@@ -352,6 +361,7 @@ def family_reallocate(*, family: Family, worker, reason: str, actor) -> Allocati
         raise ValidationError({"reason": "Enter why the family is being reallocated"})
     family = Family.objects.select_for_update().get(pk=family.pk)
     _check_manages(actor, family)
+    _check_in_support(family)
     current = open_lead_allocation(family)
     if current and current.worker_id == worker.pk:
         raise ApplicationError(f"{worker} is already the lead worker for {family.reference}.")
@@ -366,6 +376,8 @@ def family_reallocate(*, family: Family, worker, reason: str, actor) -> Allocati
 @transaction.atomic
 def family_add_co_worker(*, family: Family, worker, actor, reason: str = "") -> Allocation:
     family = Family.objects.select_for_update().get(pk=family.pk)
+    _check_manages(actor, family)
+    _check_in_support(family)
     return allocation_start(family=family, worker=worker, role=Allocation.Role.CO_WORKER, actor=actor, reason=reason)
 
 

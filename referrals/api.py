@@ -153,7 +153,7 @@ class ReferralInputSerializer(serializers.Serializer):
     reasons = serializers.ListField(
         child=DeterminantField(), allow_empty=False, max_length=15, help_text="Determinant codes: at least one."
     )
-    reason_details = serializers.CharField(required=False, allow_blank=True, default="")
+    reason_details = serializers.CharField(max_length=Referral.TEXT_MAX, required=False, allow_blank=True, default="")
     urgency = serializers.ChoiceField(choices=Referral.Urgency.choices, default=Referral.Urgency.ROUTINE)
     consent_obtained = serializers.BooleanField(help_text="Has the family consented to the referral?")
     best_times = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -162,7 +162,9 @@ class ReferralInputSerializer(serializers.Serializer):
     safe_contact_only = serializers.BooleanField(
         default=False, help_text="Domestic abuse: contact the family only by the safe means in safe_contact_notes."
     )
-    safe_contact_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    safe_contact_notes = serializers.CharField(
+        max_length=Referral.TEXT_MAX, required=False, allow_blank=True, default=""
+    )
     safe_contact_channel = serializers.ChoiceField(
         choices=ContactChannel.choices,
         required=False,
@@ -227,7 +229,7 @@ class DecisionInputSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(
         choices=TriageDecision.Reason.choices, help_text="One that fits the decision (TriageDecision.REASONS_FOR)."
     )
-    notes = serializers.CharField(max_length=5000, help_text="Why.")
+    notes = serializers.CharField(max_length=Referral.TEXT_MAX, help_text="Why.")
     family = ScopedReferenceField(
         scope=lambda request: family_list(user=request.user),
         lookup="reference",
@@ -309,7 +311,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffVie
         data = _service_fields(self.validated(StaffReferralInputSerializer))
         data.setdefault("received_at", timezone.now())
         with fields_named(whole_request_is("people")):  # "name at least one child aged 0 to 5 or an unborn child"
-            referral = services.referral_create(actor=request.user, **data)
+            referral = services.referral_record(actor=request.user, **data)
         return Response(self.output(ReferralStatusSerializer, referral), status=201)
 
     @extend_schema(

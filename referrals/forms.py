@@ -8,7 +8,7 @@ from bases.models import District, Locality
 from ecfs.govuk_forms import GovukDateField, name_the_person
 from families.contact_fields import contact_fields
 from families.models import Determinant, Person
-from families.rules import validate_person_dates
+from families.rules import SERVICE_START, long_date, validate_person_dates
 from families.validators import normalise_postcode, validate_uk_postcode
 
 from .models import Referral, Source, TriageDecision
@@ -16,6 +16,7 @@ from .models import Referral, Source, TriageDecision
 YES_NO = [("yes", "Yes"), ("no", "No")]
 # The people a referral names on its one page: (field prefix, label).
 PEOPLE = (("parent", "Parent or carer"), ("child", "Child"), ("child2", "Second child"))
+TOO_LONG = f"%s must be {Referral.TEXT_MAX:,} characters or fewer"
 
 
 def _person_fields(prefix: str, label: str, *, required: bool, date_label="Date of birth", date_kind="past"):
@@ -120,7 +121,13 @@ class ReferralForm(forms.Form):
         error_messages={"required": "Select at least one reason for the referral"},
         help_text="Select all that apply.",
     )
-    reason_details = forms.CharField(label="What is happening for the family?", widget=forms.Textarea, required=False)
+    reason_details = forms.CharField(
+        label="What is happening for the family?",
+        widget=forms.Textarea,
+        required=False,
+        max_length=Referral.TEXT_MAX,
+        error_messages={"max_length": TOO_LONG % "What is happening for the family"},
+    )
     urgency = forms.ChoiceField(
         label="Urgency",
         choices=Referral.Urgency.choices,
@@ -135,7 +142,12 @@ class ReferralForm(forms.Form):
         error_messages={"required": "Select yes if the family has consented"},
     )
 
-    best_times = forms.CharField(label="Best times to contact", max_length=200, required=False)
+    best_times = forms.CharField(
+        label="Best times to contact",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "Best times to contact must be 200 characters or fewer"},
+    )
     language = forms.CharField(label="Preferred language", max_length=60, required=False)
     interpreter_needed = forms.BooleanField(label="An interpreter is needed", required=False)
     safe_contact_only = forms.BooleanField(
@@ -143,7 +155,13 @@ class ReferralForm(forms.Form):
         required=False,
         help_text="Tick if someone in the home may be a risk. Say below how to make contact safely.",
     )
-    safe_contact_notes = forms.CharField(label="Safe ways to make contact", widget=forms.Textarea, required=False)
+    safe_contact_notes = forms.CharField(
+        label="Safe ways to make contact",
+        widget=forms.Textarea,
+        required=False,
+        max_length=Referral.TEXT_MAX,
+        error_messages={"max_length": TOO_LONG % "Safe ways to make contact"},
+    )
     safe_contact_channel, contact_phone, contact_email = contact_fields(
         channel_label="How is it safe to contact the family?",
         channel_help="Messages to the family (reminders, the outcome of a request they made) go only this way. "
@@ -189,6 +207,12 @@ class ReferralForm(forms.Form):
         self.fields["unborn_date"] = GovukDateField(
             label="Unborn baby: expected date of birth", required=False, must_be_future=True
         )
+
+    def clean_received_on(self):
+        received_on = self.cleaned_data["received_on"]
+        if received_on < SERVICE_START:
+            raise ValidationError(f"The date received must be after the service began ({long_date(SERVICE_START)})")
+        return received_on
 
     def clean_postcode(self):
         postcode = normalise_postcode(self.cleaned_data["postcode"])
@@ -316,7 +340,10 @@ class DecisionForm(forms.Form):
         error_messages={"required": "Select a reason for the decision"},
     )
     notes = forms.CharField(
-        label="Why", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Explain the decision"}
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=Referral.TEXT_MAX,
+        error_messages={"required": "Explain the decision", "max_length": TOO_LONG % "Why"},
     )
     consent_override_reason = forms.CharField(
         label="Safeguarding override: why accept it without the family's agreement?",

@@ -41,6 +41,8 @@ class Referral(TimeStampedModel):
     """A request for help for a family, from a professional or the family itself."""
 
     history = HistoricalRecords()
+    # The most a free-text answer on a referral holds (what is happening, how to contact safely, a triage note).
+    TEXT_MAX = 5000
 
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from bases.models import Team
+from bases.models import Locality, Team
 from bases.selectors import manages_base
 from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
@@ -17,7 +17,7 @@ from ecfs.working_days import add_working_days
 from families import services as family_services
 from families.access import manages_family
 from families.models import Allocation, Family, Person, SupportPlan
-from families.rules import validate_person_dates, validate_safe_contact
+from families.rules import SERVICE_START, long_date, validate_person_dates, validate_safe_contact
 from families.selectors import duplicate_candidates
 from families.validators import normalise_postcode, validate_uk_postcode
 
@@ -44,6 +44,7 @@ ALLOWED_DECISIONS = {
 ALLOCATABLE = (Status.ACCEPTED,)
 AWAITING_FIRST_CONTACT = (Status.ACCEPTED, Status.ALLOCATED)
 REREFERRAL_WINDOW = timedelta(days=365)
+TEXT_MAX = Referral.TEXT_MAX
 
 
 def route_team(*, district, locality=None, family: Family | None = None) -> Team:
@@ -93,6 +94,7 @@ def referral_create(
     duplicate check's best match does. The family is linked at triage, after the manager checks the match."""
     if not reasons:
         raise ValidationError({"reasons": "Select at least one reason for the referral"})
+    _check_text_sizes(fields)
     if not any(p["kind"] in (Person.Kind.CHILD, Person.Kind.UNBORN) for p in people):
         raise ValidationError({"__all__": "Name at least one child aged 0 to 5 or an unborn child"})
     today = timezone.localdate()
@@ -140,6 +142,84 @@ def referral_create(
         summary=f"Referral from {referral.get_source_display().lower()} routed to {referral.routed_team}",
     )
     return referral
+
+
+@transaction.atomic
+def referral_record(*, actor, people: list[dict], **fields) -> Referral:
+    """A referral entered by staff (the referral page, the API): received today or earlier and not before the
+    service began, and not the same referral entered again; then ``referral_create``. (An import keeps the previous
+    provider's older dates; the online form and partner systems record referrals as received now.)"""
+    _check_received_at(fields["received_at"])
+    fields["postcode"] = normalise_postcode(fields.get("postcode") or "")
+    _refuse_the_same_referral_again(actor=actor, people=people, **fields)
+    return referral_create(actor=actor, people=people, **fields)
+
+
+def _check_received_at(received_at) -> None:
+    if received_at > timezone.now():
+        raise ValidationError({"received_at": "The date received must be today or in the past"})
+    if timezone.localtime(received_at).date() < SERVICE_START:
+        raise ValidationError(
+            {"received_at": f"The date received must be after the service began ({long_date(SERVICE_START)})"}
+        )
+
+
+def _check_text_sizes(fields: dict) -> None:
+    what = {"reason_details": "What is happening for the family", "safe_contact_notes": "Safe ways to make contact"}
+    too_long = {
+        name: f"{label} must be {TEXT_MAX:,} characters or fewer"
+        for name, label in what.items()
+        if len(fields.get(name) or "") > TEXT_MAX
+    }
+    if too_long:
+        raise ValidationError(too_long)
+
+
+def _people_key(people: list[dict]) -> set[tuple]:
+    return {
+        (
+            person["kind"],
+            (person.get("first_name") or "").strip().casefold(),
+            (person.get("last_name") or "").strip().casefold(),
+            person.get("date_of_birth"),
+            person.get("expected_date"),
+        )
+        for person in people
+    }
+
+
+def _refuse_the_same_referral_again(*, actor, people: list[dict], **fields) -> None:
+    """The same referral entered again by the same person (a form sent twice, the API retried): same referrer,
+    same day received, same address and the same people. Referrals in the same place wait for each other here, so
+    two sent at once are seen as one and its duplicate."""
+    Locality.objects.select_for_update().filter(pk=fields["locality"].pk).first()
+    received_on = timezone.localtime(fields["received_at"]).date()
+    same_day = Referral.objects.filter(
+        recorded_by=actor,
+        source=fields["source"],
+        referrer_name__iexact=fields["referrer_name"].strip(),
+        postcode=fields["postcode"],
+        received_at__date=received_on,
+    ).prefetch_related("people")
+    wanted = _people_key(people)
+    for earlier in same_day:
+        recorded = [
+            {
+                "kind": person.kind,
+                "first_name": person.first_name,
+                "last_name": person.last_name,
+                "date_of_birth": person.date_of_birth,
+                "expected_date": person.expected_date,
+            }
+            for person in earlier.people.all()
+        ]
+        if _people_key(recorded) == wanted:
+            raise ValidationError(
+                {
+                    "__all__": f"This referral is already recorded as {earlier.reference} (received "
+                    f"{long_date(received_on)} from {earlier.referrer_name}): it has not been recorded again"
+                }
+            )
 
 
 def can_triage(user, referral: Referral) -> bool:

@@ -39,7 +39,7 @@ def referral_new(request):
     return form_post(
         request,
         partial(ReferralForm, initial=initial),
-        call=lambda form: services.referral_create(actor=request.user, family=family, **form.service_kwargs()),
+        call=lambda form: services.referral_record(actor=request.user, family=family, **form.service_kwargs()),
         success=lambda referral: (
             f"Referral {referral.reference} recorded and sent to {referral.routed_team} for triage."
         ),

@@ -16,7 +16,7 @@ from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from families.models import Family, Person, RegistrationRoute, SupportPlan
 from families.registration import family_register
-from families.rules import validate_forward_date
+from families.rules import long_date, validate_forward_date
 from families.selectors import family_list
 
 from .models import Attendance, Enrolment, GroupCourse, GroupProgramme, GroupSession, ParentMeasure, Venue
@@ -61,6 +61,22 @@ REGISTER_AMENDERS_ONLY = "Only the person who took this register or a team manag
 # Courses and sessions ----------------------------------------------------------------------------
 
 
+def _refuse_the_same_course_again(*, team: Team, programme: GroupProgramme, venue: Venue, start_date, start_time):
+    """The team's course of the same programme, at the same venue, starting the same day and time, set up again (a
+    form sent twice). A team's courses wait for each other here, so two sent at once are seen as one and its
+    duplicate."""
+    Team.objects.select_for_update().filter(pk=team.pk).first()
+    if GroupCourse.objects.filter(
+        team=team, programme=programme, venue=venue, start_date=start_date, start_time=start_time
+    ).exists():
+        raise ValidationError(
+            {
+                "__all__": f"This course is already set up: {programme.name} at {venue.name}, starting "
+                f"{long_date(start_date)} at {start_time:%H:%M}. Find it in your team's groups."
+            }
+        )
+
+
 @transaction.atomic
 def course_create(
     *,
@@ -93,6 +109,9 @@ def course_create(
     validate_forward_date(start_date, field="start_date", today=today, what="The start date")
     last_session = start_date + timedelta(weeks=programme.sessions_count - 1)
     validate_forward_date(last_session, field="start_date", today=today, what="The course's last session")
+    _refuse_the_same_course_again(
+        team=team, programme=programme, venue=venue, start_date=start_date, start_time=start_time
+    )
     course = GroupCourse.objects.create(
         programme=programme,
         venue=venue,

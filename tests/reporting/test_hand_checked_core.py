@@ -243,6 +243,10 @@ MONTH_EXPECTED = {
     ("caseload_per_worker", "Families per worker"): (4.5, 0.0, 3.0),
     ("fund_payments_by_category", "Travel"): ("12.50", "0.00", "12.50"),
     ("fund_payments_by_category", "Food"): ("0.00", "0.00", "0.00"),
+    ("contacts_by_mode", "Home visit"): (2, 0, 2),  # A1, A5
+    ("contacts_by_mode", "Phone"): (1, 0, 1),
+    ("contacts_by_mode", "At a base"): (0, 0, 0),
+    ("outreach_share", "In homes and community venues"): (100.0, None, 100.0),  # 2 of 2 face to face
 }
 
 QUARTER_EXPECTED = {
@@ -278,7 +282,13 @@ QUARTER_EXPECTED = {
     ("attendances", "Attendances"): (6, 0, 6),
     ("attendances", "Families attending"): (2, 0, 2),
     ("fund_payments_by_category", "Food"): ("150.00", "0.00", "150.00"),
+    ("fund_spend_against_budget", "Council allocation: budget"): (None, None, "2000.00"),
     ("fund_spend_against_budget", "Council allocation: spent this year"): ("162.50", "0.00", "162.50"),
+    ("contacts_by_mode", "Home visit"): (7, 0, 7),  # P1–P5 on 8 October, A1 and A5
+    ("contacts_by_mode", "Phone"): (2, 0, 2),  # P6, A2
+    ("contacts_by_mode", "Video call"): (1, 0, 1),
+    ("contacts_by_mode", "Message (text or email)"): (1, 0, 1),
+    ("outreach_share", "In homes and community venues"): (100.0, None, 100.0),  # 7 of 7 face to face
 }
 
 

@@ -56,6 +56,8 @@ OPTIONAL_COLUMNS = (
 KNOWN_COLUMNS = frozenset(REQUIRED_COLUMNS) | frozenset(OPTIONAL_COLUMNS)
 
 Rows = list[tuple[int, dict]]
+NUL = "\x00"
+NUL_MESSAGE = "This line holds a null character (\\0), which cannot be saved: remove it and save the file again"
 
 
 def read_csv(data: bytes) -> tuple[Rows, list[RowError]]:
@@ -79,6 +81,12 @@ def _reader(data: bytes, errors: list[RowError]):
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         errors.append(RowError(1, "", "The file is not UTF-8 text: save it as “CSV UTF-8” and try again"))
+        return None
+    if NUL in text:
+        # The database cannot hold it (in a family's details or in this report), so the file is refused here.
+        errors.extend(
+            RowError(line, "", NUL_MESSAGE) for line, content in enumerate(text.split("\n"), start=1) if NUL in content
+        )
         return None
     return csv.reader(io.StringIO(text, newline=""))
 

@@ -56,7 +56,9 @@ class ApplicationInputSerializer(serializers.Serializer):
     family = family_field()
     category = serializers.ChoiceField(choices=Application.Category.choices)
     amount = AmountField(help_text="In pounds: at least 0.01 and at most the fund's largest payment.")
-    justification = serializers.CharField(help_text="How this helps the family towards their plan's goals.")
+    justification = serializers.CharField(
+        max_length=services.TEXT_MAX, help_text="How this helps the family towards their plan's goals."
+    )
     delivery = serializers.ChoiceField(choices=Application.Delivery.choices)
     supplier = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     goals = serializers.ListField(

@@ -7,6 +7,7 @@ from bases.models import District
 from ecfs.govuk_forms import GovukDateField
 
 from .models import Application, FundSource
+from .services import TEXT_MAX
 
 
 class ApplicationForm(forms.Form):
@@ -25,7 +26,11 @@ class ApplicationForm(forms.Form):
     justification = forms.CharField(
         label="How does this help the family towards their plan's goals?",
         widget=forms.Textarea,
-        error_messages={"required": "Explain how this helps the family towards their plan's goals"},
+        max_length=TEXT_MAX,
+        error_messages={
+            "required": "Explain how this helps the family towards their plan's goals",
+            "max_length": f"The explanation must be {TEXT_MAX:,} characters or fewer",
+        },
     )
     goals = forms.ModelMultipleChoiceField(
         label="Goals it supports", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
@@ -58,7 +63,9 @@ class DecisionForm(forms.Form):
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=TEXT_MAX,
         help_text="Required when declining.",
+        error_messages={"max_length": f"The reason must be {TEXT_MAX:,} characters or fewer"},
     )
 
     def clean(self):
@@ -83,7 +90,11 @@ class CancelForm(forms.Form):
     reason = forms.CharField(
         label="Why cancel?",
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Give the reason for cancelling"},
+        max_length=TEXT_MAX,
+        error_messages={
+            "required": "Give the reason for cancelling",
+            "max_length": f"The reason must be {TEXT_MAX:,} characters or fewer",
+        },
     )
 
 

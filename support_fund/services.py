@@ -32,6 +32,12 @@ Status = Application.Status
 PENNY = Decimal("0.01")
 LARGEST_PAYMENT = Decimal("10000.00")
 LARGEST_BUDGET = Decimal("9999999999.99")  # what Budget.total_amount (12 digits, 2 of them pence) holds
+TEXT_MAX = 2000  # the most an explanation or a reason holds
+
+
+def check_text_length(value: str, *, field: str, what: str) -> None:
+    if len(value or "") > TEXT_MAX:
+        raise ValidationError({field: f"{what} must be {TEXT_MAX:,} characters or fewer"})
 
 
 def _pence(expression):
@@ -244,6 +250,8 @@ def application_create(
         errors["delivery"] = ["Select how the money will reach the family"]
     if not justification.strip():
         errors["justification"] = ["Explain how this helps the family towards their plan's goals"]
+    elif len(justification) > TEXT_MAX:
+        errors["justification"] = [f"The explanation must be {TEXT_MAX:,} characters or fewer"]
     if delivery == Application.Delivery.SUPPLIER and not supplier.strip():
         errors["supplier"] = ["Enter the supplier"]
     if any(goal.plan_id != plan.pk for goal in goals):
@@ -405,6 +413,7 @@ def _commit_money(application: Application) -> Budget:
 
 @transaction.atomic
 def application_approve(*, application: Application, actor, note: str = "") -> Application:
+    check_text_length(note, field="reason", what="The reason")
     application = Application.objects.select_for_update().select_related("family").get(pk=application.pk)
     _check_decider(application, actor, second=application.status == Status.AWAITING_SECOND)
     if not application_allows(application, APPROVE):
@@ -447,6 +456,7 @@ def application_decline(*, application: Application, actor, reason: str) -> Appl
         )
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for declining"})
+    check_text_length(reason, field="reason", what="The reason")
     old = application.status
     application.status = Status.DECLINED
     application.decision_reason = reason
@@ -510,6 +520,7 @@ def application_cancel(*, application: Application, actor, reason: str) -> Appli
     application = Application.objects.select_for_update().select_related("family").get(pk=application.pk)
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for cancelling"})
+    check_text_length(reason, field="reason", what="The reason")
     if application.status == Status.DRAFT and application.applicant_id == actor.pk:
         pass
     elif application_allows(application, CANCEL) and application.status != Status.DRAFT:

@@ -48,6 +48,7 @@ from support_fund.models import Application, ApplicationEvent
 from venues.models import Attendance, GroupSession
 from voice.models import Complaint, Feedback
 
+from .models import SubjectAccessRequest
 from .retention import RetentionDue
 
 ANONYMISED = "Anonymised"
@@ -110,6 +111,8 @@ BLANKED = (
     ),
     # The family's (or a referrer's) email address or phone number a message went to.
     (Message, "family", {"recipient_address": ANONYMISED}),
+    # Who asked for the family's records; that a request was made, and when, stays.
+    (SubjectAccessRequest, "family", {"requester_name": ANONYMISED}),
 )
 
 

@@ -297,3 +297,20 @@ def test_anonymising_blanks_why_a_record_was_marked_in_error(cast, families):
     events = AuditEvent.objects.filter(family=gone)
     assert not events.filter(summary__contains="sister").exists()
     assert not [event.changes for event in events if "sister" in str(event.changes)]
+
+
+def test_anonymising_blanks_who_asked_for_the_familys_records(cast, families):
+    from privacy.models import SubjectAccessRequest
+    from privacy.services import subject_access_create
+
+    gone = families["closure_rule"]
+    sar = subject_access_create(
+        actor=cast.admin, family_reference=gone.reference, requester_name="Jo Adams", received_on=date(2026, 11, 2)
+    )
+
+    retention_run(today=date(2033, 4, 1))
+
+    sar.refresh_from_db()
+    assert sar.requester_name == "Anonymised"
+    assert sar.reference and sar.received_on == date(2026, 11, 2)  # that a request was made, and when, is kept
+    assert not SubjectAccessRequest.objects.filter(requester_name__contains="Adams").exists()

@@ -182,7 +182,7 @@ class PlanActionForm(forms.Form):
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["goal"].queryset = plan.goals.select_related("determinant")
-        self.fields["owner_person"].queryset = plan.family.members.all()
+        self.fields["owner_person"].queryset = plan.family.members.exclude(kind="unborn")
         self.fields["owner_professional"].queryset = plan.family.professionals.all()
 
 

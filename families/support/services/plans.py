@@ -206,6 +206,11 @@ def plan_create(
     review_interval_weeks: int = 8,
 ) -> SupportPlan:
     family = Family.objects.select_for_update().get(pk=family.pk)
+    if family.status == Family.Status.CLOSED:
+        raise ApplicationError(
+            f"Support for {family.reference} has ended, so no new plan can start. To support the family again, "
+            "refer them for support: once the referral is accepted and allocated, a plan can start."
+        )
     if not goals:
         raise ValidationError({"__all__": "Add at least one goal"})
     determinants = [determinant for determinant, _ in goals]
@@ -255,7 +260,9 @@ def plan_action_add(
 ) -> PlanAction:
     plan = _locked(plan)
     _require_status(plan, ADD_ACTION, doing="given new actions")
-    if owner == PlanAction.Owner.FAMILY and (owner_person is None or owner_person.family_id != plan.family_id):
+    if owner == PlanAction.Owner.FAMILY and (
+        owner_person is None or owner_person.family_id != plan.family_id or owner_person.kind == Person.Kind.UNBORN
+    ):
         raise ValidationError({"owner_person": "Choose the family member who will do this"})
     if owner == PlanAction.Owner.PROFESSIONAL and (
         owner_professional is None or owner_professional.family_id != plan.family_id
@@ -416,7 +423,7 @@ def plan_action_reassign(
         if owner_worker is None or not is_allocated(owner_worker, family):
             raise ValidationError({"owner_worker": "Choose a worker allocated to the family"})
     elif owner == PlanAction.Owner.FAMILY:
-        if owner_person is None or owner_person.family_id != family.pk:
+        if owner_person is None or owner_person.family_id != family.pk or owner_person.kind == Person.Kind.UNBORN:
             raise ValidationError({"owner_person": "Choose the family member who will do this"})
     elif owner == PlanAction.Owner.PROFESSIONAL:
         if owner_professional is None or owner_professional.family_id != family.pk:

@@ -51,8 +51,12 @@ def family_get(*, user, reference: str) -> Family:
     return family
 
 
-def family_detail(*, user, reference: str) -> Family:
-    """Everything the family record page shows, in a fixed number of queries."""
+CONTACTS_PER_PAGE = 20
+
+
+def family_detail(*, user, reference: str, contacts_page: int = 1) -> Family:
+    """Everything the family record page shows, in a fixed number of queries. Its contacts come 20 at a time,
+    newest first (``contacts_page``): one more row is read to know whether older ones follow, so no count query."""
     family = family_get(user=user, reference=reference)
     family.member_list = list(family.members.order_by("kind", "date_of_birth", "expected_date"))
     family.professional_list = list(family.professionals.all())
@@ -66,11 +70,15 @@ def family_detail(*, user, reference: str) -> Family:
         AuditEvent.objects.filter(family=family).exclude(action="viewed").select_related("actor")[:100]
     )
     family.plan_list = list(family.plans.select_related("worker").order_by("-created_at"))
-    family.contact_list = list(
+    first = (contacts_page - 1) * CONTACTS_PER_PAGE
+    contacts = list(
         family.contacts.filter(in_error_at__isnull=True)
         .select_related("created_by", "venue", "safeguarding_action")
-        .order_by("-occurred_at")[:20]
+        .order_by("-occurred_at", "-pk")[first : first + CONTACTS_PER_PAGE + 1]
     )
+    family.contact_list = contacts[:CONTACTS_PER_PAGE]
+    family.contacts_page = contacts_page
+    family.older_contacts = len(contacts) > CONTACTS_PER_PAGE
     family.open_assessment = family.assessments.filter(completed_at__isnull=True, in_error_at__isnull=True).first()
     family.upcoming_visits = list(
         family.planned_visits.filter(cancelled_at__isnull=True, starts_at__gte=timezone.now()).select_related("worker")

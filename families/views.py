@@ -82,8 +82,17 @@ def early_education_status(person: Person, today) -> str | None:
     return "Not recorded"
 
 
+def _page_number(value) -> int:
+    """A page number from the query string: a bad or missing one is the first page."""
+    try:
+        return max(1, min(int(value), 10_000))
+    except (TypeError, ValueError):
+        return 1
+
+
 def family_detail(request, reference):
-    family = selectors.family_detail(user=request.user, reference=reference)
+    contacts_page = _page_number(request.GET.get("contacts_page"))
+    family = selectors.family_detail(user=request.user, reference=reference, contacts_page=contacts_page)
     today = timezone.localdate()
     for person in family.member_list:
         person.early_education = early_education_status(person, today)

@@ -16,7 +16,7 @@ from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from families.access import manages_family
 from families.models import Contact
-from families.rules import validate_event_date
+from families.rules import long_date, validate_event_date
 from families.selectors import first_referred_on
 from referrals.models import Referral
 
@@ -69,6 +69,8 @@ def contact_amend(
         errors.update(error.message_dict)
     if not errors and occurred_at > timezone.now():
         errors["occurred_at"] = "The contact cannot be in the future"
+    if not errors:
+        _check_children_born(contact, timezone.localdate(occurred_at), errors)
     if duration_minutes is None or not 0 < duration_minutes <= MAX_CONTACT_MINUTES:
         errors["duration_minutes"] = "Duration must be between 1 minute and 12 hours"
     if not notes.strip():
@@ -96,6 +98,18 @@ def contact_amend(
         changes={"fields": changed, "reason": reason},
     )
     return contact
+
+
+def _check_children_born(contact: Contact, day, errors: dict) -> None:
+    """A child recorded as seen on the contact was born by its corrected date."""
+    for answer in contact.children_seen.filter(seen=True).select_related("child"):
+        born = answer.child.date_of_birth
+        if born is not None and day < born:
+            errors["occurred_at"] = (
+                f"{answer.child.first_name} was seen on this contact and was born on {long_date(born)}: "
+                "the contact cannot be before then"
+            )
+            return
 
 
 @transaction.atomic

@@ -37,7 +37,7 @@ def home(request):
         context["plans_to_close"] = [
             plan for plan in awaiting_approval if plan.status == SupportPlan.Status.PENDING_CLOSURE
         ]
-        context["overdue_reviews"] = support_selectors.reviews_overdue(manager=request.user, today=today)[:20]
+        context["overdue_review_count"] = support_selectors.reviews_overdue(manager=request.user, today=today).count()
         context["fund_decisions"] = fund_selectors.decision_queue(manager=request.user).count()
         # Complaints of their bases past the day the response was due (voice).
         context["complaints_overdue"] = list(voice_selectors.complaints_overdue(manager=request.user, today=today)[:20])

@@ -4,6 +4,8 @@ Answers are kept as they were typed (each page's POST, less the CSRF token and t
 again, page by page, on *Check your answers* and on *Send*: nothing is saved to the database before then.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from django.utils.datastructures import MultiValueDict
@@ -94,6 +96,12 @@ def forget(session, route: str | None = None) -> None:
     journey = session.get(SESSION_KEY, {})
     journey.pop(route, None)
     session[SESSION_KEY] = journey
+
+
+def send_key(session, route: str) -> str:
+    """This browser's answers to ``route``, hashed: the same answers sent twice from it are one request."""
+    kept = json.dumps([session.session_key or "", route, stored(session, route)], sort_keys=True)
+    return hashlib.sha256(kept.encode()).hexdigest()
 
 
 def form_for(route: str, page_: Page, data=None):

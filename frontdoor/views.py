@@ -158,13 +158,19 @@ def check(request, route):
     try:
         answered = journey.answered_forms(request.session, route)
     except journey.Incomplete as gap:
+        if request.method == "POST" and request.session.get(SENT_KEY) and not journey.stored(request.session, route):
+            return redirect("request-support-sent", route=route)  # Send pressed again after it went
         return redirect("request-support-question", route=route, slug=gap.slug)
     except journey.ConsentMissing:
         return redirect("request-support-consent-needed")
     problem = None
     if request.method == "POST":
         try:
-            referral = support_request_submit(route=route, **journey.referral_fields(route, answered))
+            referral = support_request_submit(
+                route=route,
+                send_key=journey.send_key(request.session, route),
+                **journey.referral_fields(route, answered),
+            )
         except (ValidationError, ApplicationError) as error:
             problem = _problem(error)
         else:

@@ -135,6 +135,9 @@ class Referral(TimeStampedModel):
     locality = models.ForeignKey("bases.Locality", on_delete=models.PROTECT, related_name="referrals")
     routed_team = models.ForeignKey("bases.Team", on_delete=models.PROTECT, related_name="referrals")
 
+    # A request sent through the online form: its browser's answers, hashed. Send pressed twice makes one referral.
+    online_send_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+
     triage_due = models.DateField()
     first_contact_due = models.DateField()
     triaged_at = models.DateTimeField(null=True, blank=True)

@@ -24,6 +24,19 @@ def document_get(*, user, uuid) -> Document:
     return document
 
 
+def document_for_correction(*, user, uuid) -> Document:
+    """A document of a family ``user`` may see, one recorded in error included (so a correction sent twice is told
+    so), or 404."""
+    document = (
+        Document.objects.filter(family_scope(user, via="family"), uuid=uuid)
+        .select_related("family", "added_by")
+        .first()
+    )
+    if document is None:
+        raise Http404("No such document")
+    return document
+
+
 def family_document_get(*, family, uuid) -> Document:
     """One of ``family``'s documents (not one recorded in error), or 404: for a subject access request about the
     family, whose admin is not in the family's scope."""

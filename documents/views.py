@@ -43,7 +43,7 @@ def document_download(request, uuid):
 
 @require_http_methods(["GET", "POST"])
 def document_in_error(request, uuid):
-    document = selectors.document_get(user=request.user, uuid=uuid)
+    document = selectors.document_for_correction(user=request.user, uuid=uuid)
     return form_post(
         request,
         InErrorForm,

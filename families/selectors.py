@@ -52,11 +52,13 @@ def family_get(*, user, reference: str) -> Family:
 
 
 CONTACTS_PER_PAGE = 20
+TIMELINE_PER_PAGE = 100
 
 
-def family_detail(*, user, reference: str, contacts_page: int = 1) -> Family:
-    """Everything the family record page shows, in a fixed number of queries. Its contacts come 20 at a time,
-    newest first (``contacts_page``): one more row is read to know whether older ones follow, so no count query."""
+def family_detail(*, user, reference: str, contacts_page: int = 1, timeline_page: int = 1) -> Family:
+    """Everything the family record page shows, in a fixed number of queries. Its contacts (20 at a time) and its
+    timeline (100 at a time) come newest first, a page at a time (``contacts_page``, ``timeline_page``): one more
+    row is read to know whether older ones follow, so no count query."""
     family = family_get(user=user, reference=reference)
     family.member_list = list(family.members.order_by("kind", "date_of_birth", "expected_date"))
     family.professional_list = list(family.professionals.all())
@@ -66,9 +68,15 @@ def family_detail(*, user, reference: str, contacts_page: int = 1) -> Family:
     family.referral_list = list(
         family.referrals.select_related("routed_team").prefetch_related("reasons", "decisions__decided_by")
     )
-    family.timeline = list(
-        AuditEvent.objects.filter(family=family).exclude(action="viewed").select_related("actor")[:100]
+    first_event = (timeline_page - 1) * TIMELINE_PER_PAGE
+    events = list(
+        AuditEvent.objects.filter(family=family)
+        .exclude(action="viewed")
+        .select_related("actor")[first_event : first_event + TIMELINE_PER_PAGE + 1]
     )
+    family.timeline = events[:TIMELINE_PER_PAGE]
+    family.timeline_page = timeline_page
+    family.older_events = len(events) > TIMELINE_PER_PAGE
     family.plan_list = list(family.plans.select_related("worker").order_by("-created_at"))
     first = (contacts_page - 1) * CONTACTS_PER_PAGE
     contacts = list(

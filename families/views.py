@@ -91,8 +91,12 @@ def _page_number(value) -> int:
 
 
 def family_detail(request, reference):
-    contacts_page = _page_number(request.GET.get("contacts_page"))
-    family = selectors.family_detail(user=request.user, reference=reference, contacts_page=contacts_page)
+    family = selectors.family_detail(
+        user=request.user,
+        reference=reference,
+        contacts_page=_page_number(request.GET.get("contacts_page")),
+        timeline_page=_page_number(request.GET.get("timeline_page")),
+    )
     today = timezone.localdate()
     for person in family.member_list:
         person.early_education = early_education_status(person, today)

@@ -1,4 +1,5 @@
-"""The family record lists every contact, newest first, a page at a time: older ones are never out of reach."""
+"""The family record lists every contact and its whole timeline, newest first, a page at a time: older ones are
+never out of reach."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -32,3 +33,20 @@ def test_older_contacts_are_a_page_away_on_the_family_record(client, cast, monke
         assert str(oldest.uuid) in second and str(newest.uuid) not in second
         assert "?contacts_page=1#contacts" in second and "Older contacts" not in second
         assert client.get(url, {"contacts_page": "nonsense"}).status_code == 200
+
+
+def test_the_timeline_reaches_back_to_the_first_event(client, cast, monkeypatch):
+    from ecfs.audit.models import AuditEvent
+
+    monkeypatch.setattr("families.selectors.TIMELINE_PER_PAGE", 2)
+    family = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker).family
+    events = list(AuditEvent.objects.filter(family=family).exclude(action="viewed"))
+    assert len(events) > 2
+    last_page = (len(events) + 1) // 2
+    client.force_login(cast.worker)
+    url = reverse("family-detail", args=[family.reference])
+    first = client.get(url).content.decode()
+    assert "?timeline_page=2#timeline" in first and "Older events" in first
+    last = client.get(url, {"timeline_page": last_page}).content.decode()
+    assert "Older events" not in last and f"?timeline_page={last_page - 1}#timeline" in last
+    assert "<time datetime=" in last

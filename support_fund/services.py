@@ -143,6 +143,21 @@ def budget_create(*, financial_year: int, source: FundSource, amount, actor, dis
     return budget
 
 
+def _refuse_the_same_adjustment_again(*, budget: Budget, amount: Decimal, reason: str, actor) -> None:
+    """The same change to a budget, by the same admin, the same day (a form sent twice): refused, so the total moves
+    once. A budget's adjustments wait for each other here, so two sent at once are seen as one and its duplicate."""
+    Budget.objects.select_for_update().filter(pk=budget.pk).order_by("pk").first()
+    if BudgetAdjustment.objects.filter(
+        budget=budget, amount=amount, reason=reason, created_by=actor, created_at__date=timezone.localdate()
+    ).exists():
+        raise ValidationError(
+            {
+                "__all__": f"This adjustment is already recorded today (£{amount:,.2f}: {reason}): it has not been "
+                "recorded again"
+            }
+        )
+
+
 @transaction.atomic
 def budget_adjust(*, budget: Budget, amount, reason: str, actor) -> BudgetAdjustment:
     """Add to (or, with a negative amount, take from) a budget; never below what is committed."""
@@ -163,6 +178,7 @@ def budget_adjust(*, budget: Budget, amount, reason: str, actor) -> BudgetAdjust
         raise ValidationError({"amount": "Enter an amount in pounds and pence, not zero"})
     if not reason.strip():
         raise ValidationError({"reason": "Say why the budget is changing"})
+    _refuse_the_same_adjustment_again(budget=budget, amount=amount, reason=reason, actor=actor)
     updated = (
         Budget.objects.filter(pk=budget.pk)
         .alias(new_total=_pence(F("total_amount") + amount))

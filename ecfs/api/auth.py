@@ -5,6 +5,7 @@ selector returns nothing for it) and ``request.auth`` is the ``PartnerSystem``. 
 permission asks for a partner system let it in.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
@@ -55,12 +56,13 @@ class StaffSessionScheme(OpenApiAuthenticationExtension):
     name = "staffSession"
 
     def get_security_definition(self, auto_schema):
+        # The cookies' names as this deployment sets them (production prefixes them with __Host-).
         return {
             "type": "apiKey",
             "in": "cookie",
-            "name": "sessionid",
+            "name": settings.SESSION_COOKIE_NAME,
             "description": "A signed-in member of staff's session. Writes also need the `X-CSRFToken` header "
-            "with the value of the `csrftoken` cookie.",
+            f"with the value of the `{settings.CSRF_COOKIE_NAME}` cookie.",
         }
 
 

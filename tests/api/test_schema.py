@@ -61,3 +61,12 @@ def test_docs_page_uses_our_own_static_files_and_no_inline_code(cast, client):
     script = client.get(reverse("api-docs") + "?script=")
     assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
     assert client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200
+
+
+def test_the_staff_session_scheme_names_the_cookies_the_service_sets(settings):
+    """Production names its cookies ``__Host-sessionid`` and ``__Host-csrftoken``: the schema says so there."""
+    settings.SESSION_COOKIE_NAME = "__Host-sessionid"
+    settings.CSRF_COOKIE_NAME = "__Host-csrftoken"
+    scheme = SchemaGenerator().get_schema(request=None, public=True)["components"]["securitySchemes"]["staffSession"]
+    assert scheme["name"] == "__Host-sessionid"
+    assert "`__Host-csrftoken` cookie" in scheme["description"]

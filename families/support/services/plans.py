@@ -606,7 +606,9 @@ def plan_review(*, plan: SupportPlan, reviewed_on: date, progress: dict, scores:
         [GoalProgress(review=review, goal=goal, progress=by_goal[goal.pk]) for goal in goals]
     )
     _save_scores(plan=plan, stage=Stage.REVIEW, scores=scores, assessed_on=reviewed_on, actor=actor, review=review)
-    plan.next_review_due = reviewed_on + timedelta(weeks=plan.review_interval_weeks)
+    # A review recorded late, dated before one already recorded, does not bring the next one forward.
+    latest = plan.reviews.order_by("-reviewed_on", "-pk").first()
+    plan.next_review_due = latest.reviewed_on + timedelta(weeks=plan.review_interval_weeks)
     plan.save(update_fields=["next_review_due", "modified_at"])
     audit_record(actor=actor, action=AuditAction.PLAN_REVIEWED, obj=plan, family=plan.family, summary="Plan reviewed")
     return review

@@ -15,7 +15,10 @@ class DocumentForm(forms.Form):
         label="What kind of document is it?",
         choices=Document.Kind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select what kind of document it is"},
+        error_messages={
+            "required": "Select what kind of document it is",
+            "invalid_choice": "Select what kind of document it is",
+        },
     )
     description = forms.CharField(
         label="Description",

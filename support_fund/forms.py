@@ -15,7 +15,10 @@ class ApplicationForm(forms.Form):
         label="What is the money for?",
         choices=Application.Category.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select what the money is for"},
+        error_messages={
+            "required": "Select what the money is for",
+            "invalid_choice": "Select what the money is for",
+        },
     )
     amount = forms.CharField(
         label="Amount in pounds",
@@ -39,7 +42,10 @@ class ApplicationForm(forms.Form):
         label="How will the money reach the family?",
         choices=Application.Delivery.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select how the money will reach the family"},
+        error_messages={
+            "required": "Select how the money will reach the family",
+            "invalid_choice": "Select how the money will reach the family",
+        },
     )
     supplier = forms.CharField(label="Supplier", max_length=150, required=False)
 
@@ -57,7 +63,7 @@ class DecisionForm(forms.Form):
         label="Decision",
         choices=[("approve", "Approve"), ("decline", "Decline")],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select approve or decline"},
+        error_messages={"required": "Select approve or decline", "invalid_choice": "Select approve or decline"},
     )
     reason = forms.CharField(
         label="Reason",

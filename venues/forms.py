@@ -11,8 +11,12 @@ class _ObjectChoiceField(forms.ChoiceField):
     """A choice among objects shown by label and submitted by uuid (never an integer id)."""
 
     def __init__(self, *args, **kwargs):
+        given = kwargs.get("error_messages") or {}
         super().__init__(*args, **kwargs)
         self.objects = {}
+        if "invalid_choice" not in given:
+            # One the page did not offer (a stale page): the same words as none chosen.
+            self.error_messages["invalid_choice"] = self.error_messages["required"]
 
     def set_objects(self, objects, label=str, blank=None):
         self.objects = {str(obj.uuid if hasattr(obj, "uuid") else obj.pk): obj for obj in objects}
@@ -33,7 +37,7 @@ class CourseForm(forms.Form):
         label="Type of offer",
         choices=GroupCourse.OfferType.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the type of offer"},
+        error_messages={"required": "Select the type of offer", "invalid_choice": "Select the type of offer"},
     )
     start_date = GovukDateField(
         label="Date of the first session",
@@ -71,7 +75,12 @@ class CourseForm(forms.Form):
         },
     )
     creche = forms.BooleanField(label="A crèche is offered", required=False)
-    facilitators = forms.MultipleChoiceField(label="Facilitators", widget=forms.CheckboxSelectMultiple, required=False)
+    facilitators = forms.MultipleChoiceField(
+        label="Facilitators",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Select facilitators from the staff listed"},
+    )
 
     def __init__(self, *args, programmes, teams, venues, staff, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,7 +105,10 @@ class FacilitatorsForm(forms.Form):
         label="Who runs this course?",
         widget=forms.CheckboxSelectMultiple,
         help_text="They take its register and record parents' ratings, so they see who is enrolled.",
-        error_messages={"required": "Select at least one facilitator"},
+        error_messages={
+            "required": "Select at least one facilitator",
+            "invalid_choice": "Select facilitators from the staff listed",
+        },
     )
 
     def __init__(self, *args, staff, **kwargs):
@@ -261,7 +273,10 @@ class ParentMeasureForm(forms.Form):
         label="When is this?",
         choices=ParentMeasure.Stage.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select before or after the course"},
+        error_messages={
+            "required": "Select before or after the course",
+            "invalid_choice": "Select before or after the course",
+        },
     )
     confidence = forms.IntegerField(
         label="Confidence in parenting, from 1 to 10",

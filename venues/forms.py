@@ -139,7 +139,10 @@ class SessionCancelForm(forms.Form):
         label="Why is the session cancelled?",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=500,
-        error_messages={"required": "Enter why the session is cancelled"},
+        error_messages={
+            "required": "Enter why the session is cancelled",
+            "max_length": "The reason must be 500 characters or fewer",
+        },
     )
 
 
@@ -169,6 +172,8 @@ class EnrolForm(forms.Form):
 
 class _Ticks(forms.MultipleChoiceField):
     """Checkboxes where ticking none is an answer (everyone absent), so the label does not say "optional"."""
+
+    default_error_messages = {"invalid_choice": "Tick people on the register: reload the page to see who is on it"}
 
     def validate(self, value):
         if value:
@@ -238,7 +243,10 @@ class RegisterForm(forms.Form):
         help_text="For example, came late and was missed. The register as it was is kept.",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=500,
-        error_messages={"required": "Say why the register is being corrected"},
+        error_messages={
+            "required": "Say why the register is being corrected",
+            "max_length": "The reason must be 500 characters or fewer",
+        },
     )
 
     def __init__(self, *args, lines, universal, families_lookup, offered=(), amending=False, **kwargs):

@@ -190,7 +190,11 @@ def session_move(
         starts_at = timezone.make_aware(starts_at)
     _check_venue_usable(venue)
     validate_forward_date(
-        timezone.localdate(starts_at), field="starts_at", today=timezone.localdate(), what="The session's date"
+        # "date": the move form's field, so the refusal shows on it.
+        timezone.localdate(starts_at),
+        field="date",
+        today=timezone.localdate(),
+        what="The session's date",
     )
     duration_minutes = duration_minutes or session.duration_minutes
     if not 15 <= duration_minutes <= 480:

@@ -1088,8 +1088,9 @@ def fund_spend_against_budget(period, districts):
             districts,
             {k: v["families"] for k, v in grouped.items()},
         )
-        rows.append(Row(f"{source}: budget", {**dict.fromkeys(districts), COUNTY: f"{budget['total']:.2f}"}))
+        # The spend first: it is what the summaries and the trend lead with (the budget stays the same all year).
         rows.append(row)
+        rows.append(Row(f"{source}: budget", {**dict.fromkeys(districts), COUNTY: f"{budget['total']:.2f}"}))
     return rows
 
 

@@ -83,6 +83,10 @@ def districts(cast):
 
 def test_family_whose_only_active_plan_ended_before_the_quarter_is_not_supported_in_it(cast, districts):
     ended_in_february = family_with_plan(cast, activated=date(2025, 1, 10), closed=date(2025, 2, 14))
+    with on(date(2025, 7, 28)):  # referred again (support had ended, so a new plan needs a referral)
+        again = received_referral(team=cast.team, actor=cast.worker)
+        decide(cast, again, "accept", "meets_threshold", family=ended_in_february)
+        referral_services.referral_allocate(referral=again, worker=cast.worker, actor=cast.manager)
     with on(date(2025, 8, 1)):
         draft_plan(family=ended_in_february, worker=cast.worker)  # a new plan, never approved to start
     family_with_plan(cast, activated=date(2025, 3, 3))  # still open: supported

@@ -52,9 +52,11 @@ P3 14 Dec stepped up (3, 3); P4 15 Dec needs met (4, 4); P5 16 Dec needs met (6,
 
 import csv
 import io
+import re
 from datetime import date, datetime, time
 
 import pytest
+from django.urls import reverse
 from pypdf import PdfReader
 
 from ecfs.roles import Role
@@ -68,7 +70,7 @@ from reporting.figures import computed_figures
 from reporting.formatting import format_value
 from reporting.kpis import COUNTY, caseload_per_worker
 from reporting.periods import parse_period
-from reporting.services import return_generate
+from reporting.services import return_generate, return_submit
 from support_fund import services as fund_services
 from support_fund.models import FundSource
 from tests.factories import staff_member
@@ -474,3 +476,14 @@ def test_a_quarter_read_beside_its_three_months_gives_no_hidden_closure_away(cou
     # Each hidden reason is at least 1; together they are the closed plans less the reasons shown.
     widest = closed - shown - (len(hidden) - 1) - 1
     assert hidden and widest >= 5, f"the hidden reasons {hidden} are each 1 to {widest + 1}"
+
+
+def test_the_commissioners_dashboard_leads_the_fund_with_the_money_spent_not_the_budget(county, client, cast):
+    """ "Family support fund: spend against budget" followed by £2,000.00 read as if the whole budget were spent: the
+    summary leads with the year's spend (£162.50 to 6 families), the budget beside it in the table."""
+    with at(date(2027, 1, 6)):
+        return_submit(a_return=return_generate(period=Q3), actor=cast.manager)
+        client.force_login(cast.commissioner)
+        page = client.get(reverse("county-dashboard")).content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Family support fund: spend against budget £162.50 (council allocation: spent this year)" in text

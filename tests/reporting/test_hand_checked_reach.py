@@ -8,7 +8,8 @@ highest need); Team B's in West Norwich (the second highest Children's Need Inde
 - F1 (A): plan approved at 23:30 on 30 June (UK time): supported. Gypsy or Irish Traveller, lone parent.
 - F2 (A): plan closed at 23:30 on 31 March: not supported. White British.
 - F3 (A): plan closed at 00:30 on 1 April: supported (its plan was active for half an hour of the quarter); a
-  second plan approved in May: still one family. Indian, English an additional language.
+  second plan approved in May
+  (referred again in April, its support having ended): still one family. Indian, English an additional language.
 - F4 (B): plan open all quarter. Recorded "not stated" and no lone parent at the quarter's end; on 2 July the worker
   records White Irish and a lone parent, which the quarter's figures do not take.
 - F5 (B): plan approved at 00:30 on 1 July: not supported. Teenage parent.
@@ -26,10 +27,11 @@ import pytest
 from bases.models import Locality
 from families import services as family_services
 from families.support import services as support_services
+from referrals import services as referral_services
 from reporting.kpis import equality_monitoring, reach_high_need
 from reporting.periods import parse_period
 from tests.families.factories import active_plan, scores
-from tests.referrals.factories import allocated_referral
+from tests.referrals.factories import allocated_referral, received_referral
 from tests.reporting.hand_checked import at, values
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
@@ -69,6 +71,12 @@ def quarter(cast):
     close(plan(f2, at(date(2026, 2, 2))), at(date(2026, 3, 31), 23, 30))
     f3 = family(cast.team, ethnicity="indian", english_additional_language=True)
     close(plan(f3, at(date(2026, 2, 2))), at(date(2026, 4, 1), 0, 30))
+    with at(date(2026, 4, 20)):  # support had ended: referred again before the second plan
+        again = received_referral(team=cast.team, actor=cast.worker)
+        referral_services.referral_decide(
+            referral=again, decision="accept", reason="meets_threshold", notes="Back", actor=cast.manager, family=f3
+        )
+        referral_services.referral_allocate(referral=again, worker=cast.worker, actor=cast.manager)
     plan(f3, at(date(2026, 5, 5)))
     f4 = family(cast.other_team)
     plan(f4, at(date(2026, 2, 2)), team=cast.other_team)

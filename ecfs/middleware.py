@@ -39,7 +39,10 @@ class HealthCheckMiddleware:
 
 
 class SessionLimitsMiddleware:
-    """End a session after ``SESSION_IDLE_SECONDS`` idle or ``SESSION_ABSOLUTE_SECONDS`` in all."""
+    """End a session after ``SESSION_IDLE_SECONDS`` idle or ``SESSION_ABSOLUTE_SECONDS`` in all (the API answers
+    403 in its JSON error shape, as it does to anyone not signed in, instead of the sign-in page)."""
+
+    API_MESSAGE = "Your session has ended to protect families' information: sign in again."
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -53,6 +56,8 @@ class SessionLimitsMiddleware:
             last_seen = session.get(LAST_SEEN, now)
             if now - last_seen > settings.SESSION_IDLE_SECONDS or now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
+                if is_api_request(request):
+                    return JsonResponse(error_body("not_authenticated", self.API_MESSAGE), status=403)
                 messages.info(request, "You were signed out to protect families' information. Sign in again.")
                 return redirect(f"{reverse('login')}?next={request.path}")
             if now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN not in session:

@@ -48,6 +48,17 @@ def test_session_ends_after_30_minutes_idle(client, cast):
     assert client.get(reverse("home")).status_code == 302
 
 
+def test_an_api_call_on_a_session_that_has_ended_is_a_json_403_not_the_sign_in_page(client, cast):
+    client.force_login(cast.worker)
+    assert client.get(reverse("api-family-list")).status_code == 200
+    _expire(client, LAST_SEEN, 31 * 60)
+    response = client.get(reverse("api-family-list"))
+    assert response.status_code == 403 and response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "not_authenticated"
+    assert "sign in again" in response.json()["error"]["message"]
+    assert client.get(reverse("api-family-list")).status_code == 403  # signed out, not just refused once
+
+
 def test_session_ends_after_12_hours_even_when_busy(client, cast):
     client.force_login(cast.worker)
     client.get(reverse("home"))

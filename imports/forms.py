@@ -1,6 +1,7 @@
 from django import forms
 
 from .models import ImportReview
+from .services import NOTES_MAX
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -31,15 +32,27 @@ class ReviewDecisionForm(forms.Form):
             (ImportReview.Status.IMPORTED_AS_NEW, "No: import it as a new family"),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether this is a family already held"},
+        error_messages={
+            "required": "Choose whether this is a family already held",
+            "invalid_choice": "Choose whether this is a family already held",
+        },
     )
     family = forms.ChoiceField(
         label="Which family is it?",
         required=False,
         widget=forms.RadioSelect,
         help_text="Only when it is a family already held.",
+        error_messages={"invalid_choice": "Choose the family this row is"},
     )
-    notes = forms.CharField(label="Why", widget=forms.Textarea, error_messages={"required": "Explain the decision"})
+    notes = forms.CharField(
+        label="Why",
+        widget=forms.Textarea,
+        max_length=NOTES_MAX,
+        error_messages={
+            "required": "Explain the decision",
+            "max_length": f"The notes must be {NOTES_MAX:,} characters or fewer",
+        },
+    )
 
     def __init__(self, *args, references: list[str], **kwargs):
         super().__init__(*args, **kwargs)

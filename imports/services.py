@@ -35,6 +35,8 @@ from .checks import EARLY_EDUCATION_FIELDS, Lookups, ParsedRow, RowChecker, chec
 from .models import ImportBatch, ImportedRecord, ImportReview
 from .report import ImportReport, Progress, RowError, RowOutcome, report_progress
 
+NOTES_MAX = 2000  # the most a manager's reason for a review decision holds
+
 
 class _Abort(Exception):
     """Raised inside the import transaction to roll every row back."""
@@ -302,6 +304,8 @@ def import_review_decide(
         raise ApplicationError("This row has already been decided.")
     if not notes.strip():
         raise ValidationError({"notes": "Explain the decision"})
+    if len(notes) > NOTES_MAX:
+        raise ValidationError({"notes": f"The notes must be {NOTES_MAX:,} characters or fewer"})
     if ImportedRecord.objects.filter(
         previous_provider=review.previous_provider, previous_id=review.previous_id
     ).exists():

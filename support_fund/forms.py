@@ -116,10 +116,14 @@ class BudgetForm(forms.Form):
         label="Source",
         queryset=FundSource.objects.all(),
         empty_label="Choose a source",
-        error_messages={"required": "Choose the source"},
+        error_messages={"required": "Choose the source", "invalid_choice": "Choose the source"},
     )
     district = forms.ModelChoiceField(
-        label="District", queryset=District.objects.all(), required=False, empty_label="Whole county"
+        label="District",
+        queryset=District.objects.all(),
+        required=False,
+        empty_label="Whole county",
+        error_messages={"invalid_choice": "Choose a district from the list, or the whole county"},
     )
     amount = forms.DecimalField(
         label="Amount in pounds",

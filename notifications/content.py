@@ -42,6 +42,7 @@ REFERRER_OUTCOMES = {
     "signposted": "closed with the family signposted to other help",
     "stepped_up": "stepped up",
     "no_further_action": "closed with no further action",
+    "duplicate": "closed as a duplicate",
     "withdrawn": "withdrawn",
 }
 # The same for a family that asked for help itself: plainer words, and nothing that would alarm or expose them.
@@ -51,6 +52,8 @@ FAMILY_OUTCOMES = {
     "stepped_up": "We have passed your request to another service who can help. Please contact us to hear more.",
     "no_further_action": "We are not able to offer support from this service at the moment. Please contact us "
     "if anything changes.",
+    "duplicate": "We already have a request for help from you, so this one has been closed. Please contact us "
+    "if you want to know more.",
     "withdrawn": "Your request has been closed. You can ask for help again at any time.",
 }
 

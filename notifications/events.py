@@ -12,9 +12,14 @@ from . import content, services
 from .models import Kind
 
 Status = Referral.Status
-# A referral's outcome, once decided. Accepted is told when the family is allocated a worker; a duplicate is
-# told through the referral it duplicates.
-OUTCOMES_AT_DECISION = (Status.SIGNPOSTED, Status.STEPPED_UP, Status.NO_FURTHER_ACTION, Status.WITHDRAWN)
+# A referral's outcome, once decided. Accepted is told when the family is allocated a worker.
+OUTCOMES_AT_DECISION = (
+    Status.SIGNPOSTED,
+    Status.STEPPED_UP,
+    Status.NO_FURTHER_ACTION,
+    Status.DUPLICATE,
+    Status.WITHDRAWN,
+)
 
 
 def on_audit_event(sender, instance, created, raw=False, **kwargs):

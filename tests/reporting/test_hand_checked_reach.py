@@ -7,9 +7,9 @@ highest need); Team B's in West Norwich (the second highest Children's Need Inde
 
 - F1 (A): plan approved at 23:30 on 30 June (UK time): supported. Gypsy or Irish Traveller, lone parent.
 - F2 (A): plan closed at 23:30 on 31 March: not supported. White British.
-- F3 (A): plan closed at 00:30 on 1 April: supported (its plan was active for half an hour of the quarter); a
-  second plan approved in May
-  (referred again in April, its support having ended): still one family. Indian, English an additional language.
+- F3 (A): plan closed at 00:30 on 1 April: supported (its plan was active for half an hour of the quarter); referred
+  again in April (its support had ended) and a second plan approved in May: still one family. Indian, English an
+  additional language.
 - F4 (B): plan open all quarter. Recorded "not stated" and no lone parent at the quarter's end; on 2 July the worker
   records White Irish and a lone parent, which the quarter's figures do not take.
 - F5 (B): plan approved at 00:30 on 1 July: not supported. Teenage parent.

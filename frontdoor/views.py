@@ -193,10 +193,18 @@ def check(request, route):
     )
 
 
+NO_TEAM_YET = (
+    "We cannot take requests online for this area yet, so nothing was sent. Check the nearest town you chose, "
+    "or contact your local Early Childhood and Family Service directly. If a child is in danger now, call 999."
+)
+
+
 def _problem(error) -> str:
-    """A refusal from the intake rules that the pages did not catch, said plainly."""
+    """A refusal from the intake rules that the pages did not catch, said plainly. The one refusal that is not
+    about an answer (no team covers the place yet) is said for the public, not in the words staff are told."""
     if isinstance(error, ApplicationError):
-        return error.message
+        logger.warning("request for support refused by intake: %s", error.message)
+        return NO_TEAM_YET
     return " ".join(error.messages)
 
 

@@ -53,6 +53,8 @@ FAMILY_PRIVATE_FIELDS = {
     "modified_by",
 }
 ADDRESS_FIELDS = {"address_line_1", "address_line_2", "town", "postcode"}
+# Someone hiding from a perpetrator: how to reach the family is withheld with where they live (as on the pages).
+WITHHELD_FIELDS = {*ADDRESS_FIELDS, "contact_phone", "contact_email"}
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ def _section(title: str, objects, skip=()) -> dict:
 def _family_row(family) -> dict:
     row = _row(family, skip=FAMILY_PRIVATE_FIELDS)
     if family.address_withheld:
-        for field in ADDRESS_FIELDS:
+        for field in WITHHELD_FIELDS:
             row.pop(str(family._meta.get_field(field).verbose_name).capitalize(), None)
         row["Address"] = WITHHELD
     return row
@@ -133,7 +135,7 @@ def _family_row(family) -> dict:
 def _referral_rows(family) -> list[dict]:
     rows = []
     for referral in family.referrals.prefetch_related("people", "reasons", "decisions__decided_by"):
-        row = _row(referral, skip=ADDRESS_FIELDS if family.address_withheld else ())
+        row = _row(referral, skip=WITHHELD_FIELDS if family.address_withheld else ())
         row["Reasons"] = ", ".join(reason.name for reason in referral.reasons.all())
         row["People referred"] = ", ".join(f"{p.first_name} {p.last_name}" for p in referral.people.all())
         row["Decisions"] = [_row(decision) for decision in referral.decisions.all()]
@@ -264,7 +266,9 @@ def bundle(sar: SubjectAccessRequest) -> dict:
         _section(
             "Messages sent to or about the family",
             Message.objects.filter(family=family).order_by("created_at", "pk"),
-            skip=MESSAGE_INTERNAL_FIELDS,
+            skip=(*MESSAGE_INTERNAL_FIELDS, "recipient_address")
+            if family.address_withheld
+            else MESSAGE_INTERNAL_FIELDS,
         ),
         {"title": "Team around the family meetings", "rows": _meeting_rows(family)},
         _section(

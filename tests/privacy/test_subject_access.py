@@ -240,3 +240,37 @@ def test_a_record_marked_as_entered_on_the_wrong_family_is_left_out_of_the_bundl
 
     assert "Alfie is walking now" in text
     assert "Okafor" not in text and "eviction" not in text
+
+
+def test_how_to_reach_a_family_whose_address_is_withheld_never_reaches_the_bundle(client, cast, family):
+    """Someone hiding from a perpetrator: their phone and email are withheld with where they live, as on the pages
+    and in the API, including the number a message was sent to."""
+    from django.utils import timezone
+
+    from notifications.models import Message
+    from referrals.models import Referral
+
+    phone, email = "07700 900456", "hidden.parent@example.org"
+    type(family).objects.filter(pk=family.pk).update(contact_phone=phone, contact_email=email)
+    Referral.objects.filter(family=family).update(contact_phone=phone, contact_email=email)
+    Message.objects.create(
+        idempotency_key="test-withheld-sms",
+        kind="visit_reminder",
+        channel="text",
+        recipient_address=phone,
+        family=family,
+        subject="A reminder",
+        body="Your visit is tomorrow.",
+        created_at=timezone.now(),
+    )
+    protection.address_withhold(family=family, actor=cast.worker, withheld=True, reason="Refuge")
+    client.force_login(cast.admin)
+    _new_request(client, family)
+    sar = SubjectAccessRequest.objects.get()
+
+    text = client.get(reverse("subject-access-bundle", args=[sar.uuid, "json"])).content.decode()
+    pdf = _pdf_text(client.get(reverse("subject-access-bundle", args=[sar.uuid, "pdf"])).content)
+
+    for output in (text, pdf):
+        assert phone not in output and email not in output
+        assert "Your visit is tomorrow." in output or "A reminder" in output  # the message itself is theirs

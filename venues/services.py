@@ -190,9 +190,8 @@ def session_move(
         starts_at = timezone.make_aware(starts_at)
     _check_venue_usable(venue)
     validate_forward_date(
-        # "date": the move form's field, so the refusal shows on it.
         timezone.localdate(starts_at),
-        field="date",
+        field="starts_at",
         today=timezone.localdate(),
         what="The session's date",
     )

@@ -38,11 +38,14 @@ from .forms import (
 FRONT_LINE = (Role.WORKER, Role.MANAGER)
 
 
-def _save(form, save) -> bool:
-    """Call the service; show its refusal on the form. True when it saved."""
+def _save(form, save, *, fields: dict[str, str] | None = None) -> bool:
+    """Call the service; show its refusal on the form (``fields``: the form's name for a field the service names
+    otherwise). True when it saved."""
     try:
         save(form.cleaned_data)
     except (ValidationError, ApplicationError) as error:
+        if fields and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            error = ValidationError({fields.get(name, name): messages for name, messages in error.error_dict.items()})
         add_service_error(form, error)
         return False
     return True
@@ -210,6 +213,7 @@ def session_detail(request, uuid):
                 starts_at=timezone.make_aware(datetime.combine(d["date"], d["start_time"])),
                 venue=d["venue"],
             ),
+            fields={"starts_at": "date"},
         )
     ):
         messages.success(request, f"Session {session.number} moved.")

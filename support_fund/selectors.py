@@ -2,18 +2,21 @@
 managers and admins the aggregate dashboard (no names)."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Count, Max, Q, QuerySet, Sum, prefetch_related_objects
 from django.http import Http404
 
 from bases.selectors import managed_base_ids, managed_district_ids
 from ecfs.roles import Role, has_role
 from families.access import allocated_filter, restriction_filter
 from families.names import household_names, household_prefetch
+from families.rules import SERVICE_START
 from families.selectors import family_list
 
 from .models import Application, Budget
+from .services import financial_year_of
 
 ZERO = Decimal("0.00")
 
@@ -61,6 +64,14 @@ def decision_queue(*, manager) -> QuerySet[Application]:
 def my_applications(*, user) -> QuerySet[Application]:
     """What I applied for, for the families I work with now (not those reallocated away since)."""
     return application_list(user=user).filter(applicant=user).select_related("family").order_by("-created_at")[:50]
+
+
+def dashboard_years(*, today: date) -> range:
+    """The financial years the fund has figures for: from the service's first (2019/20) to next year, or the
+    latest year a budget was set up for."""
+    first = financial_year_of(SERVICE_START)
+    latest_budget = Budget.objects.aggregate(latest=Max("financial_year"))["latest"] or first
+    return range(first, max(financial_year_of(today) + 1, latest_budget) + 1)
 
 
 def can_see_dashboard(user) -> bool:

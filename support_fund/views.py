@@ -3,7 +3,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -193,17 +193,33 @@ def submit(request, uuid):
 
 
 def _year(request) -> int:
+    """The financial year asked for (this one when none is): one the fund has no figures for is not found."""
+    today = timezone.localdate()
+    if "year" not in request.GET:
+        return services.financial_year_of(today)
     try:
-        return int(request.GET.get("year", ""))
+        year = int(request.GET["year"])
     except ValueError:
-        return services.financial_year_of(timezone.localdate())
+        raise Http404("No such financial year") from None
+    if year not in selectors.dashboard_years(today=today):
+        raise Http404("The fund has no figures for that financial year")
+    return year
 
 
 def dashboard(request):
     if not selectors.can_see_dashboard(request.user):
         raise PermissionDenied("The fund dashboard is for team managers and service admins.")
     year = _year(request)
-    return render(request, "fund/dashboard.html", {"dashboard": selectors.dashboard(year=year)})
+    years = selectors.dashboard_years(today=timezone.localdate())
+    return render(
+        request,
+        "fund/dashboard.html",
+        {
+            "dashboard": selectors.dashboard(year=year),
+            "previous_year": year - 1 if year - 1 in years else None,
+            "next_year": year + 1 if year + 1 in years else None,
+        },
+    )
 
 
 class _Echo:

@@ -225,7 +225,9 @@ def family_anonymise(*, due: RetentionDue, actor=None) -> AnonymiseResult:
     family.anonymised_at = timezone.now()
     family.save()
     _forget_history(family)
-    AuditEvent.objects.redact_anonymised_family(family)
+    AuditEvent.objects.redact_anonymised_family(
+        family, referral_uuids=Referral.objects.filter(family=family).values_list("uuid", flat=True)
+    )
     audit_record(
         actor=actor,
         action=AuditAction.FAMILY_ANONYMISED,

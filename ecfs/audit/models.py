@@ -4,16 +4,25 @@ from django.db import models
 from .actions import AuditAction
 
 REDACTED_SUMMARY = "Redacted: the family's records were anonymised"
+REFERRAL_OBJECT_TYPE = "referrals.referral"
 
 
 class AppendOnlyQuerySet(models.QuerySet):
-    def redact_anonymised_family(self, family) -> int:
+    def redact_anonymised_family(self, family, *, referral_uuids=()) -> int:
         """The one change allowed: blank the free text of an anonymised family's events, keeping who, when
-        and what. The database guard accepts exactly this change and only once the family is anonymised."""
+        and what. The database guard accepts exactly this change and only once the family is anonymised.
+
+        ``referral_uuids``: the family's referrals, whose events from before triage linked them to the family
+        carry no family (the guard checks that each is the anonymised family's)."""
         if family.anonymised_at is None:
             raise PermissionError("Only an anonymised family's audit events can be redacted.")
+        before_linked = models.Q(
+            family=None, object_type=REFERRAL_OBJECT_TYPE, object_id__in=[str(uuid) for uuid in referral_uuids]
+        )
         return models.QuerySet.update(
-            self.filter(family=family).exclude(summary=REDACTED_SUMMARY), summary=REDACTED_SUMMARY, changes={}
+            self.filter(models.Q(family=family) | before_linked).exclude(summary=REDACTED_SUMMARY),
+            summary=REDACTED_SUMMARY,
+            changes={},
         )
 
     def update(self, **kwargs):

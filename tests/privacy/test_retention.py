@@ -314,3 +314,30 @@ def test_anonymising_blanks_who_asked_for_the_familys_records(cast, families):
     assert sar.requester_name == "Anonymised"
     assert sar.reference and sar.received_on == date(2026, 11, 2)  # that a request was made, and when, is kept
     assert not SubjectAccessRequest.objects.filter(requester_name__contains="Adams").exists()
+
+
+def test_anonymising_redacts_the_referrals_events_from_before_it_was_linked_to_the_family(cast, families):
+    """A referral corrected before triage is audited with no family (none was linked yet); its free text may name
+    the family and goes with the rest. Another referral's events are kept."""
+    from ecfs.audit.actions import AuditAction
+    from ecfs.audit.services import audit_record
+
+    gone, kept = families["closure_rule"], families["held"]
+    for family in (gone, kept):
+        audit_record(
+            actor=cast.manager,
+            action=AuditAction.REFERRAL_AMENDED,
+            obj=Referral.objects.get(family=family),
+            family=None,
+            summary=f"Referral corrected (last name): the {family.members.first().last_name}s spell it so",
+            changes={"reason": "spelling"},
+        )
+    protection.legal_hold_place(family=kept, actor=cast.manager, reason="Court case")
+
+    retention_run(today=date(2033, 4, 1))
+
+    assert not AuditEvent.objects.filter(summary__contains="Adams").exists()
+    before_triage = AuditEvent.objects.filter(family=None, object_id=str(Referral.objects.get(family=gone).uuid))
+    redacted = before_triage.get(action="referral.amended")
+    assert redacted.summary == REDACTED_SUMMARY and redacted.changes == {} and redacted.actor == cast.manager
+    assert AuditEvent.objects.filter(family=None, summary__contains="Clarkes").exists()

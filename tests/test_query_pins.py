@@ -9,8 +9,10 @@ authenticator device (two-factor) and the bases they manage, read once per reque
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -82,6 +84,7 @@ class World:
     plan: object
     referral: object
     application: object
+    reviews: int = 0
 
     def grow(self, n: int) -> None:
         """n more families in support (allocated, a plan, a visit with a concern, a fund application), n more
@@ -94,9 +97,11 @@ class World:
             application(cast, family)
             received_referral(team=cast.team, actor=cast.worker)
             home_visit(family=self.family, worker=cast.worker, concern=True)
+            # One review a day (a second on the same day is refused), each after the plan started (a month ago).
+            self.reviews += 1
             support_services.plan_review(
                 plan=self.plan,
-                reviewed_on=timezone.localdate(),
+                reviewed_on=timezone.localdate() - timedelta(days=self.reviews),
                 progress={goal.pk: "positive" for goal in self.plan.goals.all()},
                 scores=scores(self.plan, 5),
                 notes="",
@@ -117,8 +122,9 @@ class World:
 @pytest.fixture
 def world(cast):
     budget(cast, "5000.00")
-    family = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker).family
-    plan = active_plan(family=family, worker=cast.worker, manager=cast.manager)
+    with time_machine.travel(timezone.now() - timedelta(days=30), tick=True):
+        family = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker).family
+        plan = active_plan(family=family, worker=cast.worker, manager=cast.manager)
     home_visit(family=family, worker=cast.worker, concern=True)
     submitted = application(cast, family)
     assert submitted.status != Application.Status.DRAFT

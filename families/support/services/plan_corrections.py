@@ -28,10 +28,9 @@ from families.models import (
     Review,
     SupportPlan,
 )
-from families.rules import validate_event_date
-from families.selectors import first_referred_on
 
 from .corrections import require_reason
+from .plans import validate_review_date
 
 AMENDABLE_GOAL_FIELDS = ("description",)
 AMENDABLE_ACTION_FIELDS = ("description",)
@@ -195,13 +194,7 @@ def review_amend(
     review.plan = plan
     _require_open(plan)
     _refuse(can_correct_review(actor, review), "the person who recorded the review")
-    validate_event_date(
-        reviewed_on,
-        field="reviewed_on",
-        today=timezone.localdate(),
-        first_referred=first_referred_on(plan.family),
-        what="The review date",
-    )
+    validate_review_date(plan, reviewed_on, review=review)
     rows = list(review.progress.select_for_update().select_related("goal__determinant"))
     errors = {
         f"progress_{row.goal_id}": "Select the progress made on this goal"

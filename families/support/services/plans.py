@@ -31,7 +31,13 @@ from families.models import (
     Review,
     SupportPlan,
 )
-from families.rules import require_consent_to_share, validate_action_done, validate_action_due, validate_event_date
+from families.rules import (
+    long_date,
+    require_consent_to_share,
+    validate_action_done,
+    validate_action_due,
+    validate_event_date,
+)
 from families.selectors import first_referred_on
 from families.services.households import follow_up_access_end, open_lead_allocation, support_end
 
@@ -589,13 +595,7 @@ def plan_review(*, plan: SupportPlan, reviewed_on: date, progress: dict, scores:
     """A review: progress per goal, new scores, and the next review date."""
     plan = _locked(plan)
     _require_status(plan, REVIEW, doing="reviewed")
-    validate_event_date(
-        reviewed_on,
-        field="reviewed_on",
-        today=timezone.localdate(),
-        first_referred=first_referred_on(plan.family),
-        what="The review date",
-    )
+    validate_review_date(plan, reviewed_on)
     goals = list(plan.goals.all())
     by_goal = {getattr(key, "pk", key): value for key, value in progress.items()}
     missing = [goal for goal in goals if by_goal.get(goal.pk) not in GoalProgress.Progress.values]
@@ -612,6 +612,31 @@ def plan_review(*, plan: SupportPlan, reviewed_on: date, progress: dict, scores:
     plan.save(update_fields=["next_review_due", "modified_at"])
     audit_record(actor=actor, action=AuditAction.PLAN_REVIEWED, obj=plan, family=plan.family, summary="Plan reviewed")
     return review
+
+
+def validate_review_date(plan: SupportPlan, reviewed_on: date, *, review: Review | None = None) -> None:
+    """A review's date (recorded, or ``review`` corrected): as for anything that happened, and also not before the
+    plan started, and not a day the plan already has a review for (a form sent twice; correct that review)."""
+    validate_event_date(
+        reviewed_on,
+        field="reviewed_on",
+        today=timezone.localdate(),
+        first_referred=first_referred_on(plan.family),
+        what="The review date",
+    )
+    started = timezone.localtime(plan.activated_at).date() if plan.activated_at else None
+    if started is not None and reviewed_on < started:
+        raise ValidationError(
+            {"reviewed_on": f"The review date must be on or after the plan started ({long_date(started)})"}
+        )
+    same_day = plan.reviews.filter(reviewed_on=reviewed_on).exclude(pk=getattr(review, "pk", None))
+    if same_day.exists():
+        raise ValidationError(
+            {
+                "reviewed_on": f"This plan already has a review on {long_date(reviewed_on)}: "
+                "correct that review instead of recording another"
+            }
+        )
 
 
 @transaction.atomic

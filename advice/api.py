@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from bases.models import District, Locality
 from ecfs.api.fields import DateField, ScopedReferenceField
-from ecfs.api.views import StaffViewSet
+from ecfs.api.views import AuditedRetrieveMixin, StaffViewSet, visible_family
 from families.api import family_field
 from families.api_fields import DeterminantField
 from referrals.selectors import referral_list
@@ -128,8 +128,11 @@ class AdviceFilter(django_filters.FilterSet):
         responses={201: AdviceSerializer},
     ),
 )
-class AdviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffViewSet):
+class AdviceViewSet(mixins.ListModelMixin, AuditedRetrieveMixin, StaffViewSet):
     """The advice log, newest first."""
+
+    audit_what = "an advice entry (API)"
+    audited_family = staticmethod(visible_family)
 
     serializer_class = AdviceSerializer
     filterset_class = AdviceFilter

@@ -12,7 +12,7 @@ from rest_framework.permissions import BasePermission
 
 from ecfs.api.filters import BooleanFilter
 from ecfs.api.permissions import is_staff_user
-from ecfs.api.views import StaffViewSet
+from ecfs.api.views import AuditedRetrieveMixin, StaffViewSet, visible_family
 from ecfs.roles import Role, has_role
 
 from .models import Complaint
@@ -82,7 +82,9 @@ class ComplaintFilter(django_filters.FilterSet):
     list=extend_schema(summary="The complaints of the caller's bases (team managers), newest first"),
     retrieve=extend_schema(summary="One complaint"),
 )
-class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffViewSet):
+class ComplaintViewSet(mixins.ListModelMixin, AuditedRetrieveMixin, StaffViewSet):
+    audit_what = "a complaint (API)"
+    audited_family = staticmethod(visible_family)
     serializer_class = ComplaintSerializer
     filterset_class = ComplaintFilter
     permission_classes = [TeamManagers]

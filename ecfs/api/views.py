@@ -76,7 +76,9 @@ class AuditedRetrieveMixin(mixins.RetrieveModelMixin):
     """``retrieve`` that records the view in the family's audit trail (``Viewed <audit_what>``) before answering.
 
     Set ``audit_what`` (e.g. ``"a support plan (API)"``); the family is ``obj.family`` unless ``audited_family``
-    is overridden (a family's own viewset returns the object itself).
+    is overridden (a family's own viewset returns the object itself). A record about no family the caller may see
+    (``audited_family`` gives None: an anonymous advice entry, a complaint about another base's family) is not
+    in any family's trail, as on its page.
     """
 
     audit_what: str
@@ -86,8 +88,15 @@ class AuditedRetrieveMixin(mixins.RetrieveModelMixin):
 
     def retrieve(self, request, *args, **kwargs):
         obj = self.get_object()
-        audit_view(actor=request.user, obj=obj, family=self.audited_family(obj), what=self.audit_what)
+        family = self.audited_family(obj)
+        if family is not None:
+            audit_view(actor=request.user, obj=obj, family=family, what=self.audit_what)
         return Response(self.get_serializer(obj).data)
+
+
+def visible_family(obj):
+    """The family a complaint or an advice entry is about, when the caller may see it (``family_visible``)."""
+    return obj.family if obj.family_id and obj.family_visible else None
 
 
 class SchemaView(ApiViewMixin, SpectacularAPIView):

@@ -1,0 +1,47 @@
+"""Reading a complaint or an advice entry about a family through the API is in that family's audit trail, as
+reading it on its page is; one about no family the caller may see is in none."""
+
+import pytest
+from django.urls import reverse
+
+from ecfs.audit.actions import AuditAction
+from ecfs.audit.models import AuditEvent
+from tests.advice.factories import advice_entry
+from tests.api.conftest import client_for
+from tests.referrals.factories import allocated_referral
+from tests.voice.factories import complaint
+
+pytestmark = pytest.mark.django_db
+
+
+def _views(family=None):
+    return AuditEvent.objects.filter(action=AuditAction.VIEWED, family=family)
+
+
+def test_an_advice_entry_about_a_family_read_through_the_api_is_audited(cast):
+    family = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker).family
+    named = advice_entry(actor=cast.worker, family=family)
+    anonymous = advice_entry(actor=cast.worker)
+    api = client_for(cast.worker)
+    assert api.get(reverse("api-advice-detail", args=[named.uuid])).status_code == 200
+    event = _views(family).get()
+    assert (event.actor, event.summary, event.object_id) == (
+        cast.worker,
+        "Viewed an advice entry (API)",
+        str(named.uuid),
+    )
+    assert api.get(reverse("api-advice-detail", args=[anonymous.uuid])).status_code == 200
+    assert _views().filter(object_type="advice_entry").count() == 0
+    assert AuditEvent.objects.filter(action=AuditAction.VIEWED).count() == 1
+
+
+def test_a_complaint_about_a_family_read_through_the_api_is_audited(cast):
+    family = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker).family
+    about_family = complaint(actor=cast.manager, family=family)
+    about_the_service = complaint(actor=cast.manager)
+    api = client_for(cast.manager)
+    assert api.get(reverse("api-complaints-detail", args=[about_family.uuid])).status_code == 200
+    event = _views(family).get()
+    assert (event.actor, event.summary) == (cast.manager, "Viewed a complaint (API)")
+    assert api.get(reverse("api-complaints-detail", args=[about_the_service.uuid])).status_code == 200
+    assert AuditEvent.objects.filter(action=AuditAction.VIEWED).count() == 1

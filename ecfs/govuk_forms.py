@@ -127,7 +127,7 @@ class GovukDateField(forms.MultiValueField):
         if missing:
             raise self._error("incomplete", missing, missing=" and ".join(missing))
         month = str(MONTH_NAMES.get(month.lower(), month))
-        not_numbers = [part for part, text in zip(DATE_PARTS, (day, month, year), strict=True) if not text.isdigit()]
+        not_numbers = [part for part, text in zip(DATE_PARTS, (day, month, year), strict=True) if not (text.isascii() and text.isdigit())]
         if not_numbers:
             raise self._error("invalid", not_numbers)
         if len(year) != 4:
@@ -138,7 +138,7 @@ class GovukDateField(forms.MultiValueField):
             raise self._error("year_range", ["year"])
         try:
             return datetime.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # a day or month too big for a C int overflows
             raise self._error("invalid", ["month"] if not 1 <= int(month) <= 12 else ["day"]) from None
 
     def clean(self, value):

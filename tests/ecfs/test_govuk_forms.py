@@ -351,6 +351,12 @@ def test_form_mixin_renders_every_field():
         (("31", "2", "2020"), "Date of birth must be a real date"),
         (("3", "13", "2020"), "Date of birth must be a real date"),
         (("x", "3", "2020"), "Date of birth must be a real date"),
+        # Too big for a C int (Python's date raised OverflowError, a 500 on a public page), and digits that are
+        # not 0-9 (str.isdigit takes "²", which int() refuses).
+        (("99999999999999999999", "3", "2020"), "Date of birth must be a real date"),
+        (("3", "99999999999999999999", "2020"), "Date of birth must be a real date"),
+        (("²", "3", "2020"), "Date of birth must be a real date"),
+        (("3", "3", "２０２０"), "Date of birth must be a real date"),
         (("3", "4", "20"), "Year must include 4 numbers"),
         (("3", "4", "20201"), "Year must include 4 numbers"),
         (("1", "6", "0017"), "Date of birth must be between 1900 and 2099"),

@@ -127,7 +127,11 @@ class GovukDateField(forms.MultiValueField):
         if missing:
             raise self._error("incomplete", missing, missing=" and ".join(missing))
         month = str(MONTH_NAMES.get(month.lower(), month))
-        not_numbers = [part for part, text in zip(DATE_PARTS, (day, month, year), strict=True) if not (text.isascii() and text.isdigit())]
+        not_numbers = [
+            part
+            for part, text in zip(DATE_PARTS, (day, month, year), strict=True)
+            if not (text.isascii() and text.isdigit())
+        ]
         if not_numbers:
             raise self._error("invalid", not_numbers)
         if len(year) != 4:

@@ -183,8 +183,10 @@ class FamilyViewSet(mixins.ListModelMixin, AuditedRetrieveMixin, StaffViewSet):
         responses={201: PersonSerializer},
     ),
 )
-class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffViewSet):
+class PersonViewSet(mixins.ListModelMixin, AuditedRetrieveMixin, StaffViewSet):
     """Family members: children (and unborn children), parents and carers, other adults."""
+
+    audit_what = "a person (API)"
 
     serializer_class = PersonSerializer
     filterset_class = PersonFilter

@@ -15,7 +15,7 @@ from bases.models import District, Locality
 from ecfs.api.fields import DateField, DateTimeField, ScopedReferenceField
 from ecfs.api.filters import IsoDateTimeFilter
 from ecfs.api.permissions import PartnerRateThrottle, PartnerSystemOnly
-from ecfs.api.views import ApiViewMixin, StaffViewSet, fields_named, whole_request_is
+from ecfs.api.views import ApiViewMixin, AuditedRetrieveMixin, StaffViewSet, fields_named, whole_request_is
 from families.access import address_visible
 from families.api_fields import DeterminantField
 from families.models import ContactChannel, Person
@@ -288,8 +288,11 @@ class ReferralFilter(django_filters.FilterSet):
         responses={201: ReferralStatusSerializer},
     ),
 )
-class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffViewSet):
+class ReferralViewSet(mixins.ListModelMixin, AuditedRetrieveMixin, StaffViewSet):
     """Referrals: a team manager's bases' referrals; a worker's allocated families' referrals."""
+
+    audit_what = "a referral (API)"
+    audit_unlinked = True
 
     serializer_class = ReferralSerializer
     filterset_class = ReferralFilter

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bases.models import Base, District
+from ecfs.audit.services import audit_view
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 from ecfs.view_helpers import add_service_error, form_post, require_role
@@ -132,6 +133,7 @@ def _detail_context(request, referral: Referral, *, decision_form=None, contact_
 
 def referral_detail(request, uuid):
     referral = selectors.referral_get(user=request.user, uuid=uuid)
+    audit_view(actor=request.user, obj=referral, family=referral.family, what="a referral")
     return render(request, "referrals/detail.html", _detail_context(request, referral))
 
 

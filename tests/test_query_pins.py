@@ -61,8 +61,8 @@ PINNED_QUERIES = {
     ("worker", "my-week"): 11,
     # 5 + the teams' ids, the referral (scoped), its reasons, people, decisions, the duplicate check's people,
     # which of the matches the manager may see, when the matches' support last ended (the re-referral flag);
-    # its history and its corrections' audit rows (the reasons each replaced)
-    ("manager", "referral-detail"): 15,
+    # its history and its corrections' audit rows (the reasons each replaced); the audit row for the view
+    ("manager", "referral-detail"): 16,
     # 5 + the application (scoped), the goals it serves, its events, their actors; the audit row; the fund
     # limits and the family's payments in the last 12 months; its history (corrections, with who made them)
     ("manager", "fund-application"): 13,

@@ -78,10 +78,11 @@ class AuditedRetrieveMixin(mixins.RetrieveModelMixin):
     Set ``audit_what`` (e.g. ``"a support plan (API)"``); the family is ``obj.family`` unless ``audited_family``
     is overridden (a family's own viewset returns the object itself). A record about no family the caller may see
     (``audited_family`` gives None: an anonymous advice entry, a complaint about another base's family) is not
-    in any family's trail, as on its page.
+    audited, as on its page, unless ``audit_unlinked`` (a referral before triage names a family all the same).
     """
 
     audit_what: str
+    audit_unlinked = False
 
     def audited_family(self, obj):
         return obj.family
@@ -89,7 +90,7 @@ class AuditedRetrieveMixin(mixins.RetrieveModelMixin):
     def retrieve(self, request, *args, **kwargs):
         obj = self.get_object()
         family = self.audited_family(obj)
-        if family is not None:
+        if family is not None or self.audit_unlinked:
             audit_view(actor=request.user, obj=obj, family=family, what=self.audit_what)
         return Response(self.get_serializer(obj).data)
 

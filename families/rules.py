@@ -53,6 +53,38 @@ def validate_person_dates(*, kind: str, date_of_birth: date | None, expected_dat
         raise ValidationError({"date_of_birth": "Date of birth must be a real date of birth"})
 
 
+PARENT_YEARS_OLDER = 10  # fewer years between a parent or carer and a child is a mistyped date
+
+
+def validate_household_ages(*, kind: str, date_of_birth: date | None, others) -> None:
+    """A parent or carer is at least ``PARENT_YEARS_OLDER`` years older than every child in the household.
+
+    ``others`` are the household's other members (anything with ``kind`` and ``date_of_birth``); the error names
+    ``date_of_birth`` and the member it conflicts with, by date, so a mistyped year is found either way round.
+    """
+    if date_of_birth is None:
+        return
+    children = (Person.Kind.CHILD, Person.Kind.OLDER_CHILD)
+    gap = relativedelta(years=PARENT_YEARS_OLDER)
+    for other in others:
+        born = other.date_of_birth
+        if born is None:
+            continue
+        if kind == Person.Kind.PARENT_CARER and other.kind in children and date_of_birth > born - gap:
+            message = (
+                f"A parent or carer must be at least {PARENT_YEARS_OLDER} years older than the children in the family "
+                f"(a child was born on {long_date(born)})"
+            )
+        elif kind in children and other.kind == Person.Kind.PARENT_CARER and born > date_of_birth - gap:
+            message = (
+                f"A child must be born at least {PARENT_YEARS_OLDER} years after the parents and carers in the family "
+                f"(one was born on {long_date(born)})"
+            )
+        else:
+            continue
+        raise ValidationError({"date_of_birth": message})
+
+
 EARLY_EDUCATION_FROM_AGE = 2  # a funded place starts at 2 for an eligible child
 UNIVERSAL_PLACE_AGE = 3  # from 3 every child may take up a funded place
 SETTING_MAX_LENGTH = 200

@@ -4,6 +4,7 @@ a row without problems becomes a ``ParsedRow`` holding what the services need. O
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -12,7 +13,13 @@ from django.utils import timezone
 from bases.models import Base, District, Locality
 from ecfs.roles import Role, has_role
 from families.models import Determinant, Family, Person, SupportPlan
-from families.rules import name_key, validate_early_education, validate_event_date, validate_person_dates
+from families.rules import (
+    name_key,
+    validate_early_education,
+    validate_event_date,
+    validate_household_ages,
+    validate_person_dates,
+)
 from families.validators import normalise_postcode, validate_uk_postcode
 from referrals.models import Referral, Source
 
@@ -103,6 +110,7 @@ class RowChecker:
     def __init__(self, line: int, row: dict, lookups: Lookups, today: date):
         self.line, self.row, self.lookups, self.today = line, row, lookups, today
         self.errors: list[RowError] = []
+        self.household: list[SimpleNamespace] = []  # the row's people so far, for the parents' and children's ages
 
     def check(self) -> ParsedRow | None:
         provider, previous_id = self.previous_record()
@@ -497,9 +505,19 @@ class RowChecker:
         }
         if when is not None:
             self.person_dates(date_column, person)
+            self.household_ages(date_column, person)
         if kind == Person.Kind.CHILD:
             person.update(self.early_education(prefix, when))
         return person
+
+    def household_ages(self, date_column: str, person: dict) -> None:
+        """A parent or carer at least 10 years older than each child in the row, as on the family record."""
+        try:
+            validate_household_ages(kind=person["kind"], date_of_birth=person["date_of_birth"], others=self.household)
+        except ValidationError as error:
+            for message in error.message_dict["date_of_birth"]:
+                self.error(date_column, message)
+        self.household.append(SimpleNamespace(kind=person["kind"], date_of_birth=person["date_of_birth"]))
 
     def early_education(self, prefix: str, date_of_birth: date | None) -> dict:
         """The child's funded early education, all optional: the same rules as on the family record

@@ -23,6 +23,7 @@ from ..rules import (
     name_key,
     require_consent_to_share,
     validate_early_education,
+    validate_household_ages,
     validate_person_dates,
     validate_safe_contact,
 )
@@ -63,6 +64,9 @@ def person_add(*, family: Family, actor, audit: bool = True, **fields) -> Person
         date_of_birth=fields.get("date_of_birth"),
         expected_date=fields.get("expected_date"),
         today=timezone.localdate(),
+    )
+    validate_household_ages(
+        kind=fields["kind"], date_of_birth=fields.get("date_of_birth"), others=family.members.all() if family.pk else []
     )
     person = Person(family=family, **fields)
     person.first_name_key = name_key(person.first_name)
@@ -105,6 +109,9 @@ def person_amend(*, person: Person, actor, reason: str, **fields) -> Person:
     today = timezone.localdate()
     validate_person_dates(
         kind=person.kind, date_of_birth=new["date_of_birth"], expected_date=new["expected_date"], today=today
+    )
+    validate_household_ages(
+        kind=person.kind, date_of_birth=new["date_of_birth"], others=person.family.members.exclude(pk=person.pk)
     )
     changed = [field for field, value in new.items() if getattr(person, field) != value]
     if not changed:

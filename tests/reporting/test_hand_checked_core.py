@@ -459,7 +459,7 @@ def test_the_generated_return_publishes_the_same_figures_in_its_json_csv_and_pdf
 MONTHLY_FLOWS = ("referrals_by_source", "triage_decisions", "new_and_closed_plans", "contacts_by_mode")
 KNOWN_LEAK = (
     "Disclosure control checks one return at a time (README, Returns): a quarter read beside its three monthly "
-    "returns gives hidden counts away; redesign needed, see the session's report"
+    "returns gives hidden counts away; modelling them together needs a decision on hiding zeros (README, Returns)"
 )
 
 

@@ -72,29 +72,15 @@ def test_a_review_is_not_dated_before_the_plan_started_nor_twice_on_one_day(clie
         assert list(plan.reviews.all()) == [first]
         # Correcting a review to another's day is refused too; to its own day (other changes) is not.
         second = _review(plan, cast.worker, date(2026, 6, 8))
+
+        def correct(day, notes=""):
+            progress = {goal.pk: "positive" for goal in plan.goals.all()}
+            return plan_corrections.review_amend(
+                review=second, actor=cast.worker, reason="Wrong day", reviewed_on=day, notes=notes, progress=progress
+            )
+
         with pytest.raises(ValidationError, match="already has a review on 1 June 2026"):
-            plan_corrections.review_amend(
-                review=second,
-                actor=cast.worker,
-                reason="Wrong day",
-                reviewed_on=date(2026, 6, 1),
-                notes="",
-                progress={goal.pk: "positive" for goal in plan.goals.all()},
-            )
+            correct(date(2026, 6, 1))
         with pytest.raises(ValidationError, match="on or after the plan started"):
-            plan_corrections.review_amend(
-                review=second,
-                actor=cast.worker,
-                reason="Wrong day",
-                reviewed_on=date(2026, 3, 8),
-                notes="",
-                progress={goal.pk: "positive" for goal in plan.goals.all()},
-            )
-        plan_corrections.review_amend(
-            review=second,
-            actor=cast.worker,
-            reason="Notes missed",
-            reviewed_on=date(2026, 6, 8),
-            notes="Went well",
-            progress={goal.pk: "positive" for goal in plan.goals.all()},
-        )
+            correct(date(2026, 3, 8))
+        assert correct(date(2026, 6, 8), notes="Went well").notes == "Went well"

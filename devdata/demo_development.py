@@ -17,7 +17,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from devdata.demo import DEMO_EMAIL_DOMAIN, refuse_unless_demo_key
-from devdata.demo_families import _clock
+from devdata.demo_families import _clock, latest_this_morning
 from development.models import DOMAIN_FIELDS, DevelopmentReview
 from development.services import development_review_record
 from families.models import Allocation, Person
@@ -92,7 +92,7 @@ class _Seeder:
         return level
 
     def _record(self, child, worker, *, kind, on: date, **outcome):
-        shared = min(datetime.combine(on + SHARED_AFTER, time(11)), datetime.combine(self.today, time(9)))
+        shared = min(datetime.combine(on + SHARED_AFTER, time(11)), latest_this_morning(self.today))
         with _clock(timezone.make_aware(shared)):
             development_review_record(
                 child=child,

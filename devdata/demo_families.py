@@ -533,6 +533,13 @@ def _clock(moment: datetime):
         yield
 
 
+def latest_this_morning(today: date) -> datetime:
+    """The latest moment of ``today`` a demo record is stamped with: 9 o'clock, or just before now when the demo is
+    made earlier than that (nothing is recorded in the future). Naive, local time."""
+    now = timezone.localtime().replace(tzinfo=None, microsecond=0) - timedelta(seconds=1)
+    return min(datetime.combine(today, time(9)), now)
+
+
 # Planning ----------------------------------------------------------------------------------------
 
 

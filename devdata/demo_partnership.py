@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from devdata.demo import DEMO_EMAIL_DOMAIN, refuse_unless_demo_key
-from devdata.demo_families import _clock
+from devdata.demo_families import _clock, latest_this_morning
 from documents.models import Document
 from documents.services import document_add
 from families import services as family_services
@@ -152,7 +152,7 @@ class _Seeder:
         self.due = 0
 
     def _at(self, day: date, hour: int = 11):
-        moment = min(datetime.combine(day, time(hour)), datetime.combine(self.today, time(9)))
+        moment = min(datetime.combine(day, time(hour)), latest_this_morning(self.today))
         return _clock(timezone.make_aware(moment))
 
     def _day_between(self, start: date, end: date) -> date | None:

@@ -1,15 +1,22 @@
 """Statistical disclosure control: the one step between the computed figures and anything a commissioner sees.
 
 Primary suppression: counts from 1 to 4; percentages and means on a base under 5; money paid to fewer than 5
-families. Zeros are shown. Every hidden cell shows the same symbol, ``[c]``, so a reader cannot tell a small
-number from a cell hidden to protect it.
+families. Zeros are shown (but see a quarter beside its months, below). Every hidden cell shows the same symbol,
+``[c]``, so a reader cannot tell a small number from a cell hidden to protect it.
 
 Complementary suppression: more cells are hidden until the audit passes. The audit writes down everything a
 reader knows from the published return — each row adds up to its county total, a table's total adds up its
 rows, tables that count the same things two ways share a margin, a percentage ties its numerator to its
 denominator, a subgroup is no bigger than its group, a hidden count is at least 1 (zeros are shown) — and, for
-every hidden count or sum of money, solves two linear programmes (SciPy's HiGHS) for the smallest and the
-largest value consistent with all of it. Every hidden cell's interval must be at least 5 wide.
+every hidden count or sum of money, solves two linear programmes (HiGHS) for the smallest and the largest value
+consistent with all of it. Every hidden cell's interval must be at least 5 wide.
+
+A quarter is also checked beside its three monthly returns (``alongside``): the outputs both publish add up over
+the quarter (``Kpi.over_time``), so a month's hidden count could otherwise be the quarter's less the other two
+months. The months are published first and never change, so only the quarter hides more. Where a total the
+months published must be split in the quarter (plans closed, by reason), hiding numbers other than zero cannot
+always protect the split, so a quarter may hide a zero beside its months, and its hidden counts are then taken
+to be at least 0.
 
 The ONS and DfE statistical disclosure guidance use the same ideas (threshold, complementary suppression,
 one symbol); ``[c]`` is the GSS symbol for "confidential".
@@ -19,8 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import highspy
 import numpy as np
-from scipy.optimize import linprog
 
 from families.models import Contact, SupportPlan
 from referrals.models import TriageDecision
@@ -74,21 +81,60 @@ class _Return:
     relations: list[Relation] = field(default_factory=list)
     additive: set[tuple[str, int]] = field(default_factory=set)
     percent_links: list[tuple[Key, list[Key], list[Key]]] = field(default_factory=list)
+    # Beside other returns: their cells (published, never hidden more here) and those they hide.
+    fixed: set[Key] = field(default_factory=set)
+    fixed_hidden: set[Key] = field(default_factory=set)
+    # This return's cells that the other returns give exactly: shown, as hiding them would protect nothing.
+    known: set[Key] = field(default_factory=set)
+    # The least a hidden count of this return can be: 1 while zeros are always shown, 0 once one may be hidden.
+    own_floor: float = 1.0
+
+    def floor(self, key: Key) -> float:
+        if self.units[key] != "count":
+            return 0.0
+        return 1.0 if key in self.fixed else self.own_floor
 
 
 # Protecting ---------------------------------------------------------------------------------------
 
 
-def protect(figures: dict) -> dict:
+def protect(figures: dict, alongside: Iterable[dict] = ()) -> dict:
     """Hide the cells that must be hidden, then publish: each row gets ``display`` and ``protected`` (the areas
-    hidden), hidden values become None, and the bases (what percentages are built on) are dropped."""
+    hidden), hidden values become None, and the bases (what percentages are built on) are dropped.
+
+    ``alongside``: the published returns a reader holds beside this one (a quarter's three months)."""
     model = _model(figures)
-    hidden = _primary(model)
+    primary = _primary(model)
+    hidden = _complete(model, primary)
+    alongside = list(alongside)
+    if alongside:
+        joint = _beside(model, alongside)
+        hidden = _complete(joint, (hidden - joint.known) | joint.fixed_hidden, primary) - joint.fixed
+    _publish(model, hidden)
+    return figures
+
+
+def _complete(model: _Return, hidden: set[Key], primary: set[Key] | None = None) -> set[Key]:
+    """``hidden`` and the complementary cells it needs: more are hidden until no hidden cell is weak.
+
+    Beside other returns (``primary`` given), a cell hidden to protect another that everything published gives
+    exactly (the quarter's plans closed when the months show theirs, a total made of such cells) protects
+    nothing: it is shown, and never hidden again."""
+    hidden = set(hidden)
     cache: dict = {}
+    checked: set[Key] = set()
     while True:
         weak = _weak_cells(model, hidden, cache)
         if not weak:
-            break
+            return hidden
+        if primary is not None:
+            exact = {c.key for c in weak if c.width < 1e-6 and c.key not in primary and c.key not in model.fixed}
+            given = _given_by_others(model, exact - checked) if exact - checked else set()
+            checked |= exact
+            if given:
+                model.known |= given
+                hidden -= given
+                continue
         added, groups = set(), set()
         # A weak cell that a relation pins on its own (no other hidden cell in it) gets a partner in each such
         # relation; otherwise one more cell per group of tied cells each round (a total may widen them all).
@@ -104,14 +150,34 @@ def protect(figures: dict) -> dict:
         if not added:
             raise RuntimeError(f"Cannot protect {', '.join(str(cell.key) for cell in weak)}")
         hidden |= added
-    _publish(model, hidden)
-    return figures
 
 
-def audit(figures: dict) -> list[Weak]:
-    """The hidden cells of a published return that everything else in it pins to an interval under 5 wide."""
+def _given_by_others(model: _Return, cells: set[Key]) -> set[Key]:
+    """Those of ``cells`` that the other returns give exactly, whatever this one shows: pinned to one value even
+    with every number of this return tied to them hidden."""
+    reached, frontier = set(model.fixed), set(model.fixed)
+    while frontier:
+        touching = [r for r in model.relations if not r.terms.keys().isdisjoint(frontier)]
+        frontier = {key for r in touching for key in r.terms} - reached
+        reached |= frontier
+    own = {
+        key
+        for key in reached - model.fixed
+        if model.units[key] in ("count", "money") and model.values.get(key) is not None
+    }
+    weak = _weak_cells(model, own | model.fixed_hidden, only=cells & own)
+    return {cell.key for cell in weak if cell.width < 1e-6}
+
+
+def audit(figures: dict, alongside: Iterable[dict] = ()) -> list[Weak]:
+    """The hidden cells of a published return that everything else in it (and the returns published
+    ``alongside`` it) pins to an interval under 5 wide."""
     model = _model(figures)
     hidden = {key for key in model.values if _shown(figures, key) == SYMBOL}
+    alongside = list(alongside)
+    if alongside:
+        model = _beside(model, alongside)
+        hidden |= model.fixed_hidden
     return _weak_cells(model, hidden)
 
 
@@ -129,14 +195,19 @@ def _primary(model: _Return) -> set[Key]:
 
 
 def _hideable(model: _Return, key: Key) -> bool:
-    """A complementary cell: a published number other than zero (zeros stay shown, so a reader knows every
-    hidden count is at least 1)."""
+    """A complementary cell: a number this return publishes, other than zero while zeros are always shown (a
+    reader then knows every hidden count is at least 1)."""
     value = model.values.get(key)
-    if value is None:
+    if value is None or key in model.fixed or key in model.known:
         return False
     if model.units[key] in ("count", "money"):
-        return float(value) > 0
+        return float(value) > 0 or model.own_floor == 0
     return True
+
+
+def _is_zero(model: _Return, key: Key) -> bool:
+    """Zeros are hidden last of all (only beside other returns)."""
+    return model.units[key] in ("count", "money") and float(model.values[key]) == 0
 
 
 def _rank(key: Key) -> int:
@@ -161,7 +232,7 @@ def _partners_in_pinning_relations(model: _Return, hidden: set[Key], weak: Key) 
             if key != weak and key not in hidden and _hideable(model, key) and model.units[key] in ("count", "money")
         ]
         if usable:
-            partners.add(min(usable, key=lambda key: (_rank(key), float(model.values[key]))))
+            partners.add(min(usable, key=lambda key: (_is_zero(model, key), _rank(key), float(model.values[key]))))
     return partners
 
 
@@ -180,7 +251,7 @@ def _complement_for(model: _Return, hidden: set[Key], weak: Key) -> Key | None:
     same_row = [key for key in model.values if key[:2] == (code, row) and key[2] not in (area, COUNTY)]
     candidates = [key for key in same_row if usable(key)]
     if candidates:
-        return min(candidates, key=lambda key: (float(model.values[key]), str(key)))
+        return min(candidates, key=lambda key: (_is_zero(model, key), float(model.values[key]), str(key)))
     # Published numbers in the relations that tie ``weak`` to other hidden cells, nearest first.
     reached, frontier = {weak}, [weak]
     while frontier:
@@ -189,7 +260,14 @@ def _complement_for(model: _Return, hidden: set[Key], weak: Key) -> Key | None:
         candidates = [key for key in related if usable(key)]
         if candidates:
             return min(
-                candidates, key=lambda key: (key[1] != HEADLINE, key[2] != COUNTY, float(model.values[key]), str(key))
+                candidates,
+                key=lambda key: (
+                    _is_zero(model, key),
+                    key[1] != HEADLINE,
+                    key[2] != COUNTY,
+                    float(model.values[key]),
+                    str(key),
+                ),
             )
         frontier = [key for key in related if key in hidden and key not in reached]
         reached.update(frontier)
@@ -280,6 +358,73 @@ def _model(figures: dict) -> _Return:
                     _link_percent(model, (code, index), numerator, denominator, labels)
     _shared_margins(model, labels)
     return model
+
+
+def _beside(model: _Return, alongside: list[dict]) -> _Return:
+    """``model`` with the returns published ``alongside`` it: their cells (named by period), what a reader knows
+    of each, and the figures that add up over time (a quarter's count is its months'; its open plans at the end
+    are its last month's)."""
+    from .kpis import REGISTRY
+
+    joint = _Return(
+        model.figures,
+        dict(model.values),
+        dict(model.units),
+        dict(model.bases),
+        list(model.relations),
+        set(model.additive),
+        list(model.percent_links),
+        own_floor=0.0,
+    )
+    labels = {}
+    for other in alongside:
+        part = _model(other)
+        prefix = other["period"]
+
+        def named(key: Key, prefix=prefix) -> Key:
+            return (f"{prefix}:{key[0]}", key[1], key[2])
+
+        for key, value in part.values.items():
+            joint.values[named(key)] = value
+            joint.units[named(key)] = part.units[key]
+            joint.fixed.add(named(key))
+            if _shown(other, key) == SYMBOL:
+                joint.fixed_hidden.add(named(key))
+        joint.relations += [
+            Relation({named(key): c for key, c in r.terms.items()}, r.constant, r.equality) for r in part.relations
+        ]
+        joint.percent_links += [
+            (named(percent), [named(k) for k in numerator], [named(k) for k in denominator])
+            for percent, numerator, denominator in part.percent_links
+        ]
+        labels[prefix] = _row_labels(other)
+    over_time = {kpi.code: kpi.over_time for kpi in REGISTRY if kpi.over_time}
+    periods = [other["period"] for other in alongside]
+    own = {(code, index): label for (code, label), index in _row_labels(model.figures).items()}
+    for code, index in sorted(model.additive):
+        if code not in over_time:
+            continue
+        parts = periods if over_time[code] == "sum" else periods[-1:]
+        rows = [(period, labels[period].get((code, own[(code, index)]))) for period in parts]
+        if any(row is None for _, row in rows):
+            continue
+        for area in _areas(model, code, index):
+            terms = {(f"{period}:{code}", row, area): 1.0 for period, row in rows}
+            if terms.keys().isdisjoint(joint.fixed_hidden):
+                joint.known.add((code, index, area))  # the months show it: the quarter publishes it too
+            terms[(code, index, area)] = -1.0
+            joint.relations.append(Relation(terms))
+    return joint
+
+
+def _row_labels(figures: dict) -> dict[tuple[str, str], int]:
+    """(code, row label) → the row's index."""
+    return {
+        (kpi["code"], row["label"]): index
+        for section in figures["sections"]
+        for kpi in section["kpis"]
+        for index, row in enumerate(kpi["rows"])
+    }
 
 
 def _number(value, unit: str):
@@ -412,12 +557,15 @@ def _shared_margins(model: _Return, labels: dict) -> None:
 # The audit: linear programmes over the hidden cells ------------------------------------------------
 
 
-def _weak_cells(model: _Return, hidden: set[Key], cache: dict | None = None) -> list[Weak]:
-    """Solve, for every hidden count or sum of money, its smallest and largest value given what is shown.
+def _weak_cells(
+    model: _Return, hidden: set[Key], cache: dict | None = None, only: set[Key] | None = None
+) -> list[Weak]:
+    """Solve, for every hidden count or sum of money (or ``only`` those), its smallest and largest value given
+    what is shown.
 
     ``cache`` keeps each group's answer between rounds of ``protect``: a group no new hidden cell touched has
     the same programmes, so it is not solved again."""
-    cache = {} if cache is None else cache
+    cache = {} if cache is None or only is not None else cache
     variables = sorted((key for key in hidden if model.units.get(key) in ("count", "money")), key=str)
     if not variables:
         return []
@@ -455,6 +603,8 @@ def _weak_cells(model: _Return, hidden: set[Key], cache: dict | None = None) -> 
 
     weak = []
     for component in _components(len(variables), constraints):
+        if only is not None and only.isdisjoint(variables[v] for v in component):
+            continue
         index = {v: j for j, v in enumerate(component)}
         mine = [c for c in constraints if next(iter(c[0])) in index]
         rows = [
@@ -465,30 +615,21 @@ def _weak_cells(model: _Return, hidden: set[Key], cache: dict | None = None) -> 
             weak.extend(cache[signature])
             continue
         found = []
-        a_eq = [_dense(row, index) for row, _, equality in mine if equality]
-        b_eq = [rhs for _, rhs, equality in mine if equality]
-        a_ub = [_dense(row, index) for row, _, equality in mine if not equality]
-        b_ub = [rhs for _, rhs, equality in mine if not equality]
-        bounds = [(1.0 if model.units[variables[v]] == "count" else 0.0, None) for v in component]
+        programme = _Programme([model.floor(variables[v]) for v in component], mine, index)
         for j, v in enumerate(component):
-            low = _optimum(j, 1.0, a_eq, b_eq, a_ub, b_ub, bounds)
+            if only is not None and variables[v] not in only:
+                continue
+            low = programme.optimum(j, maximise=False)
             if low is None:
                 raise RuntimeError(f"The published figures contradict each other around {variables[v]}")
-            if not (a_eq or a_ub):
+            if not mine:
                 continue
-            negated = _optimum(j, -1.0, a_eq, b_eq, a_ub, b_ub, bounds)
-            if negated is not None and -negated - low < MIN_WIDTH - 1e-6:
-                found.append(Weak(variables[v], low, -negated, group=component[0]))
+            high = programme.optimum(j, maximise=True)
+            if high is not None and high - low < MIN_WIDTH - 1e-6:
+                found.append(Weak(variables[v], low, high, group=component[0]))
         cache[signature] = found
         weak.extend(found)
     return weak
-
-
-def _dense(row: dict[int, float], index: dict[int, int]) -> list[float]:
-    dense = [0.0] * len(index)
-    for variable, coefficient in row.items():
-        dense[index[variable]] = coefficient
-    return dense
 
 
 def _components(count: int, constraints) -> list[list[int]]:
@@ -511,17 +652,33 @@ def _components(count: int, constraints) -> list[list[int]]:
     return list(groups.values())
 
 
-def _optimum(j, sign, a_eq, b_eq, a_ub, b_ub, bounds) -> float | None:
-    """The minimum of ``sign · x_j``; None when there is none (unbounded, or no solution at all)."""
-    objective = np.zeros(len(bounds))
-    objective[j] = sign
-    result = linprog(
-        objective,
-        A_ub=np.array(a_ub) if a_ub else None,
-        b_ub=b_ub or None,
-        A_eq=np.array(a_eq) if a_eq else None,
-        b_eq=b_eq or None,
-        bounds=bounds,
-        method="highs",
-    )
-    return float(result.fun) if result.status == 0 else None
+class _Programme:
+    """One group's linear programme in HiGHS, built once: only the objective changes from one cell to the next
+    (HiGHS starts each solve from the last one's basis)."""
+
+    def __init__(self, floors: list[float], rows, index: dict[int, int]):
+        self.size = len(floors)
+        self.highs = highspy.Highs()
+        self.highs.silent()
+        self.highs.addVars(self.size, np.array(floors), np.full(self.size, highspy.kHighsInf))
+        for row, rhs, equality in rows:
+            columns = np.array([index[v] for v in row], dtype=np.int32)
+            coefficients = np.array(list(row.values()), dtype=float)
+            lower = rhs if equality else -highspy.kHighsInf
+            self.highs.addRow(lower, rhs, len(columns), columns, coefficients)
+
+    def optimum(self, j: int, *, maximise: bool) -> float | None:
+        """The least (or greatest) value of cell ``j``; None when there is none (unbounded, or no solution)."""
+        costs = np.zeros(self.size)
+        costs[j] = 1.0
+        self.highs.changeColsCost(self.size, np.arange(self.size, dtype=np.int32), costs)
+        self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal and status != highspy.HighsModelStatus.kUnbounded:
+            self.highs.clearSolver()  # unsure from the last basis (kUnknown): solve afresh
+            self.highs.run()
+            status = self.highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            return None
+        return float(self.highs.getInfo().objective_function_value)

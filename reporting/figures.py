@@ -15,7 +15,7 @@ from . import disclosure
 from .formatting import format_target
 from .kpis import COUNTY, SECTIONS, Row, kpis_for, shared_queries
 from .models import KpiTarget
-from .periods import Period
+from .periods import QUARTERLY, Period
 
 # What older returns (before one symbol) showed for a hidden cell, and what they show now.
 
@@ -46,13 +46,24 @@ def _row_unit(kpi_unit: str, row: Row) -> str:
     return kpi_unit
 
 
-def compute_figures(period: Period, *, with_trend: bool = True) -> dict:
+def compute_figures(period: Period, *, with_trend: bool = True, alongside: list[dict] | None = None) -> dict:
     """The return's figures as published: computed, then through disclosure control (nothing else may be
-    shown), with the trend of earlier periods."""
-    figures = disclosure.protect(computed_figures(period))
+    shown) beside the returns published with it (``published_alongside``), with the trend of earlier periods."""
+    if alongside is None:
+        alongside = published_alongside(period)
+    figures = disclosure.protect(computed_figures(period), alongside)
     if with_trend:
         figures["trend"] = _trend(period, figures)
     return figures
+
+
+def published_alongside(period: Period) -> list[dict]:
+    """What a reader holds beside a quarter's return: its three monthly returns, as they are published. They are
+    worked out again rather than read from the stored returns: a past period's figures are final, and a stored
+    return made before a correction could contradict the quarter worked out now."""
+    if period.kind != QUARTERLY:
+        return []
+    return [compute_figures(month, with_trend=False) for month in period.months()]
 
 
 def computed_figures(period: Period) -> dict:

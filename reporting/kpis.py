@@ -74,6 +74,10 @@ class Kpi:
     # (``districts``), the county's column only (``county``: figures kept for the county alone), or one line per
     # published figure naming its area (``places``: each row is a place in one district, as the market towns).
     layout: str = "districts"
+    # How a quarter's figure relates to its months' (the disclosure check reads a quarter beside its months):
+    # ``sum`` (counted in the period: the quarter's is the months' added up), ``last`` (at the period's end: the
+    # quarter's is its last month's), or "" (neither: families counted once, shares, means).
+    over_time: str = ""
 
 
 REGISTRY: list[Kpi] = []
@@ -106,6 +110,7 @@ def kpi(
     baseline=None,
     headline_total=False,
     layout="districts",
+    over_time="",
 ):
     def register(function):
         REGISTRY.append(
@@ -120,6 +125,7 @@ def kpi(
                 baseline,
                 headline_total,
                 layout,
+                over_time,
             )
         )
         return function
@@ -321,6 +327,7 @@ def _period_referrals(period: Period) -> list[dict]:
 
 @kpi(
     code="referrals_by_source",
+    over_time="sum",
     headline_total=True,
     title="Referrals received by source",
     section="outputs",
@@ -335,6 +342,7 @@ def referrals_by_source(period, districts):
 
 @kpi(
     code="triage_decisions",
+    over_time="sum",
     headline_total=True,
     title="Triage decisions",
     section="outputs",
@@ -439,6 +447,7 @@ def first_contact_within_timescale(period, districts):
 
 @kpi(
     code="open_plans",
+    over_time="last",
     title="Open plans at the end of the period",
     section="outputs",
     unit="count",
@@ -452,6 +461,7 @@ def open_plans(period, districts):
 
 @kpi(
     code="new_and_closed_plans",
+    over_time="sum",
     title="Plans started and closed",
     section="outputs",
     unit="count",
@@ -468,6 +478,7 @@ def new_and_closed_plans(period, districts):
 
 @kpi(
     code="contacts_by_mode",
+    over_time="sum",
     headline_total=True,
     title="Contacts by mode",
     section="outputs",
@@ -517,6 +528,7 @@ def _district_baselines(districts, attribute, county_value, label):
 
 @kpi(
     code="sessions_by_offer",
+    over_time="sum",
     headline_total=True,
     title="Group sessions delivered: targeted and universal",
     section="outputs",
@@ -541,6 +553,7 @@ def sessions_by_offer(period, districts):
 
 @kpi(
     code="sessions_by_place",
+    over_time="sum",
     headline_total=True,
     title="Group sessions delivered: bases and outreach venues",
     section="outputs",
@@ -565,6 +578,7 @@ def sessions_by_place(period, districts):
 
 @kpi(
     code="attendances",
+    over_time="sum",
     title="Attendances and families attending groups",
     section="outputs",
     unit="count",
@@ -629,6 +643,7 @@ def caseload_per_worker(period, districts):
 
 @kpi(
     code="fund_payments_by_category",
+    over_time="sum",
     headline_total=True,
     title="Family support fund payments by category",
     section="outputs",

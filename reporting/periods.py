@@ -36,6 +36,12 @@ class Period:
         year = int(self.label.split("-Q")[0])
         return f"Quarter {quarter} {year}/{str(year + 1)[-2:]} ({self.start:%B} to {self.end:%B %Y})"
 
+    def months(self) -> list["Period"]:
+        """The calendar months the period is made of, in order."""
+        if self.kind == MONTHLY:
+            return [self]
+        return [period_containing(MONTHLY, self.start + relativedelta(months=n)) for n in range(3)]
+
     def previous(self, n: int = 1) -> "Period":
         months = 1 if self.kind == MONTHLY else 3
         start = self.start - relativedelta(months=months * n)

@@ -25,7 +25,7 @@ from ecfs.roles import Role, has_role
 
 from . import disclosure
 from .documents import render_csv, render_definitions_csv, render_pdf
-from .figures import compute_figures, figures_json
+from .figures import compute_figures, figures_json, published_alongside
 from .models import Return, ReturnRequest
 from .periods import Period, parse_period
 
@@ -61,8 +61,9 @@ def _draft_of(period: Period) -> Return | None:
 def return_generate(*, period: Period, actor=None) -> Return:
     """The period's draft, created or refreshed with today's figures. Safe to run twice at once: both get the
     one draft."""
-    figures = compute_figures(period)
-    weak = disclosure.audit(figures)
+    alongside = published_alongside(period)
+    figures = compute_figures(period, alongside=alongside)
+    weak = disclosure.audit(figures, alongside)
     if weak:  # disclosure.protect hides until this passes: a failure here is a bug, and nothing is written
         cells = ", ".join(f"{code} row {row} {area}" for code, row, area in (cell.key for cell in weak))
         raise ApplicationError(f"The return would let hidden figures be worked out ({cells}); nothing was saved.")

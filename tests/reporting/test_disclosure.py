@@ -51,8 +51,8 @@ def _kpi(code, rows, *, headline_total=False, unit="count"):
     }
 
 
-def _figures(*kpis):
-    return {"period": "2026-Q2", "districts": DISTRICTS, "sections": [{"code": "s", "title": "S", "kpis": list(kpis)}]}
+def _figures(*kpis, period="2026-Q2"):
+    return {"period": period, "districts": DISTRICTS, "sections": [{"code": "s", "title": "S", "kpis": list(kpis)}]}
 
 
 def _percent(numerator, denominator):
@@ -209,3 +209,74 @@ def test_a_published_small_count_is_caught_by_the_audit_only_if_hidden(bad):
     row = figures["sections"][0]["kpis"][0]["rows"][0]
     area = next(iter(bad))
     assert row["display"][area] == SYMBOL
+
+
+# A quarter beside its three months ------------------------------------------------------------------------------
+
+MONTHS = ("2026-10", "2026-11", "2026-12")
+MODES = ("Home visit", "Phone call")
+
+
+def _contacts(period, counts_by_mode):
+    """Contacts by mode (a KPI whose quarter is its months added up), one row per mode."""
+    rows = [_row(mode, counts) for mode, counts in zip(MODES, counts_by_mode, strict=False)]
+    return _figures(_kpi("contacts_by_mode", rows, headline_total=True), period=period)
+
+
+def _display(figures, row=0):
+    return figures["sections"][0]["kpis"][0]["rows"][row]["display"]
+
+
+def test_a_quarter_hides_what_would_give_a_months_hidden_count_back():
+    """Home visits in district A: October 5, November 0, December 2 (hidden). A quarter showing 7 would give
+    December's 2 back (7 - 5 - 0); beside its months it is hidden, and the audit of all four returns passes."""
+    by_month = {"2026-10": [[5, 9, 8, 7]], "2026-11": [[0, 9, 8, 7]], "2026-12": [[2, 9, 8, 7]]}
+    months = [disclosure.protect(_contacts(label, counts)) for label, counts in by_month.items()]
+    assert [_display(month)["A"] for month in months] == ["5", "0", SYMBOL]
+    quarter_counts = [[7, 27, 24, 21]]
+
+    alone = disclosure.protect(_contacts("2026-Q3", quarter_counts))
+    assert _display(alone)["A"] == "7"
+    weak = disclosure.audit(alone, months)
+    assert (("2026-12:contacts_by_mode", 0, "A"), 2.0, 2.0) in [(cell.key, cell.low, cell.high) for cell in weak]
+
+    beside = disclosure.protect(_contacts("2026-Q3", quarter_counts), months)
+    assert _display(beside)["A"] == SYMBOL
+    assert disclosure.audit(beside, months) == []
+
+
+def test_a_quarter_shows_a_total_its_months_already_show():
+    """Plans closed in district A are shown by the months (0, 0, 5), so the quarter's 5 is shown too: hiding it
+    would protect nothing. Its split (4 and 1) stays hidden, and as a quarter may hide a zero beside its months,
+    a reader knows each only as 0 to 5."""
+    closed = {"2026-10": [0, 6, 7, 8], "2026-11": [0, 6, 7, 8], "2026-12": [5, 6, 7, 8]}
+    months = []
+    for label, counts in closed.items():
+        rows = [_row("Started", [9, 9, 9, 9]), _row("Closed", counts)]
+        months.append(disclosure.protect(_figures(_kpi("new_and_closed_plans", rows), period=label)))
+    plans = _kpi("new_and_closed_plans", [_row("Started", [27, 27, 27, 27]), _row("Closed", [5, 18, 21, 24])])
+    reasons = _kpi("closures_by_reason", [_row("Needs met", [4, 9, 14, 12]), _row("Stepped up", [1, 9, 7, 12])])
+    quarter = disclosure.protect(_figures(plans, reasons, period="2026-Q3"), months)
+    kpis = quarter["sections"][0]["kpis"]
+    assert kpis[0]["rows"][1]["display"]["A"] == "5"
+    assert kpis[1]["rows"][0]["display"]["A"] == kpis[1]["rows"][1]["display"]["A"] == SYMBOL
+    assert disclosure.audit(quarter, months) == []
+
+
+@st.composite
+def quarters(draw):
+    modes = draw(st.integers(min_value=1, max_value=2))
+    months = [[draw(st.lists(SMALLISH, min_size=4, max_size=4)) for _ in range(modes)] for _ in MONTHS]
+    return months
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(quarters())
+def test_random_quarters_beside_their_months_pass_the_audit(counts):
+    months = [disclosure.protect(_contacts(label, by_mode)) for label, by_mode in zip(MONTHS, counts, strict=True)]
+    summed = [[sum(month[mode][d] for month in counts) for d in range(4)] for mode in range(len(counts[0]))]
+    quarter = disclosure.protect(_contacts("2026-Q3", summed), months)
+    assert disclosure.audit(quarter, months) == []
+    for index in range(len(summed)):
+        for shown in _display(quarter, index).values():
+            assert shown == SYMBOL or not 1 <= int(shown) <= 4

@@ -147,6 +147,8 @@ def _complete(model: _Return, hidden: set[Key], primary: set[Key] | None = None)
             if partner is not None:
                 added.add(partner)
                 groups.add(cell.group)
+        if not added and primary is not None:
+            added = _everything_tied(model, hidden, {cell.key for cell in weak})
         if not added:
             raise RuntimeError(f"Cannot protect {', '.join(str(cell.key) for cell in weak)}")
         hidden |= added
@@ -154,17 +156,8 @@ def _complete(model: _Return, hidden: set[Key], primary: set[Key] | None = None)
 
 def _given_by_others(model: _Return, cells: set[Key]) -> set[Key]:
     """Those of ``cells`` that the other returns give exactly, whatever this one shows: pinned to one value even
-    with every number of this return tied to them hidden."""
-    reached, frontier = set(model.fixed), set(model.fixed)
-    while frontier:
-        touching = [r for r in model.relations if not r.terms.keys().isdisjoint(frontier)]
-        frontier = {key for r in touching for key in r.terms} - reached
-        reached |= frontier
-    own = {
-        key
-        for key in reached - model.fixed
-        if model.units[key] in ("count", "money") and model.values.get(key) is not None
-    }
+    with every figure of this return tied to them (shares included) hidden."""
+    own = {key for key in _tied(model, model.fixed) - model.fixed if model.values.get(key) is not None}
     weak = _weak_cells(model, own | model.fixed_hidden, only=cells & own)
     return {cell.key for cell in weak if cell.width < 1e-6}
 
@@ -271,6 +264,48 @@ def _complement_for(model: _Return, hidden: set[Key], weak: Key) -> Key | None:
             )
         frontier = [key for key in related if key in hidden and key not in reached]
         reached.update(frontier)
+    return _share_tying(model, hidden, reached)
+
+
+def _everything_tied(model: _Return, hidden: set[Key], weak: set[Key]) -> set[Key]:
+    """The last resort beside other returns: every number of this return tied to the weak cells, through sums and
+    shares, that it still shows (zeros included; not those the other returns give exactly). With them all hidden,
+    the other returns' hidden cells are as wide as they were on their own."""
+    return {key for key in _tied(model, weak) if key not in hidden and _hideable(model, key)}
+
+
+def _tied(model: _Return, start: set[Key]) -> set[Key]:
+    """Every cell tied to ``start`` through the relations and the percentages a reader knows."""
+    reached, frontier = set(start), set(start)
+    while frontier:
+        related = {key for r in model.relations if not r.terms.keys().isdisjoint(frontier) for key in r.terms}
+        for percent, numerator, denominator in model.percent_links:
+            tied = {percent, *numerator, *denominator}
+            if not tied.isdisjoint(frontier):
+                related |= tied
+        frontier = related - reached
+        reached |= frontier
+    return reached
+
+
+def _share_tying(model: _Return, hidden: set[Key], reached: set[Key]) -> Key | None:
+    """Failing every number: a published percentage that ties hidden counts tied to the weak cell (a quarter's
+    share at bases, beside its months' shares and counts), itself or through the counts it ties."""
+    frontier = set(reached)
+    while frontier:
+        found = []
+        for percent, numerator, denominator in model.percent_links:
+            counts = {*numerator, *denominator}
+            if frontier.isdisjoint(counts):
+                continue
+            if percent not in hidden and _hideable(model, percent):
+                found.append(percent)
+            reached |= counts
+        if found:
+            return min(found, key=str)
+        touching = [relation for relation in model.relations if not relation.terms.keys().isdisjoint(reached)]
+        frontier = {key for relation in touching for key in relation.terms if key in hidden} - reached
+        reached |= frontier
     return None
 
 

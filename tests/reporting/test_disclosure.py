@@ -280,3 +280,22 @@ def test_random_quarters_beside_their_months_pass_the_audit(counts):
     for index in range(len(summed)):
         for shown in _display(quarter, index).values():
             assert shown == SYMBOL or not 1 <= int(shown) <= 4
+
+
+def _sessions_return(period, targeted, universal):
+    return _figures(_sessions(targeted, universal), period=period)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(SMALLISH, min_size=8, max_size=8), min_size=3, max_size=3))
+def test_random_quarters_with_shares_beside_their_months_pass_the_audit(counts):
+    """Sessions by offer with the share targeted, in each month and the quarter: the months' published shares tie
+    their hidden counts, and the quarter's share (as well as its counts) can give them back."""
+    months = [
+        disclosure.protect(_sessions_return(label, month[:4], month[4:]))
+        for label, month in zip(MONTHS, counts, strict=True)
+    ]
+    targeted = [sum(month[d] for month in counts) for d in range(4)]
+    universal = [sum(month[4 + d] for month in counts) for d in range(4)]
+    quarter = disclosure.protect(_sessions_return("2026-Q3", targeted, universal), months)
+    assert disclosure.audit(quarter, months) == []

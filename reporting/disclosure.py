@@ -88,6 +88,18 @@ class _Return:
     known: set[Key] = field(default_factory=set)
     # The least a hidden count of this return can be: 1 while zeros are always shown, 0 once one may be hidden.
     own_floor: float = 1.0
+    _by_key: dict[Key, list[Relation]] = field(default_factory=dict, repr=False)
+    _indexed: int = field(default=-1, repr=False)
+
+    def relations_of(self, key: Key) -> list[Relation]:
+        """The relations ``key`` is a term of (indexed on first use, again if relations were added since)."""
+        if self._indexed != len(self.relations):
+            self._by_key = {}
+            for relation in self.relations:
+                for term in relation.terms:
+                    self._by_key.setdefault(term, []).append(relation)
+            self._indexed = len(self.relations)
+        return self._by_key.get(key, [])
 
     def floor(self, key: Key) -> float:
         if self.units[key] != "count":
@@ -122,9 +134,10 @@ def _complete(model: _Return, hidden: set[Key], primary: set[Key] | None = None)
     nothing: it is shown, and never hidden again."""
     hidden = set(hidden)
     cache: dict = {}
+    settled: set[Key] = set()
     checked: set[Key] = set()
     while True:
-        weak = _weak_cells(model, hidden, cache)
+        weak = _weak_cells(model, hidden, cache, settled=settled)
         if not weak:
             return hidden
         if primary is not None:
@@ -134,6 +147,7 @@ def _complete(model: _Return, hidden: set[Key], primary: set[Key] | None = None)
             if given:
                 model.known |= given
                 hidden -= given
+                settled.clear()  # fewer hidden cells: an interval may narrow again
                 continue
         added, groups = set(), set()
         # A weak cell that a relation pins on its own (no other hidden cell in it) gets a partner in each such
@@ -214,8 +228,8 @@ def _partners_in_pinning_relations(model: _Return, hidden: set[Key], weak: Key) 
     """For each equality in which ``weak`` is the only hidden cell (it alone fixes it), the smallest other
     number there to hide with it: a district beside it, else a table's total, else a county figure."""
     partners = set()
-    for relation in model.relations:
-        if not relation.equality or weak not in relation.terms:
+    for relation in model.relations_of(weak):
+        if not relation.equality:
             continue
         if any(key in hidden and key != weak for key in relation.terms):
             continue
@@ -593,13 +607,19 @@ def _shared_margins(model: _Return, labels: dict) -> None:
 
 
 def _weak_cells(
-    model: _Return, hidden: set[Key], cache: dict | None = None, only: set[Key] | None = None
+    model: _Return,
+    hidden: set[Key],
+    cache: dict | None = None,
+    only: set[Key] | None = None,
+    settled: set[Key] | None = None,
 ) -> list[Weak]:
     """Solve, for every hidden count or sum of money (or ``only`` those), its smallest and largest value given
     what is shown.
 
     ``cache`` keeps each group's answer between rounds of ``protect``: a group no new hidden cell touched has
-    the same programmes, so it is not solved again."""
+    the same programmes, so it is not solved again. ``settled`` (also kept between rounds) collects the cells
+    found wide enough, which are not solved again: hiding another cell only takes a published number out of
+    the programmes, so every interval stays at least as wide as it was."""
     cache = {} if cache is None or only is not None else cache
     variables = sorted((key for key in hidden if model.units.get(key) in ("count", "money")), key=str)
     if not variables:
@@ -622,7 +642,8 @@ def _weak_cells(
             constraints.append((row, rhs, equality))
 
     for relation in model.relations:
-        add(relation.terms, relation.constant, relation.equality)
+        if not relation.terms.keys().isdisjoint(position.keys()):
+            add(relation.terms, relation.constant, relation.equality)
     for percent, numerator, denominator in model.percent_links:
         if percent in hidden or model.values.get(percent) is None:
             continue
@@ -637,11 +658,20 @@ def _weak_cells(
         add(lower, 0.0, False)
 
     weak = []
-    for component in _components(len(variables), constraints):
-        if only is not None and only.isdisjoint(variables[v] for v in component):
+    components = _components(len(variables), constraints)
+    group_of = {v: g for g, component in enumerate(components) for v in component}
+    constraints_of: list[list] = [[] for _ in components]
+    for constraint in constraints:
+        constraints_of[group_of[next(iter(constraint[0]))]].append(constraint)
+    for component, mine in zip(components, constraints_of, strict=True):
+        unsettled = [
+            (j, v)
+            for j, v in enumerate(component)
+            if (only is None or variables[v] in only) and (settled is None or variables[v] not in settled)
+        ]
+        if not unsettled:
             continue
         index = {v: j for j, v in enumerate(component)}
-        mine = [c for c in constraints if next(iter(c[0])) in index]
         rows = [
             (tuple(sorted(((variables[i], c) for i, c in row.items()), key=repr)), rhs, eq) for row, rhs, eq in mine
         ]
@@ -651,17 +681,15 @@ def _weak_cells(
             continue
         found = []
         programme = _Programme([model.floor(variables[v]) for v in component], mine, index)
-        for j, v in enumerate(component):
-            if only is not None and variables[v] not in only:
-                continue
+        for j, v in unsettled:
             low = programme.optimum(j, maximise=False)
             if low is None:
                 raise RuntimeError(f"The published figures contradict each other around {variables[v]}")
-            if not mine:
-                continue
-            high = programme.optimum(j, maximise=True)
+            high = programme.optimum(j, maximise=True) if mine else None
             if high is not None and high - low < MIN_WIDTH - 1e-6:
                 found.append(Weak(variables[v], low, high, group=component[0]))
+            elif settled is not None:
+                settled.add(variables[v])
         cache[signature] = found
         weak.extend(found)
     return weak

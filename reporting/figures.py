@@ -59,8 +59,9 @@ def compute_figures(period: Period, *, with_trend: bool = True, alongside: list[
 
 def published_alongside(period: Period) -> list[dict]:
     """What a reader holds beside a quarter's return: its three monthly returns, as they are published. They are
-    worked out again rather than read from the stored returns: a past period's figures are final, and a stored
-    return made before a correction could contradict the quarter worked out now."""
+    worked out again rather than read from the stored returns, so that they and the quarter come from the same
+    records: a stored month made before a correction or a late entry (a contact recorded after the month it
+    happened in) could contradict the quarter worked out now. The README ("Returns") names that limit."""
     if period.kind != QUARTERLY:
         return []
     return [compute_figures(month, with_trend=False) for month in period.months()]

@@ -39,11 +39,13 @@ def test_a_closed_group_is_still_found_by_its_uuid(cast):
 
 
 def test_grants_with_their_payments_and_monitoring_for_managers_only(cast):
-    services.grant_budget_adjust(financial_year=2026, amount="10000", reason="Committee", actor=cast.admin)
+    today = timezone.localdate()
+    services.grant_budget_adjust(
+        financial_year=services.financial_year_of(today), amount="10000", reason="Committee", actor=cast.admin
+    )
     application = grant_application(cast)
     services.grant_assess(application=application, actor=cast.manager, quality_points=6)
     services.grant_approve(application=application, actor=cast.other_manager, amount="2000")
-    today = timezone.localdate()
     services.grant_record_payment(
         application=application, actor=cast.manager, amount="2000", paid_on=today, reference="BACS 1"
     )

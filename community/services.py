@@ -17,6 +17,7 @@ from bases.models import District, Locality
 from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
+from ecfs.financial_year import financial_year_of
 from ecfs.roles import Role, has_role
 from families.models import Family
 from families.rules import validate_event_date
@@ -67,10 +68,6 @@ GROUP_FIELDS = (
 def _pence(expression):
     """Money arithmetic in the database, rounded to pence (SQLite sums decimals in floating point)."""
     return Round(expression, 2, output_field=DecimalField(max_digits=12, decimal_places=2))
-
-
-def financial_year_of(day: date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def _jsonable(value):

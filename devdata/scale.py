@@ -52,6 +52,7 @@ from advice.models import AdviceEntry
 from bases.models import Base, Locality, StaffProfile, Team
 from devdata.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES, refuse_unless_demo_key
 from ecfs.audit.models import AuditEvent
+from ecfs.financial_year import financial_year_of
 from ecfs.roles import Role, group_name
 from ecfs.working_days import add_working_days
 from families.models import (
@@ -1793,8 +1794,7 @@ class ScaleSeed:
             have[status] += 1
 
         def fy(day):
-            d = self.on(day)
-            return d.year if d.month >= 4 else d.year - 1
+            return financial_year_of(self.on(day))
 
         app_ids = w.ids(Application)
         budget_sums: dict = {}  # (year, district id, source id) → [committed, paid]

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
+from ecfs.financial_year import financial_year_of
 from families.models import Family, Person, SupportPlan
 
 CHILD_KINDS = (Person.Kind.CHILD, Person.Kind.UNBORN, Person.Kind.OLDER_CHILD)
@@ -29,7 +30,7 @@ class RetentionDue:
 
 def financial_year_end(day: date) -> date:
     """31 March ending the financial year (April to March) that holds ``day``."""
-    return date(day.year + 1 if day.month >= 4 else day.year, 3, 31)
+    return date(financial_year_of(day) + 1, 3, 31)
 
 
 def keep_until(*, youngest_born: date | None, last_closed: date) -> tuple[date, str]:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
+from ecfs.financial_year import financial_year_of
 from ecfs.roles import Role
 from ecfs.view_helpers import form_post, require_role
 
@@ -21,11 +22,6 @@ from .kpis import REGISTRY, SECTIONS
 from .models import BudgetActual, ContractBudgetLine, KpiTarget
 
 UNITS = {"count": "a number", "percent": "a percentage", "money": "pounds", "mean": "an average"}
-
-
-def financial_year_of(day) -> int:
-    """The year a financial year (April to March) starts in."""
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def _kpi(code: str):

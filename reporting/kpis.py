@@ -17,6 +17,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from bases.models import District, Locality, StaffProfile
+from ecfs.financial_year import financial_year_of
 from ecfs.roles import Role, group_name
 from families.determinants import Impact
 from families.models import (
@@ -1078,7 +1079,7 @@ def _period_supported(period: Period) -> list[dict]:
     spend by category (see outputs) and by district.""",
 )
 def fund_spend_against_budget(period, districts):
-    year = period.start.year if period.start.month >= 4 else period.start.year - 1
+    year = financial_year_of(period.start)
     budgets = (
         Budget.objects.filter(financial_year=year)
         .values("source__name")
@@ -1121,7 +1122,7 @@ def fund_spend_against_budget(period, districts):
     delivery at least 60%, management and administration about 20%. County only.""",
 )
 def contract_budget(period, districts):
-    year = period.start.year if period.start.month >= 4 else period.start.year - 1
+    year = financial_year_of(period.start)
     quarter = int(period.label.split("-Q")[1]) if "-Q" in period.label else 4
     actuals = {
         row["line__name"]: row["total"]

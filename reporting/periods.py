@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from ecfs.financial_year import financial_year_of
 from ecfs.working_days import is_working_day
 
 MONTHLY, QUARTERLY = "monthly", "quarterly"
@@ -67,7 +68,7 @@ def parse_period(text: str) -> Period:
 def period_containing(kind: str, day: date) -> Period:
     if kind == MONTHLY:
         return parse_period(f"{day.year}-{day.month:02d}")
-    financial_year = day.year if day.month >= 4 else day.year - 1
+    financial_year = financial_year_of(day)
     quarter = ((day.month - 4) % 12) // 3 + 1
     return parse_period(f"{financial_year}-Q{quarter}")
 

@@ -20,6 +20,7 @@ from bases.selectors import managed_district_ids
 from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
+from ecfs.financial_year import financial_year_of
 from ecfs.roles import Role, has_role
 from families.access import manages_family
 from families.models import Family, Goal, SupportPlan
@@ -43,11 +44,6 @@ def check_text_length(value: str, *, field: str, what: str) -> None:
 def _pence(expression):
     """Money arithmetic in the database, rounded to pence (SQLite does decimal sums in floating point)."""
     return Round(expression, 2, output_field=DecimalField(max_digits=12, decimal_places=2))
-
-
-def financial_year_of(day: date) -> int:
-    """Financial years run April to March: 2027-03-31 is in 2026/27."""
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def clean_amount(value) -> Decimal:

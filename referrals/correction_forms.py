@@ -30,22 +30,8 @@ REFERRAL_FIELDS = (
 )
 ADDRESS_FIELDS = ("address_line_1", "address_line_2", "town", "postcode", "district", "locality")
 AS_REFERRED_CONTACT_FIELDS = ("contact_phone", "contact_email", "safe_contact_channel")
-SERVICE_FIELDS = (
-    "received_via",
-    "source",
-    "referrer_name",
-    "referrer_agency",
-    "referrer_role",
-    "referrer_phone",
-    "referrer_email",
-    "reason_details",
-    "urgency",
-    "best_times",
-    "language",
-    "interpreter_needed",
-    "safe_contact_only",
-    "safe_contact_notes",
-)
+# The referral's own fields that are saved as entered: the date received and the reasons are converted first.
+SERVICE_FIELDS = tuple(name for name in REFERRAL_FIELDS if name not in ("received_on", "reasons"))
 
 
 class ReferralCorrectionForm(forms.Form):

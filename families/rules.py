@@ -5,6 +5,7 @@ import unicodedata
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from ecfs.errors import ApplicationError
@@ -136,6 +137,19 @@ def latest_forward(today: date) -> date:
     return today + relativedelta(years=FORWARD_YEARS)
 
 
+def earliest_history(today: date) -> date:
+    """The oldest a previous provider's record carried over by the import may be: anything older is past every
+    retention date (kept at most until the youngest child is 25, ``RETENTION_CHILD_AGE_YEARS``), so is a mistake."""
+    return today - relativedelta(years=settings.RETENTION_CHILD_AGE_YEARS)
+
+
+def too_old_for_history(what: str) -> str:
+    return (
+        f"{what} is more than {settings.RETENTION_CHILD_AGE_YEARS} years ago: a record that old is past its "
+        "retention date and cannot be imported"
+    )
+
+
 def validate_event_date(
     value: date,
     *,
@@ -147,7 +161,8 @@ def validate_event_date(
 ) -> None:
     """Something that happened (a contact, an assessment, a review, scores, a payment, a parent's progress): not
     in the future, not before the family was first referred, and not before the service began — unless it is a
-    previous provider's history carried over by the import (``history=True``), which may be older."""
+    previous provider's history carried over by the import (``history=True``), which may be older, though not past
+    every retention date (``earliest_history``)."""
     if value > today:
         raise ValidationError({field: f"{what} must be today or in the past"})
     if first_referred is not None and value < first_referred:
@@ -156,6 +171,8 @@ def validate_event_date(
         )
     if not history and value < SERVICE_START:
         raise ValidationError({field: f"{what} must be after the service began ({long_date(SERVICE_START)})"})
+    if history and value < earliest_history(today):
+        raise ValidationError({field: too_old_for_history(what)})
 
 
 def validate_forward_date(value: date, *, field: str, today: date, what: str = "The date") -> None:

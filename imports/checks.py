@@ -14,7 +14,9 @@ from bases.models import Base, District, Locality
 from ecfs.roles import Role, has_role
 from families.models import Determinant, Family, Person, SupportPlan
 from families.rules import (
+    earliest_history,
     name_key,
+    too_old_for_history,
     validate_early_education,
     validate_event_date,
     validate_household_ages,
@@ -219,6 +221,9 @@ class RowChecker:
         value = self.a_date(column, what, required=required)
         if value and value > self.today:
             self.error(column, f"The {what} must be today or in the past")
+            return None
+        if value and value < earliest_history(self.today):
+            self.error(column, too_old_for_history(f"The {what}"))
             return None
         return value
 

@@ -612,6 +612,8 @@ def _weak_cells(
     cache: dict | None = None,
     only: set[Key] | None = None,
     settled: set[Key] | None = None,
+    *,
+    exhaustive: bool = False,
 ) -> list[Weak]:
     """Solve, for every hidden count or sum of money (or ``only`` those), its smallest and largest value given
     what is shown.
@@ -619,7 +621,11 @@ def _weak_cells(
     ``cache`` keeps each group's answer between rounds of ``protect``: a group no new hidden cell touched has
     the same programmes, so it is not solved again. ``settled`` (also kept between rounds) collects the cells
     found wide enough, which are not solved again: hiding another cell only takes a published number out of
-    the programmes, so every interval stays at least as wide as it was."""
+    the programmes, so every interval stays at least as wide as it was.
+
+    A cell already seen to take two values at least 5 apart (in the solutions found for its group's other cells,
+    or in the true figures) is wide enough without being solved; ``exhaustive`` solves every cell's least and
+    greatest value all the same (the tests compare the two)."""
     cache = {} if cache is None or only is not None else cache
     variables = sorted((key for key in hidden if model.units.get(key) in ("count", "money")), key=str)
     if not variables:
@@ -680,12 +686,26 @@ def _weak_cells(
             weak.extend(cache[signature])
             continue
         found = []
-        programme = _Programme([model.floor(variables[v]) for v in component], mine, index)
+        floors = [model.floor(variables[v]) for v in component]
+        programme = _Programme(floors, mine, index)
+        seen = _SeenValues(_feasible_truth([model.values.get(variables[v]) for v in component], floors, mine, index))
         for j, v in unsettled:
+            if not mine or (not exhaustive and seen.width(j) >= MIN_WIDTH - 1e-6):
+                # Two values the cell can take, each part of a solution meeting every constraint, are already
+                # at least 5 apart: the least and the greatest are at least as far, and need not be solved.
+                if settled is not None:
+                    settled.add(variables[v])
+                continue
+            high = programme.optimum(j, maximise=True)
+            seen.add(programme.point)
+            if high is not None and not exhaustive and seen.width(j) >= MIN_WIDTH - 1e-6:
+                if settled is not None:
+                    settled.add(variables[v])
+                continue
             low = programme.optimum(j, maximise=False)
             if low is None:
                 raise RuntimeError(f"The published figures contradict each other around {variables[v]}")
-            high = programme.optimum(j, maximise=True) if mine else None
+            seen.add(programme.point)
             if high is not None and high - low < MIN_WIDTH - 1e-6:
                 found.append(Weak(variables[v], low, high, group=component[0]))
             elif settled is not None:
@@ -693,6 +713,45 @@ def _weak_cells(
         cache[signature] = found
         weak.extend(found)
     return weak
+
+
+def _feasible_truth(values: list, floors: list[float], rows, index: dict[int, int]) -> list[float] | None:
+    """The group's true values, when ``protect`` knows them all (not the hidden cells of the returns beside it)
+    and they meet every constraint; otherwise None."""
+    if any(value is None for value in values):
+        return None
+    truth = [float(value) for value in values]
+    if any(value < floor - 1e-6 for value, floor in zip(truth, floors, strict=True)):
+        return None
+    for row, rhs, equality in rows:
+        total = sum(coefficient * truth[index[v]] for v, coefficient in row.items())
+        if total > rhs + 1e-6 or (equality and total < rhs - 1e-6):
+            return None
+    return truth
+
+
+class _SeenValues:
+    """The least and greatest value each cell of a group has had in any solution found so far (and in the true
+    figures, when they are known to meet every constraint): the cell's interval holds at least that range."""
+
+    def __init__(self, first: list[float] | None):
+        self.low = list(first) if first is not None else None
+        self.high = list(first) if first is not None else None
+
+    def add(self, point: list[float] | None) -> None:
+        if point is None:
+            return
+        if self.low is None:
+            self.low, self.high = list(point), list(point)
+            return
+        for i, value in enumerate(point):
+            if value < self.low[i]:
+                self.low[i] = value
+            elif value > self.high[i]:
+                self.high[i] = value
+
+    def width(self, j: int) -> float:
+        return self.high[j] - self.low[j] if self.low is not None else 0.0
 
 
 def _components(count: int, constraints) -> list[list[int]]:
@@ -731,9 +790,14 @@ class _Programme:
             self.highs.addRow(lower, rhs, len(columns), columns, coefficients)
 
     def optimum(self, j: int, *, maximise: bool) -> float | None:
-        """The least (or greatest) value of cell ``j``; None when there is none (unbounded, or no solution)."""
+        """The least (or greatest) value of cell ``j``; None when there is none (unbounded, or no solution).
+        ``point`` is then the solution found (every cell's value), or None."""
         costs = np.zeros(self.size)
         costs[j] = 1.0
+        return self._solve(costs, maximise=maximise)
+
+    def _solve(self, costs, *, maximise: bool) -> float | None:
+        self.point = None
         self.highs.changeColsCost(self.size, np.arange(self.size, dtype=np.int32), costs)
         self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
         self.highs.run()
@@ -744,4 +808,5 @@ class _Programme:
             status = self.highs.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
             return None
+        self.point = list(self.highs.getSolution().col_value)
         return float(self.highs.getInfo().objective_function_value)

@@ -49,9 +49,26 @@ from venues.models import Attendance, GroupSession
 from voice.models import Complaint, Feedback
 
 from .models import SubjectAccessRequest
-from .retention import RetentionDue
+from .retention import ReferralDue, RetentionDue
 
 ANONYMISED = "Anonymised"
+
+REFERRAL_BLANKED = {
+    "referrer_name": ANONYMISED,
+    "referrer_phone": "",
+    "referrer_email": "",
+    "referrer_role": "",
+    "contact_phone": "",
+    "contact_email": "",
+    "reason_details": "",
+    "best_times": "",
+    "safe_contact_notes": "",
+    "address_line_1": "",
+    "address_line_2": "",
+    "town": "",
+}
+FEEDBACK_BLANKED = {"went_well": "", "could_be_better": "", "reference_given": "", "may_contact": False, "contact": ""}
+ADVICE_BLANKED = {"notes": "", "signposted_to": ""}
 
 # Model, the path from it to its family, and the values its identifying fields take.
 BLANKED = (
@@ -67,24 +84,7 @@ BLANKED = (
     (Contact, "family", {"notes": "", "next_steps": "", "in_error_reason": ""}),
     (SafeguardingAction, "contact__family", {"notes": ""}),
     (PlannedVisit, "family", {"notes": ""}),
-    (
-        Referral,
-        "family",
-        {
-            "referrer_name": ANONYMISED,
-            "referrer_phone": "",
-            "referrer_email": "",
-            "referrer_role": "",
-            "contact_phone": "",
-            "contact_email": "",
-            "reason_details": "",
-            "best_times": "",
-            "safe_contact_notes": "",
-            "address_line_1": "",
-            "address_line_2": "",
-            "town": "",
-        },
-    ),
+    (Referral, "family", REFERRAL_BLANKED),
     (TriageDecision, "referral__family", {"notes": ""}),
     (
         Application,
@@ -93,7 +93,7 @@ BLANKED = (
     ),
     (ApplicationEvent, "application__family", {"note": ""}),
     (ImportedRecord, "family", {"previous_id": "", "safeguarding_note": ""}),
-    (AdviceEntry, "family", {"notes": "", "signposted_to": ""}),
+    (AdviceEntry, "family", ADVICE_BLANKED),
     (Connection, "family", {"note": "", "outcome_note": ""}),
     # Team around the family meetings and onward referrals: what was said goes; dates, agencies and outcomes stay.
     (TafMeeting, "family", {"decisions": ANONYMISED}),
@@ -104,11 +104,7 @@ BLANKED = (
     # A complaint's summary and what was learned, and feedback the family left, may name them; the dates, categories,
     # ratings and outcomes stay for the returns.
     (Complaint, "family", {"summary": ANONYMISED, "learning": ""}),
-    (
-        Feedback,
-        "family",
-        {"went_well": "", "could_be_better": "", "reference_given": "", "may_contact": False, "contact": ""},
-    ),
+    (Feedback, "family", FEEDBACK_BLANKED),
     # The family's (or a referrer's) email address or phone number a message went to.
     (Message, "family", {"recipient_address": ANONYMISED}),
     # Who asked for the family's records; that a request was made, and when, stays.
@@ -237,3 +233,49 @@ def family_anonymise(*, due: RetentionDue, actor=None) -> AnonymiseResult:
         changes={"keep_until": due.keep_until.isoformat(), "rule": due.rule, "documents_erased": documents_erased},
     )
     return AnonymiseResult(family.reference, True)
+
+
+@dataclass(frozen=True)
+class ReferralAnonymiseResult:
+    referral: str
+    anonymised: bool
+    reason: str = ""
+
+
+@transaction.atomic
+def referral_anonymise(*, due: ReferralDue, actor=None) -> ReferralAnonymiseResult:
+    """Anonymise a referral closed at triage and never linked to a family, as a family's referrals are: who
+    referred, the family's names, contact details, address and what was written go; its reference, dates, source,
+    reasons, district, locality and decision stay for the returns. Safe to run twice; a referral linked to a
+    family or reopened meanwhile is left to the family's rule."""
+    referral = Referral.objects.select_for_update().get(pk=due.referral.pk)
+    if referral.anonymised_at:
+        return ReferralAnonymiseResult(referral.reference, False, "already anonymised")
+    if referral.family_id is not None:
+        return ReferralAnonymiseResult(referral.reference, False, "linked to a family")
+    if referral.status not in Referral.CLOSED_AT_TRIAGE:
+        return ReferralAnonymiseResult(referral.reference, False, "reopened")
+    referral.anonymised_at = timezone.now()
+    Referral.objects.filter(pk=referral.pk).update(
+        **REFERRAL_BLANKED, postcode=postcode_outward(referral.postcode), anonymised_at=referral.anonymised_at
+    )
+    _anonymise_people(ReferralPerson.objects.filter(referral=referral))
+    TriageDecision.objects.filter(referral=referral).update(notes="")
+    TriageDecision.objects.filter(referral=referral).exclude(consent_override_reason="").update(
+        consent_override_reason=ANONYMISED
+    )
+    Feedback.objects.filter(referral=referral).update(**FEEDBACK_BLANKED)
+    AdviceEntry.objects.filter(referral=referral).update(**ADVICE_BLANKED)
+    # The outcome told to the referrer (or to a family that asked for help itself) names the referral alone.
+    Message.objects.filter(family=None, reference=referral.reference).update(recipient_address=ANONYMISED)
+    Referral.history.filter(id=referral.pk).delete()
+    ReferralPerson.history.filter(referral_id=referral.pk).delete()
+    AuditEvent.objects.redact_anonymised_referral(referral)
+    audit_record(
+        actor=actor,
+        action=AuditAction.REFERRAL_ANONYMISED,
+        obj=referral,
+        summary=f"Anonymised under the retention rule: kept until {due.keep_until:%d %B %Y} ({due.rule})",
+        changes={"keep_until": due.keep_until.isoformat(), "rule": due.rule},
+    )
+    return ReferralAnonymiseResult(referral.reference, True)

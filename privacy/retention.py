@@ -4,7 +4,8 @@ The default rule, the one councils commonly apply to early help files: keep a fa
 youngest child's 25th birthday or until 6 years after the end of the financial year in which the last
 plan closed, whichever is later. Both numbers are settings (``RETENTION_CHILD_AGE_YEARS``,
 ``RETENTION_YEARS_AFTER_CLOSURE``). Open families, families with an open plan and families on legal hold
-are never due.
+are never due. A referral closed at triage and never linked to a family is kept by the same rule, counted from
+the day it was closed.
 """
 
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from ecfs.financial_year import financial_year_of
 from families.models import Family, Person, SupportPlan
+from referrals.models import Referral
 
 CHILD_KINDS = (Person.Kind.CHILD, Person.Kind.UNBORN, Person.Kind.OLDER_CHILD)
 
@@ -24,6 +26,13 @@ CHILD_KINDS = (Person.Kind.CHILD, Person.Kind.UNBORN, Person.Kind.OLDER_CHILD)
 @dataclass(frozen=True)
 class RetentionDue:
     family: Family
+    keep_until: date
+    rule: str
+
+
+@dataclass(frozen=True)
+class ReferralDue:
+    referral: Referral
     keep_until: date
     rule: str
 
@@ -94,6 +103,34 @@ def families_due(*, today: date, include_held: bool = False) -> list[RetentionDu
         if item and item.keep_until < today:
             due.append(item)
     return sorted(due, key=lambda item: (item.keep_until, item.family.reference or ""))
+
+
+def referrals_due(*, today: date) -> list[ReferralDue]:
+    """Referrals closed at triage and never linked to a family (signposted, stepped up, no further action,
+    withdrawn, a duplicate not matched), whose retention date has passed: the family's rule, counted from the day
+    the referral was closed and the youngest child named on it. Oldest first."""
+    closed_before = today - relativedelta(years=settings.RETENTION_YEARS_AFTER_CLOSURE)
+    candidates = (
+        Referral.objects.filter(
+            family__isnull=True,
+            anonymised_at__isnull=True,
+            status__in=Referral.CLOSED_AT_TRIAGE,
+            closed_at__lt=timezone.make_aware(datetime.combine(closed_before, time())),
+        )
+        .annotate(
+            youngest_born=Max("people__date_of_birth", filter=Q(people__kind__in=CHILD_KINDS)),
+            youngest_due=Max("people__expected_date", filter=Q(people__kind=Person.Kind.UNBORN)),
+        )
+        .select_related("routed_team__base")
+        .order_by("reference")
+    )
+    due = []
+    for referral in candidates.iterator(chunk_size=2000):
+        youngest = max(filter(None, (referral.youngest_born, referral.youngest_due)), default=None)
+        until, rule = keep_until(youngest_born=youngest, last_closed=_local_date(referral.closed_at))
+        if until < today:
+            due.append(ReferralDue(referral=referral, keep_until=until, rule=rule))
+    return sorted(due, key=lambda item: (item.keep_until, item.referral.reference or ""))
 
 
 def families_on_hold():

@@ -13,9 +13,9 @@ from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 from families.models import Family
 
-from .anonymise import AnonymiseResult, family_anonymise
+from .anonymise import AnonymiseResult, ReferralAnonymiseResult, family_anonymise, referral_anonymise
 from .models import SubjectAccessRequest
-from .retention import families_due
+from .retention import families_due, referrals_due
 from .subject_access import bundle, bundle_json, bundle_pdf, third_parties
 
 
@@ -23,6 +23,12 @@ def retention_run(*, today: date, actor=None) -> list[AnonymiseResult]:
     """Anonymise the families past their retention date, each in its own transaction (a dry run is
     ``families_due`` alone)."""
     return [family_anonymise(due=item, actor=actor) for item in families_due(today=today)]
+
+
+def referral_retention_run(*, today: date, actor=None) -> list[ReferralAnonymiseResult]:
+    """Anonymise the referrals never linked to a family that are past their retention date, each in its own
+    transaction."""
+    return [referral_anonymise(due=item, actor=actor) for item in referrals_due(today=today)]
 
 
 def _check_admin(actor) -> None:

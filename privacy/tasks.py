@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from .services import retention_run
+from .services import referral_retention_run, retention_run
 
 logger = logging.getLogger(__name__)
 
@@ -20,9 +20,11 @@ logger = logging.getLogger(__name__)
     acks_late=True,
 )
 def apply_retention() -> dict:
-    """Nightly at 02:30: anonymise every family past its retention date. Idempotent: a family already
-    anonymised, or put on legal hold in the meantime, is left alone."""
-    results = retention_run(today=timezone.localdate())
-    done = [r.family for r in results if r.anonymised]
-    logger.info("retention: %s families anonymised", len(done))
-    return {"anonymised": done}
+    """Nightly at 02:30: anonymise every family past its retention date, then every referral never linked to a
+    family that is past its own. Idempotent: a family already anonymised, or put on legal hold in the meantime,
+    is left alone, and so is a referral already anonymised or linked to a family since."""
+    today = timezone.localdate()
+    done = [r.family for r in retention_run(today=today) if r.anonymised]
+    referrals = [r.referral for r in referral_retention_run(today=today) if r.anonymised]
+    logger.info("retention: %s families and %s referrals anonymised", len(done), len(referrals))
+    return {"anonymised": done, "referrals_anonymised": referrals}

@@ -21,7 +21,7 @@ from families.services import protection
 from . import services
 from .forms import LegalHoldForm, RedactionForm, SubjectAccessForm
 from .models import SubjectAccessRequest
-from .retention import families_due, families_on_hold
+from .retention import families_due, families_on_hold, referrals_due
 from .subject_access import third_parties
 
 
@@ -128,6 +128,7 @@ def retention(request):
         template="privacy/retention.html",
         context=lambda: {
             "due": families_due(today=timezone.localdate()),
+            "referrals_due": referrals_due(today=timezone.localdate()),
             "held": families_on_hold(),
             "child_age": settings.RETENTION_CHILD_AGE_YEARS,
             "years": settings.RETENTION_YEARS_AFTER_CLOSURE,

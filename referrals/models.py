@@ -143,6 +143,8 @@ class Referral(TimeStampedModel):
     triaged_at = models.DateTimeField(null=True, blank=True)
     first_contact_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # A referral closed at triage and never linked to a family, anonymised under the retention rule (privacy).
+    anonymised_at = models.DateTimeField(null=True, blank=True)
     previous_closure_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when this is a re-referral within 12 months of a closure."
     )

@@ -37,6 +37,7 @@ class AuditAction(models.TextChoices):
     REFERRAL_CONSENT_OVERRIDDEN = "referral.consent_overridden", "Referral accepted without the family's agreement"
     REFERRAL_FIRST_CONTACT = "referral.first_contact", "First contact made"
     REFERRAL_AMENDED = "referral.amended", "Referral details corrected"
+    REFERRAL_ANONYMISED = "referral.anonymised", "Referral never linked to a family anonymised"
 
     # Families
     FAMILY_CREATED = "family.created", "Family record created"

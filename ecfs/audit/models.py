@@ -25,6 +25,19 @@ class AppendOnlyQuerySet(models.QuerySet):
             changes={},
         )
 
+    def redact_anonymised_referral(self, referral) -> int:
+        """The same change for a referral never linked to a family, once it is anonymised: its events carry no
+        family, and the guard checks that the referral is anonymised and has none."""
+        if referral.anonymised_at is None or referral.family_id is not None:
+            raise PermissionError("Only an anonymised referral never linked to a family has its events redacted.")
+        return models.QuerySet.update(
+            self.filter(family=None, object_type=REFERRAL_OBJECT_TYPE, object_id=str(referral.uuid)).exclude(
+                summary=REDACTED_SUMMARY
+            ),
+            summary=REDACTED_SUMMARY,
+            changes={},
+        )
+
     def update(self, **kwargs):
         raise PermissionError("Audit events are append-only: they cannot be changed.")
 

@@ -154,7 +154,7 @@ def test_a_dry_run_lists_what_would_go_and_changes_nothing(cast, families, capsy
     for key in ("closure_rule", "child_rule", "held"):
         assert families[key].reference in out
     assert families["open"].reference not in out
-    assert "3 families would be anonymised (dry run: nothing changed)." in out
+    assert "3 families and 0 referrals would be anonymised (dry run: nothing changed)." in out
     assert not Family.objects.filter(anonymised_at__isnull=False).exists()
     assert AuditEvent.objects.count() == count
 
@@ -173,7 +173,7 @@ def test_the_nightly_job_runs_and_is_idempotent(cast, families, monkeypatch):
     assert sorted(result["anonymised"]) == sorted(
         [families["closure_rule"].reference, families["child_rule"].reference]
     )
-    assert tasks.apply_retention.delay().get() == {"anonymised": []}
+    assert tasks.apply_retention.delay().get() == {"anonymised": [], "referrals_anonymised": []}
     assert families_due(today=date(2049, 3, 11)) == []
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import JsonResponse
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 
 from .accounts.selectors import two_factor_enabled, two_factor_required
@@ -147,6 +147,47 @@ class RequestIdMiddleware:
 
 
 NUL = "\x00"
+MEGABYTE = 1024 * 1024
+BODY_MARGIN = MEGABYTE  # the form's other fields and the multipart framing around the largest file
+
+
+def request_body_limit() -> int:
+    """The largest request body anything takes, in bytes: the largest upload (a document, or an import file) and
+    a margin."""
+    return max(settings.DOCUMENTS_MAX_UPLOAD_MB, settings.IMPORT_MAX_UPLOAD_MB) * MEGABYTE + BODY_MARGIN
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse (413) a request whose declared body is larger than any upload the service takes, before anything
+    reads it: the CSRF check reads a form's fields, which stores an upload in a temporary file first, so without
+    this a huge upload would fill the disk before the form could refuse it. The page says the largest file taken;
+    the API answers its JSON error shape."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0  # not a number: the server (and Django) read no body for it
+        if declared > request_body_limit():
+            logger.info("request refused: a body of %s bytes declared", declared)
+            return too_large(request)
+        return self.get_response(request)
+
+
+def too_large(request):
+    largest = max(settings.DOCUMENTS_MAX_UPLOAD_MB, settings.IMPORT_MAX_UPLOAD_MB)
+    if is_api_request(request):
+        return JsonResponse(error_body("too_large", f"The request is larger than {largest} MB."), status=413)
+    message = (
+        f"A document must be smaller than {settings.DOCUMENTS_MAX_UPLOAD_MB} MB and an import file smaller than "
+        f"{settings.IMPORT_MAX_UPLOAD_MB} MB."
+    )
+    return render(request, "413.html", {"message": message}, status=413)
+
+
 NUL_SHOWN = "\\0"  # how a parameter's name with a null character in it is shown back
 
 

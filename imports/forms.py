@@ -1,15 +1,18 @@
 from django import forms
+from django.conf import settings
 
 from .models import ImportReview
 from .services import NOTES_MAX
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_MB = settings.IMPORT_MAX_UPLOAD_MB
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+TOO_LARGE = f"The file must be smaller than {MAX_UPLOAD_MB} MB: split it and import each part"
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        help_text="A .csv file of up to 5 MB in the documented format. It is read, never kept.",
+        help_text=f"A .csv file of up to {MAX_UPLOAD_MB} MB in the documented format. It is read, never kept.",
         error_messages={"required": "Choose the CSV file to import", "empty": "The file is empty"},
     )
 
@@ -18,7 +21,7 @@ class UploadForm(forms.Form):
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError("The file must be a CSV file (.csv)")
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file must be smaller than 5 MB: split it and import each part")
+            raise forms.ValidationError(TOO_LARGE)
         if upload.size == 0:
             raise forms.ValidationError("The file is empty")
         return upload

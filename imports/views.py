@@ -11,7 +11,7 @@ from ecfs.view_helpers import add_service_error, form_post, require_role
 from families.selectors import family_list
 
 from . import selectors, services
-from .forms import MAX_UPLOAD_BYTES, ReviewDecisionForm, UploadForm
+from .forms import MAX_UPLOAD_BYTES, TOO_LARGE, ReviewDecisionForm, UploadForm
 from .models import ImportBatch, ImportReview
 from .parsing import MAX_CHILDREN, MAX_PARENTS
 
@@ -36,7 +36,7 @@ def import_home(request):
         form = UploadForm()
         form.is_bound = True  # so the error summary shows
         form.cleaned_data = {}
-        form.add_error("file", "The file must be smaller than 5 MB: split it and import each part")
+        form.add_error("file", TOO_LARGE)
     else:
         form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and not form.errors and form.is_valid():

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "ecfs.middleware.RequestIdMiddleware",
     # /healthz answers here, before the session and the user are read from the database.
     "ecfs.middleware.HealthCheckMiddleware",
+    # A body larger than any upload taken is refused from its declared length, before the CSRF check reads it.
+    "ecfs.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -192,6 +194,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Documents on the family record (documents/, README "Configuration"): never in MEDIA_ROOT or anything served;
 # downloaded only through the scoped, audited view. Local files by default, or an S3-compatible bucket.
 DOCUMENTS_MAX_UPLOAD_MB = env.int("DOCUMENTS_MAX_UPLOAD_MB", default=10)
+# The service admin's import of a previous provider's open cases (imports/): one CSV file.
+IMPORT_MAX_UPLOAD_MB = 5
 DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=BASE_DIR / "private" / "documents")
 DOCUMENTS_STORAGE = env.str("DOCUMENTS_STORAGE", default="local")
 if DOCUMENTS_STORAGE == "s3":

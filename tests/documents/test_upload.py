@@ -130,3 +130,38 @@ def test_a_failed_save_leaves_neither_a_row_nor_a_file(cast, family, documents_r
         services.document_add(family=family, actor=cast.worker, upload=upload(), kind="consent", description="Consent")
     assert not Document.objects.exists()
     assert not documents_root.exists() or not any(path.is_file() for path in documents_root.rglob("*"))
+
+
+def test_a_body_larger_than_any_upload_is_refused_before_it_is_read(client, cast, family, settings):
+    """Declared 200 MB and sent as a few bytes: refused from the declared length alone (reading it would fail)."""
+    client.force_login(cast.worker)
+    response = client.generic(
+        "POST",
+        reverse("document-add", args=[family.reference]),
+        b"--x--",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(200 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "The file is too large" in page
+    assert "A document must be smaller than 10 MB and an import file smaller than 5 MB." in page
+    assert not Document.objects.exists()
+
+
+def test_an_upload_just_over_the_limit_is_refused_with_a_page_not_stored(client, cast, family, settings):
+    settings.DOCUMENTS_MAX_UPLOAD_MB = settings.IMPORT_MAX_UPLOAD_MB = 1
+    client.force_login(cast.worker)
+    response = _post(client, family, upload("scan.pdf", PDF + b"0" * (2 * 1024 * 1024)))
+    assert response.status_code == 413
+    assert "A document must be smaller than 1 MB" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_the_api_refuses_a_body_larger_than_any_upload_in_its_error_shape(client, cast, family):
+    client.force_login(cast.worker)
+    response = client.generic(
+        "POST", "/api/families/", b"{}", content_type="application/json", CONTENT_LENGTH=str(200 * 1024 * 1024)
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"

@@ -246,11 +246,13 @@ class ReferralAnonymiseResult:
 def referral_anonymise(*, due: ReferralDue, actor=None) -> ReferralAnonymiseResult:
     """Anonymise a referral closed at triage and never linked to a family, as a family's referrals are: who
     referred, the family's names, contact details, address and what was written go; its reference, dates, source,
-    reasons, district, locality and decision stay for the returns. Safe to run twice; a referral linked to a
-    family or reopened meanwhile is left to the family's rule."""
+    reasons, district, locality and decision stay for the returns. Safe to run twice; a legal hold placed meanwhile
+    wins, and a referral linked to a family or reopened meanwhile is left to the family's rule."""
     referral = Referral.objects.select_for_update().get(pk=due.referral.pk)
     if referral.anonymised_at:
         return ReferralAnonymiseResult(referral.reference, False, "already anonymised")
+    if referral.legal_hold:
+        return ReferralAnonymiseResult(referral.reference, False, "on legal hold")
     if referral.family_id is not None:
         return ReferralAnonymiseResult(referral.reference, False, "linked to a family")
     if referral.status not in Referral.CLOSED_AT_TRIAGE:

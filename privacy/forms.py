@@ -39,7 +39,10 @@ class RedactionForm(forms.Form):
 
 class LegalHoldForm(forms.Form):
     family_reference = forms.CharField(
-        label="Family reference", max_length=12, error_messages={"required": "Enter the family's reference"}
+        label="Family or referral reference",
+        help_text="A family's (ECFS-…), or a referral's never linked to a family (REF-…).",
+        max_length=12,
+        error_messages={"required": "Enter the family's or the referral's reference"},
     )
     reason = forms.CharField(
         label="Reason",

@@ -108,12 +108,13 @@ def families_due(*, today: date, include_held: bool = False) -> list[RetentionDu
 def referrals_due(*, today: date) -> list[ReferralDue]:
     """Referrals closed at triage and never linked to a family (signposted, stepped up, no further action,
     withdrawn, a duplicate not matched), whose retention date has passed: the family's rule, counted from the day
-    the referral was closed and the youngest child named on it. Oldest first."""
+    the referral was closed and the youngest child named on it. Oldest first; referrals on legal hold never."""
     closed_before = today - relativedelta(years=settings.RETENTION_YEARS_AFTER_CLOSURE)
     candidates = (
         Referral.objects.filter(
             family__isnull=True,
             anonymised_at__isnull=True,
+            legal_hold=False,
             status__in=Referral.CLOSED_AT_TRIAGE,
             closed_at__lt=timezone.make_aware(datetime.combine(closed_before, time())),
         )
@@ -135,3 +136,7 @@ def referrals_due(*, today: date) -> list[ReferralDue]:
 
 def families_on_hold():
     return Family.objects.filter(legal_hold=True).select_related("base").order_by("reference")
+
+
+def referrals_on_hold():
+    return Referral.objects.filter(legal_hold=True).select_related("routed_team__base").order_by("reference")

@@ -12,6 +12,7 @@ from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
 from ecfs.roles import Role, has_role
 from families.models import Family
+from referrals.models import Referral
 
 from .anonymise import AnonymiseResult, ReferralAnonymiseResult, family_anonymise, referral_anonymise
 from .models import SubjectAccessRequest
@@ -31,9 +32,58 @@ def referral_retention_run(*, today: date, actor=None) -> list[ReferralAnonymise
     return [referral_anonymise(due=item, actor=actor) for item in referrals_due(today=today)]
 
 
-def _check_admin(actor) -> None:
+@transaction.atomic
+def referral_legal_hold_place(*, referral: Referral, actor, reason: str) -> Referral:
+    """Stop the retention job anonymising a referral never linked to a family (a linked one is held with its
+    family, on the family's record)."""
+    referral = _held_referral(referral, actor)
+    if referral.anonymised_at:
+        raise ApplicationError("This referral has already been anonymised.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for the legal hold, for example the case it is for"})
+    referral.legal_hold, referral.legal_hold_reason = True, reason.strip()[:300]
+    referral.save(update_fields=["legal_hold", "legal_hold_reason", "modified_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.REFERRAL_LEGAL_HOLD,
+        obj=referral,
+        summary="Legal hold placed",
+        changes={"reason": referral.legal_hold_reason, "at": timezone.now().isoformat()},
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_legal_hold_release(*, referral: Referral, actor, reason: str) -> Referral:
+    referral = _held_referral(referral, actor)
+    if not referral.legal_hold:
+        raise ApplicationError("This referral is not on legal hold.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason the legal hold is released"})
+    referral.legal_hold, referral.legal_hold_reason = False, ""
+    referral.save(update_fields=["legal_hold", "legal_hold_reason", "modified_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.REFERRAL_LEGAL_HOLD_RELEASED,
+        obj=referral,
+        summary="Legal hold released",
+        changes={"reason": reason.strip()},
+    )
+    return referral
+
+
+def _held_referral(referral: Referral, actor) -> Referral:
+    _check_admin(actor, "place or release legal holds on referrals")
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.family_id is not None:
+        family = referral.family.reference
+        raise ValidationError({"family_reference": f"That referral is part of family {family}'s record: hold it"})
+    return referral
+
+
+def _check_admin(actor, doing: str = "handle subject access requests") -> None:
     if not (has_role(actor, Role.ADMIN) or actor.is_superuser):
-        raise ApplicationError("Only a service admin can handle subject access requests.")
+        raise ApplicationError(f"Only a service admin can {doing}.")
 
 
 @transaction.atomic

@@ -17,11 +17,12 @@ from ecfs.roles import Role
 from ecfs.view_helpers import form_post, require_role
 from families.models import Family
 from families.services import protection
+from referrals.models import Referral
 
 from . import services
 from .forms import LegalHoldForm, RedactionForm, SubjectAccessForm
 from .models import SubjectAccessRequest
-from .retention import families_due, families_on_hold, referrals_due
+from .retention import families_due, families_on_hold, referrals_due, referrals_on_hold
 from .subject_access import third_parties
 
 
@@ -111,13 +112,19 @@ def retention(request):
     place = request.POST.get("action") != "release"
 
     def hold(form):
-        family = Family.objects.filter(reference__iexact=form.cleaned_data["family_reference"].strip()).first()
-        if family is None:
-            raise ValidationError({"family_reference": "No family has that reference"})
-        (protection.legal_hold_place if place else protection.legal_hold_release)(
-            family=family, actor=request.user, reason=form.cleaned_data["reason"]
+        reference, reason = form.cleaned_data["family_reference"].strip(), form.cleaned_data["reason"]
+        family = Family.objects.filter(reference__iexact=reference).first()
+        if family is not None:
+            (protection.legal_hold_place if place else protection.legal_hold_release)(
+                family=family, actor=request.user, reason=reason
+            )
+            return family
+        referral = Referral.objects.filter(reference__iexact=reference).first()
+        if referral is None:
+            raise ValidationError({"family_reference": "No family or referral has that reference"})
+        return (services.referral_legal_hold_place if place else services.referral_legal_hold_release)(
+            referral=referral, actor=request.user, reason=reason
         )
-        return family
 
     return form_post(
         request,
@@ -130,6 +137,7 @@ def retention(request):
             "due": families_due(today=timezone.localdate()),
             "referrals_due": referrals_due(today=timezone.localdate()),
             "held": families_on_hold(),
+            "held_referrals": referrals_on_hold(),
             "child_age": settings.RETENTION_CHILD_AGE_YEARS,
             "years": settings.RETENTION_YEARS_AFTER_CLOSURE,
         },

@@ -143,8 +143,11 @@ class Referral(TimeStampedModel):
     triaged_at = models.DateTimeField(null=True, blank=True)
     first_contact_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    # A referral closed at triage and never linked to a family, anonymised under the retention rule (privacy).
+    # A referral closed at triage and never linked to a family, anonymised under the retention rule (privacy), unless
+    # a service admin has placed a legal hold on it (a linked referral is held with its family).
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    legal_hold = models.BooleanField(default=False, db_default=False)
+    legal_hold_reason = models.CharField(max_length=300, blank=True, default="", db_default="")
     previous_closure_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when this is a re-referral within 12 months of a closure."
     )

@@ -38,6 +38,8 @@ class AuditAction(models.TextChoices):
     REFERRAL_FIRST_CONTACT = "referral.first_contact", "First contact made"
     REFERRAL_AMENDED = "referral.amended", "Referral details corrected"
     REFERRAL_ANONYMISED = "referral.anonymised", "Referral never linked to a family anonymised"
+    REFERRAL_LEGAL_HOLD = "referral.legal_hold", "Legal hold placed on a referral never linked to a family"
+    REFERRAL_LEGAL_HOLD_RELEASED = "referral.legal_hold_released", "Legal hold released for a referral"
 
     # Families
     FAMILY_CREATED = "family.created", "Family record created"

@@ -177,3 +177,42 @@ def test_the_database_lets_only_an_anonymised_unlinked_referrals_events_be_redac
             "UPDATE audit_auditevent SET summary = %s, changes = '{}'::jsonb WHERE object_id = %s",
             [REDACTED_SUMMARY, str(kept.uuid)],
         )
+
+
+def _hold(client, reference, action="place", reason="Disclosure to the family court"):
+    return client.post(
+        reverse("privacy-retention"), {"family_reference": reference, "reason": reason, "action": action}
+    )
+
+
+def test_a_legal_hold_on_the_referral_stops_the_job_until_it_is_released(client, cast, referrals):
+    referral = referrals["due"]
+    client.force_login(cast.admin)
+
+    response = _hold(client, referral.reference.lower())
+
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert (referral.legal_hold, referral.legal_hold_reason) == (True, "Disclosure to the family court")
+    assert AuditEvent.objects.filter(object_id=str(referral.uuid), action="referral.legal_hold").exists()
+    page = client.get(reverse("privacy-retention")).content.decode()
+    assert f"Referral {referral.reference} (" in page and "Disclosure to the family court" in page
+    assert referrals_due(today=AFTER_THE_RULE) == []
+    with time_machine.travel(datetime(2033, 4, 1, 2, 30, tzinfo=ZoneInfo("Europe/London"))):
+        assert tasks.apply_retention.delay().get()["referrals_anonymised"] == []
+
+    assert _hold(client, referral.reference, action="release", reason="Case closed").status_code == 302
+    assert [item.referral for item in referrals_due(today=AFTER_THE_RULE)] == [referral]
+
+
+def test_a_hold_names_what_it_cannot_hold(client, cast, referrals):
+    client.force_login(cast.admin)
+    linked = referrals["linked"]
+
+    page = _hold(client, linked.reference).content.decode()
+    assert f"That referral is part of family {linked.family.reference}&#x27;s record: hold it" in page
+    assert "No family or referral has that reference" in _hold(client, "REF-999999").content.decode()
+    assert (
+        "This referral is not on legal hold." in _hold(client, referrals["due"].reference, "release").content.decode()
+    )
+    assert not Referral.objects.filter(legal_hold=True).exists()

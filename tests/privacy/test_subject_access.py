@@ -175,7 +175,7 @@ def test_the_retention_page_lists_due_families_and_places_holds(client, cast, fa
     assert family.legal_hold
     assert "ICO complaint" in client.get(reverse("privacy-retention")).content.decode()
     response = client.post(reverse("privacy-retention"), {"family_reference": "ECFS-999999", "reason": "x"})
-    assert response.status_code == 400 and "No family has that reference" in response.content.decode()
+    assert response.status_code == 400 and "No family or referral has that reference" in response.content.decode()
     response = client.post(
         reverse("privacy-retention"), {"family_reference": family.reference, "reason": "Done", "action": "release"}
     )

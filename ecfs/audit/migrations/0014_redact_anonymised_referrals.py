@@ -56,7 +56,7 @@ def back_to_0013(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("audit", "0013_redact_referral_events_from_before_triage"),
-        ("referrals", "0009_referral_anonymised_at"),
+        ("referrals", "0009_referral_retention"),
     ]
 
     operations = [migrations.RunPython(allow, back_to_0013)]

@@ -8,11 +8,12 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from bases.models import Locality, Team
+from bases.models import Team
 from bases.selectors import manages_base
 from ecfs.audit.actions import AuditAction
 from ecfs.audit.services import audit_record
 from ecfs.errors import ApplicationError
+from ecfs.locks import lock_for_transaction
 from ecfs.working_days import add_working_days
 from families import services as family_services
 from families.access import manages_family
@@ -190,10 +191,10 @@ def _people_key(people: list[dict]) -> set[tuple]:
 
 def _refuse_the_same_referral_again(*, actor, people: list[dict], **fields) -> None:
     """The same referral entered again by the same person (a form sent twice, the API retried): same referrer,
-    same day received, same address and the same people. Referrals in the same place wait for each other here, so
-    two sent at once are seen as one and its duplicate."""
-    Locality.objects.select_for_update().filter(pk=fields["locality"].pk).first()
+    same day received, same address and the same people. The same person's referrals for one postcode and day wait
+    for each other here, so two sent at once are seen as one and its duplicate (and nothing else waits)."""
     received_on = timezone.localtime(fields["received_at"]).date()
+    lock_for_transaction(f"referral-sent-twice:{getattr(actor, 'pk', None)}:{fields['postcode']}:{received_on}")
     same_day = Referral.objects.filter(
         recorded_by=actor,
         source=fields["source"],

@@ -286,3 +286,39 @@ def test_two_managers_allocating_at_once_keep_exactly_one(on_postgres, reference
     assert lead.worker.email == winner
     assert f"already been allocated to {lead.worker.get_full_name()}" in refusal
     assert Referral.objects.get(pk=referral.pk).status == Referral.Status.ALLOCATED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_referral_sent_twice_at_once_is_recorded_once(on_postgres, reference_data):
+    """Two requests carrying one referral (a double click, a retried API call) reach the duplicate check together:
+    one waits for the other and then finds it, so exactly one is recorded and the other names it."""
+    cast = build_cast()
+    people = default_people(last_name="Twice")
+    reasons = list(Determinant.objects.filter(code="social_networks"))
+    fields = referral_fields(cast.team, received_at=timezone.now() - timedelta(minutes=5))
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def send():
+        close_old_connections()
+        try:
+            barrier.wait(timeout=10)
+            referral = services.referral_record(
+                actor=cast.manager, people=people, reasons=reasons, routed_team=cast.team, **fields
+            )
+            outcomes.append(("recorded", referral.reference))
+        except ValidationError as error:
+            outcomes.append(("refused", " ".join(error.messages)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(kind for kind, _ in outcomes) == ["recorded", "refused"]
+    recorded = next(reference for kind, reference in outcomes if kind == "recorded")
+    assert f"already recorded as {recorded}" in next(message for kind, message in outcomes if kind == "refused")
+    assert Referral.objects.filter(people__last_name="Twice").distinct().count() == 1

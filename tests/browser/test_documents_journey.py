@@ -79,3 +79,23 @@ def test_a_worker_uploads_a_consent_form_from_the_family_record(tab, cast, tmp_p
     expect(tab.locator("#documents")).to_contain_text("No documents on the record yet.")
     assert_accessible(tab)
     assert Document.objects.get().in_error_reason == "Added to the wrong family"
+
+
+def test_a_file_larger_than_any_upload_gets_the_too_large_page(tab, cast, settings):
+    """Refused before it is read (413): the page says what is taken and leads home, at 375 px wide too."""
+    settings.DOCUMENTS_MAX_UPLOAD_MB = settings.IMPORT_MAX_UPLOAD_MB = 1
+    family = allocated_referral(team=cast.team, manager=cast.manager, worker=cast.worker).family
+    sign_in(tab, cast.worker)
+    tab.set_viewport_size({"width": 375, "height": 800})
+    tab.goto(f"/families/{family.reference}/documents/new/")
+    big = PDF + b"0" * (3 * 1024 * 1024)
+    tab.get_by_label("File").set_input_files({"name": "scan.pdf", "mimeType": "application/pdf", "buffer": big})
+    tab.get_by_label("Signed consent form").check()
+    tab.get_by_label("Description").fill("A scan at too high a resolution")
+    tab.get_by_role("button", name="Upload document").click()
+
+    expect(tab.get_by_role("heading", level=1)).to_have_text("The file is too large")
+    expect(tab.locator(".govuk-error-summary")).to_contain_text("A document must be smaller than 1 MB")
+    assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(tab)
+    assert not Document.objects.exists()
